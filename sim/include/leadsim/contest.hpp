@@ -1,0 +1,84 @@
+// contest.hpp: one Monte Carlo run of a whole contest.
+//
+// The pipeline (run_contest), each stage a function of its own module:
+//   1. preferences   this run's CLP leans, national swings and everyone's faction (preferences.hpp)
+//   2. eligibility   freeze dates, the court ruling, standing, vetting            (eligibility.hpp)
+//   3. MPs           nominations and the ballot; local MPs' endorsements          (nominations.hpp)
+//   4. meetings      every CLP's nomination meeting                                   (meeting.hpp)
+//   5. affiliates    unions' and societies' nominations                           (nominations.hpp)
+//   6. campaign      momentum from nominations won
+//   7. final ballot  turnout, rankings, the count                                      (ballot.hpp)
+// The run's result depends only on (scenario, population, seed, run index).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "leadsim/ballot.hpp"
+#include "leadsim/meeting.hpp"
+#include "leadsim/population.hpp"
+#include "leadsim/scenario.hpp"
+
+namespace leadsim {
+
+// What one run produced: small, one row of runs.csv plus per-CLP outcomes.
+struct RunResult {
+  std::uint64_t run = 0;
+  int winner = -1;                     // -1: no valid nominations (nobody on the ballot)
+  bool winner_by_lot = false;
+  std::vector<bool> on_ballot;         // per candidate
+  std::vector<int> mp_nominations;     // per candidate
+  std::vector<double> share;           // per candidate: share of the final round's votes
+  std::array<std::vector<double>, kSections> first_share;  // per section, per candidate
+  std::vector<int> nominations;        // per candidate: CLP nominations
+  std::vector<std::int64_t> meeting_votes;  // per candidate: first-round votes in all meetings
+  std::vector<int> affiliate_nominations;   // per candidate
+  std::vector<int> eliminated_round;   // per candidate, -1 if never eliminated
+  int rounds = 0;
+  int meetings_held = 0, meetings_quorate = 0, meetings_general_committee = 0;
+  std::int64_t meeting_attendance = 0, meeting_eligible = 0;
+  std::array<std::int64_t, kSections> ballot_eligible{}, ballot_voted{};
+  // Per CLP.
+  std::vector<std::int8_t> clp_nominee;     // candidate, -1 none
+  std::vector<std::int32_t> clp_attendance, clp_eligible;
+  std::vector<std::uint8_t> clp_met;
+
+  double turnout(int section) const {
+    return ballot_eligible[size_t(section)] ? double(ballot_voted[size_t(section)]) /
+                                                  double(ballot_eligible[size_t(section)])
+                                            : 0.0;
+  }
+};
+
+// Time spent per stage (seconds), summed over runs, for --profile.
+struct StageProfile {
+  static constexpr int kStages = 7;
+  static constexpr const char* kNames[kStages] = {"preferences", "eligibility", "mps",
+                                                  "meetings", "affiliates", "campaign",
+                                                  "final_ballot"};
+  std::array<double, kStages> seconds{};
+  void add(const StageProfile& o) {
+    for (int i = 0; i < kStages; ++i) seconds[size_t(i)] += o.seconds[size_t(i)];
+  }
+};
+
+// Per-worker buffers, reused from run to run.
+struct ContestWorkspace {
+  MeetingScratch meeting;
+  Persuasion persuasion;
+  BallotScratch ballot;
+  StageProfile profile;
+  bool timing = false;  // fill `profile` (costs a clock read per stage)
+};
+
+// Key of run `run` under master seed `seed`: everything random in the run derives from it.
+std::uint64_t run_key(std::uint64_t seed, std::uint64_t run);
+
+// Runs one contest. If `story` is given, the meeting of CLP `story_clp` is narrated into it.
+void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, std::uint64_t run,
+                 ContestWorkspace& ws, RunResult& out, MeetingStory* story = nullptr,
+                 int story_clp = -1);
+
+}  // namespace leadsim

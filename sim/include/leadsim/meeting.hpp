@@ -1,0 +1,117 @@
+// meeting.hpp: one CLP's nomination meeting in one run.
+//
+// Stages, in order (each a function in meeting.cpp):
+//   1. convene:   the CLP meets with probability meetings.meet; the meeting is a General
+//                 Committee of delegates with probability meetings.general_committee, otherwise
+//                 an all-member meeting.
+//   2. invite:    everyone eligible (eligibility.hpp; a delegate, for a GC) is invited if the
+//                 party has current contact details; each invitation is lost with probability
+//                 meetings.lost_invitation.
+//   3. attend:    an invited member attends with probability
+//                   attendance * activism * mobilisation[faction] * (1 + care * strength)
+//                   * (organised_turnout if in an organised wave),   capped at 1,
+//                 where strength = utility gap between their top two candidates (capped at 2);
+//                 a delegate attends a GC with probability gc_attendance.
+//   4. debate:    the chair (the most active delegate present, else the most active attendee)
+//                 allots `speakers` speeches: equal numbers per candidate with supporters in
+//                 the room when chair_bias = 0, the chair's candidate taking a share
+//                 (1 + bias*(m-1))/m of them in general. Speakers are supporters chosen in
+//                 proportion to activism. Each speech persuades listeners:
+//                   utility_shift: a listener is moved with probability
+//                     susceptibility * exp(-gap / undecided_scale), gaining speech_strength in
+//                     utility for the speech's candidate (the undecided move most);
+//                   bounded_confidence (Deffuant-Weisbuch): a listener within confidence_bound
+//                     of the speaker in policy space moves `convergence` of the way towards them.
+//                 Persuasion persists: attendees carry it into the final ballot.
+//   5. vote:      below the quorum, no nomination. Otherwise plurality between two candidates,
+//                 an eliminating ballot (lowest out, vote again) for three or more; a tie goes
+//                 to the chair's casting vote or to lots (meetings.tie_break).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "leadsim/eligibility.hpp"
+#include "leadsim/population.hpp"
+#include "leadsim/preferences.hpp"
+#include "leadsim/scenario.hpp"
+
+namespace leadsim {
+
+// What one run knows when a meeting starts.
+struct MeetingInputs {
+  const Scenario& scenario;
+  const Population& population;
+  const RunPreferences& preferences;
+  const Electorate& electorate;
+  const std::vector<bool>& standing;              // per candidate: on the ballot
+  const std::vector<std::int8_t>& mp_endorsement;  // per CLP: candidate the local MP backs, or -1
+  std::uint64_t run_key;
+};
+
+struct MeetingResult {
+  bool met = false;
+  bool quorate = false;
+  MeetingFormat format = MeetingFormat::all_member;
+  int eligible = 0;  // could have taken part (members past the freeze; delegates for a GC)
+  int invited = 0;
+  int attended = 0;
+  int nominee = -1;  // candidate nominated, or -1
+  std::array<int, kMaxCandidates> votes{};  // first-round votes per candidate
+};
+
+// Utility shifts that attendees carry out of their meetings, sorted by person.
+struct Persuasion {
+  std::vector<std::uint32_t> person;
+  std::vector<float> delta;  // candidates floats per person
+  void clear() {
+    person.clear();
+    delta.clear();
+  }
+};
+
+// The story of one meeting, for `leadsim meeting` and the visualiser's inspector.
+struct MeetingStory {
+  struct Speech {
+    int candidate = -1;
+    int speaker_wave = -1, speaker_faction = -1;
+    int persuaded = 0;  // listeners moved by this speech
+  };
+  int members = 0;               // members of the CLP (any join date, standing)
+  int past_freeze = 0;           // joined after the meeting freeze date
+  int not_in_good_standing = 0;
+  int not_delegates = 0;         // eligible members left out because the meeting is a GC
+  int not_contactable = 0;       // eligible, but no current contact details
+  int invitation_lost = 0;
+  int hostile_attendees = 0;
+  std::vector<std::vector<int>> invited_by;   // [wave][faction]
+  std::vector<std::vector<int>> attended_by;  // [wave][faction]
+  int chair_candidate = -1, chair_wave = -1, chair_faction = -1;
+  int mp_endorsement = -1;
+  std::vector<Speech> speeches;
+  std::vector<int> preferred_before, preferred_after;  // attendees' first choices
+  int changed_mind = 0;
+  std::vector<std::array<int, kMaxCandidates>> rounds;  // tallies per voting round
+  std::vector<int> eliminated;                           // per round, -1 on the last
+  bool decided_by_tie_break = false;
+  MeetingResult result;
+};
+
+// Reusable buffers (one per worker thread): a meeting allocates nothing once they have grown.
+struct MeetingScratch {
+  std::vector<std::uint32_t> attendee;
+  std::vector<std::uint8_t> faction;  // per attendee
+  std::vector<float> utility;   // candidates per attendee
+  std::vector<float> entry_utility;
+  std::vector<float> position;  // dims per attendee (bounded confidence)
+  std::vector<double> speaker_key;
+  std::vector<std::uint8_t> spoke, in_race;
+};
+
+// Holds CLP `clp`'s meeting. Appends attendees' persuasion to `persuasion`; fills `story` if given.
+MeetingResult hold_meeting(const MeetingInputs& in, int clp, MeetingScratch& scratch,
+                           Persuasion& persuasion, MeetingStory* story = nullptr);
+
+}  // namespace leadsim

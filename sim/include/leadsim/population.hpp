@@ -1,0 +1,69 @@
+// population.hpp: the synthetic selectorate, one row per person (structure of arrays).
+//
+// Data flow: Scenario --synthesise()--> Population, once per ensemble (seeded from the master
+// seed), then shared read-only by every Monte Carlo run and thread.
+//
+// What is drawn here are a person's enduring traits: which CLP they belong to, when they joined,
+// how active they are, whether the party can contact them, whether they are in good standing, a
+// General Committee delegate, or hostile, their personal offset in policy space and their
+// personal taste for each candidate. What a run varies (each CLP's factional lean, and so each
+// person's faction; attendance; turnout; persuasion) is drawn per run in contest.cpp.
+//
+// People are stored grouped by CLP (agents of CLP c are rows clp_begin[c] .. clp_begin[c+1]-1),
+// so a meeting reads one contiguous block. Each person has a stable id (`uid`) derived from the
+// wave's name and their index in it: per-person random draws are keyed by it, so adding a wave
+// to a scenario does not change anyone else's draws.
+//
+// Memory: about 30 + 4*(dimensions + candidates) bytes per person (hot arrays only).
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "leadsim/scenario.hpp"
+
+namespace leadsim {
+
+// Bit flags in Population::traits.
+enum Trait : std::uint8_t {
+  kContactable = 1,   // the party's contact details are current: an invitation can reach them
+  kGoodStanding = 2,  // paid up and not suspended
+  kDelegate = 4,      // sits on the CLP's General Committee
+  kHostile = 8,       // votes for the candidate worst for the party
+  kOrganised = 16,    // in an organised wave: brought to meetings
+};
+
+inline constexpr std::uint8_t kNoAffiliate = 0xFF;
+
+using MatrixXfCol = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;  // column per person
+
+struct Population {
+  std::vector<std::uint32_t> clp_begin;  // size clps+1: people of CLP c are [clp_begin[c], clp_begin[c+1])
+
+  std::vector<std::uint64_t> uid;       // stable identity, keys per-person random draws
+  std::vector<std::uint16_t> clp;       // CLP index
+  std::vector<std::uint8_t> wave;       // cohort (index into Scenario::waves)
+  std::vector<std::uint8_t> section;    // Section
+  std::vector<std::uint8_t> traits;     // Trait flags
+  std::vector<std::uint8_t> affiliate;  // affiliate index for affiliated supporters, else kNoAffiliate
+  std::vector<Day> joined;              // join date
+  std::vector<float> activism;          // meeting-going propensity, mean 1 for a typical member
+  std::vector<float> turnout;           // probability of voting in the final ballot if eligible:
+                                        // logistic(logit(ballot.turnout[section])
+                                        //          + ballot.activism_elasticity * log(activism))
+  MatrixXfCol offset;                   // dims x N: personal ideal point, in faction-spread units
+  MatrixXfCol taste;                    // candidates x N: personal taste, standard normal
+  std::vector<std::uint32_t> affiliated;  // rows of affiliated supporters (for consultations)
+
+  std::size_t size() const { return uid.size(); }
+  std::size_t bytes() const;  // memory held
+};
+
+// Draws the population. Same scenario and seed: the same population, byte for byte.
+Population synthesise(const Scenario& s, std::uint64_t seed);
+
+// The CLPs a wave is concentrated on (empty for proportional and uniform targeting).
+std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed);
+
+}  // namespace leadsim

@@ -1,0 +1,80 @@
+// report.hpp: what a run of many contests leaves behind.
+//
+//   OutputDir     a folder whose files appear complete or not at all (written under temporary
+//                 names, renamed on commit(), removed if never committed)
+//   RunsCsv       streams runs.csv, one row per run, as runs finish (a RunObserver)
+//   write_summary_json, write_clps_csv   the aggregates, with a manifest
+//   format_report the readable summary `leadsim run` prints
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "leadsim/ensemble.hpp"
+#include "leadsim/scenario.hpp"
+
+namespace leadsim {
+
+// Where the numbers came from: printed into every output.
+struct Manifest {
+  std::string version;
+  std::string git_commit;
+  std::uint64_t seed = 0;
+  std::uint64_t runs = 0;
+  std::int64_t agents = 0;
+};
+Manifest make_manifest(const Scenario& s, std::uint64_t seed, std::uint64_t runs);
+const char* leadsim_version();
+
+class OutputDir {
+ public:
+  // Creates the folder if needed; throws InputError if it cannot be written.
+  explicit OutputDir(std::filesystem::path dir);
+  ~OutputDir();  // removes temporary files unless committed
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+
+  std::ostream& open(const std::string& name);  // a new file in the folder, under a temporary name
+  void commit();                                 // flushes and renames every opened file
+  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+
+ private:
+  std::filesystem::path dir_;
+  struct File {
+    std::string name;
+    std::filesystem::path tmp;
+    std::unique_ptr<std::ofstream> stream;
+  };
+  std::vector<File> files_;
+  bool committed_ = false;
+};
+
+// runs.csv: run, winner, rounds, then per candidate X: share_X, first_X_<section>...,
+// nominations_X, meeting_votes_X, mp_nominations_X, affiliate_nominations_X, on_ballot_X,
+// eliminated_round_X; then meeting and turnout columns.
+class RunsCsv : public RunObserver {
+ public:
+  RunsCsv(const Scenario& s, std::ostream& out);
+  void on_run(const RunResult& r) override;
+
+ private:
+  const Scenario& s_;
+  std::ostream& out_;
+};
+
+void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
+                        const Summary& summary);
+void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary);
+
+// The readable summary (tables of win probabilities, shares, nominations, meetings, turnout).
+std::string format_report(const Scenario& s, const Manifest& m, const EnsembleResult& r);
+
+// The story of one CLP's meeting in one run, in prose and small tables.
+std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
+                                 std::uint64_t run, const MeetingStory& story);
+
+}  // namespace leadsim

@@ -1,0 +1,239 @@
+// scenario.hpp: a contest described as data, loaded from TOML and checked value by value.
+//
+// Data flow: scenario.toml (optionally `include`-ing a base file, plus `--set path=value`
+// overrides) --load_scenario--> Scenario (typed, every value checked against its domain).
+// Problems are collected, not thrown one at a time: a file with five mistakes gets five messages,
+// each with file:line:column, and load_scenario throws one InputError holding them all.
+//
+// Sections of a scenario file (every key, unit and default is listed by `leadsim keys`):
+//   [contest]      name, question, policy dimensions, ballot date
+//   [candidates.X] position in policy space, valence, electability, incumbency
+//   [factions.X]   centre and spread in policy space, meeting mobilisation, CLP-level lean
+//   [clps]         the constituency parties: a CSV of real ones, or a generated set
+//   [population]   CLP heterogeneity, the agent cap
+//   [waves.X]      joining cohorts: section, size, join window, faction mix, activism, targeting
+//   [registration] vetting of registered-supporter applications
+//   [eligibility]  freeze dates and the court ruling
+//   [mps]          MP (+MEP) nominations and local endorsements
+//   [meetings]     CLP nomination meetings: format, invitations, attendance, speakers, persuasion
+//   [affiliates.X] unions and societies: size, executive decision or consultation
+//   [campaign]     momentum, endorsements, national swing, idiosyncratic taste
+//   [ballot]       turnout by section, counting method
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "leadsim/count.hpp"
+
+namespace leadsim {
+
+using Day = std::int32_t;  // days since 1970-01-01
+
+enum class Section : std::uint8_t { member = 0, registered = 1, affiliated = 2 };
+inline constexpr int kSections = 3;
+const char* section_id(Section s);  // "member", "registered", "affiliated"
+
+// One problem found in the input, located in its file.
+struct Diagnostic {
+  std::string file;  // path as given, or "--set" for command-line overrides
+  int line = 0;      // 1-based; 0 when the problem is not tied to a line
+  int column = 0;
+  std::string message;
+  std::string str() const;  // "file:line:column: error: message"
+};
+
+// Bad input (exit code 2): one or more diagnostics.
+class InputError : public std::runtime_error {
+ public:
+  explicit InputError(std::vector<Diagnostic> d);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+struct Candidate {
+  std::string id, name;
+  Eigen::VectorXd position;   // ideal point in policy space (each axis roughly -1..1)
+  double valence = 0;         // non-policy appeal, utility units (added to every voter's utility)
+  double electability = 0.5;  // 0..1, how well the party thinks it would do under this leader;
+                              // hostile voters rank candidates from least to most electable
+  bool incumbent = false;
+};
+
+struct Faction {
+  std::string id, name;
+  Eigen::VectorXd centre;            // mean ideal point of the faction's people
+  double spread = 0.3;               // sd of personal ideal points around the centre, per axis
+  double mobilisation = 1.0;         // multiplier on meeting attendance (organised factions > 1)
+  double covariate_effect = 0;       // log-odds lean per sd of the CLP covariate
+  std::vector<double> region_lean;   // per region: log-odds lean added in CLPs of that region
+};
+
+struct Clp {
+  std::string name, nation;
+  int region = 0;          // index into Scenario::regions
+  double weight = 1;       // relative size of the party here (waves with proportional targeting)
+  double covariate = 0;    // standardised (mean 0, sd 1 over the CLPs used)
+  bool labour_held = false;  // has a party MP, who may endorse a candidate
+};
+
+enum class Targeting { proportional, uniform, named, top_covariate, random_selected };
+const char* targeting_id(Targeting t);
+
+// A joining cohort: people of one section who joined in a date window.
+struct Wave {
+  std::string id, name;
+  Section section = Section::member;
+  std::int64_t size = 0;             // people
+  Day joined_from = 0, joined_to = 0;  // join dates uniform in [from, to]
+  std::vector<double> faction_mix;   // per faction, sums to 1: national mix of this cohort
+  double activism = 1.0;             // mean meeting-going propensity (1 = typical member)
+  double activism_shape = 2.0;       // gamma shape: lower = more unequal activism
+  double contactable = 0.97;         // probability the party's contact details are current
+  double good_standing = 1.0;        // probability of being paid up / not suspended
+  double hostile = 0.0;              // share who vote against the party's interest
+  Targeting targeting = Targeting::proportional;
+  std::vector<int> target_clps;      // named targets (indices), for Targeting::named
+  int target_count = 0;              // for top_covariate / random_selected
+  double target_share = 1.0;         // share of the wave on targets; the rest spread proportionally
+  bool organised = false;            // brought to meetings: attendance x meetings.organised_turnout
+};
+
+struct Registration {
+  double rejection = 0.0;             // probability an ordinary application is rejected
+  double hostile_odds_ratio = 1.0;    // odds of rejection for hostile applicants relative to others
+};
+
+enum class FreezeRuling { upheld, overturned };
+
+struct Eligibility {
+  Day member_ballot_freeze = 0;      // members who joined on or before this date may vote
+  Day member_meeting_freeze = 0;     // ... may take part in nomination meetings
+  FreezeRuling ruling = FreezeRuling::upheld;
+  Day overturned_ballot_cutoff = 0;  // if the freeze is struck down: joined on or before this
+  Day affiliated_freeze = 0;         // affiliated supporters must have joined their affiliate by
+  bool require_good_standing = true;
+};
+
+struct MpRules {
+  double threshold = 0.2;        // share of MPs+MEPs a challenger needs
+  int meps = 0;                  // MEPs who nominate alongside MPs
+  int extra_mps = 0;             // MPs not tied to a CLP in the file (e.g. Northern Ireland, vacant)
+  bool incumbent_exempt = true;  // the incumbent is on the ballot without nominations
+  std::vector<double> support;   // per candidate (+1 last = none): share of MPs nominating each
+  std::vector<std::pair<int, int>> endorsements;  // (clp, candidate or -1): known local MPs' choices
+};
+
+enum class MeetingFormat { all_member, general_committee };
+enum class PersuasionModel { utility_shift, bounded_confidence };
+enum class TieBreak { chair, lot };
+
+struct MeetingRules {
+  double meet = 0.55;              // probability a CLP holds a nomination meeting at all
+  double general_committee = 0.0;  // probability the meeting is a GC of delegates, not all members
+  double lost_invitation = 0.003;  // probability an invitation to a contactable member goes astray
+  double attendance = 0.05;        // base probability a typical invited member attends
+  double care = 1.0;               // attendance multiplier per unit of preference strength
+  double organised_turnout = 2.0;  // attendance multiplier for people in organised waves
+  int gc_size = 40;                // delegates on a General Committee
+  double gc_attendance = 0.8;      // probability a delegate attends
+  Day gc_elected_by = 0;           // delegates were chosen from members who joined by this date
+  int quorum = 10;                 // fewer attendees: no nomination
+  int speakers = 6;                // speeches in the debate
+  double chair_bias = 0.0;         // 0 = equal speakers per candidate, 1 = all to the chair's side
+  TieBreak tie_break = TieBreak::chair;
+  PersuasionModel persuasion = PersuasionModel::utility_shift;
+  double speech_strength = 0.15;   // utility shift a speech gives a persuaded listener
+  double susceptibility = 0.3;     // probability a fully undecided listener is persuaded by a speech
+  double undecided_scale = 0.2;    // utility gap at which persuadability falls to 1/e
+  double confidence_bound = 0.6;   // bounded confidence: listens only to speakers this close
+  double convergence = 0.3;        // bounded confidence: fraction of the distance moved
+};
+
+enum class AffiliateMethod { executive, consultation };
+
+struct Affiliate {
+  std::string id, name;
+  double share = 0;                 // share of affiliated supporters who belong to it
+  AffiliateMethod method = AffiliateMethod::executive;
+  std::vector<double> executive_lean;  // per candidate: probability the executive nominates it
+  double consultation_turnout = 0.1;   // share of its supporters who answer a consultation
+  bool is_union = true;
+};
+
+struct Campaign {
+  double momentum = 0.0;        // utility per unit of (share of CLP nominations - fair share)
+  double affiliate_momentum = 0.0;  // the same for affiliate nominations (weighted by size)
+  double mp_endorsement = 0.0;  // utility for the local MP's candidate among that CLP's people
+  double swing_sd = 0.05;       // sd of each candidate's national valence shock per run
+  double taste_sd = 0.3;        // sd of personal, non-policy taste for each candidate
+  double salience = 1.0;        // weight of squared policy distance in utility
+};
+
+struct BallotRules {
+  double turnout[kSections] = {0.8, 0.7, 0.5};  // base turnout of a typical eligible voter
+  double activism_elasticity = 0.5;  // log-odds of voting per unit log activism
+  CountMethod method = CountMethod::alternative_vote;
+};
+
+// One resolved parameter, for manifests and `leadsim keys`.
+struct ResolvedParam {
+  std::string path;   // as used by --set, e.g. "meetings.chair_bias"
+  std::string value;  // TOML-formatted value in force
+};
+
+struct Scenario {
+  std::string name, question;
+  std::string file;     // path it was loaded from
+  std::string sha256;   // of the main file's bytes (includes hashed into `include_sha256`)
+  std::vector<std::string> included_files;
+  int dims = 2;         // policy dimensions
+  Day ballot_day = 0;
+  std::vector<Candidate> candidates;
+  std::vector<Faction> factions;
+  std::vector<std::string> regions;
+  std::vector<Clp> clps;
+  std::vector<Wave> waves;
+  double clp_dispersion = 0.5;  // sd of each CLP's per-run log-odds lean towards each faction
+  Registration registration;
+  Eligibility eligibility;
+  MpRules mps;
+  MeetingRules meetings;
+  std::vector<Affiliate> affiliates;
+  Campaign campaign;
+  BallotRules ballot;
+  std::int64_t max_agents = 20'000'000;  // refuse populations above this (memory guard)
+  std::vector<ResolvedParam> resolved;   // every parameter in force, in reading order
+
+  int candidate_index(const std::string& id) const;  // -1 if unknown
+  int clp_index(const std::string& name) const;      // -1 if unknown
+  std::int64_t agents() const;                       // people in all waves
+};
+
+// A key the loader understands, with its documentation (for `leadsim keys` and the README).
+struct KeyDoc {
+  std::string path;     // with <id> for entries of keyed tables, e.g. "candidates.<id>.valence"
+  std::string type;     // "number", "integer", "date", "bool", "string", ...
+  std::string def;      // default, or "required"
+  std::string unit;
+  std::string meaning;
+};
+
+// Loads and checks a scenario. `overrides` are "path=value" strings (value in TOML syntax; bare
+// words are taken as strings). Throws InputError with every problem found.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Every key the loader knows, with its documentation.
+std::vector<KeyDoc> scenario_keys();
+
+// Parses "2016-01-12" to a Day; throws std::invalid_argument.
+Day parse_day(const std::string& iso);
+std::string format_day(Day d);
+
+}  // namespace leadsim

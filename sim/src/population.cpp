@@ -1,0 +1,195 @@
+#include "leadsim/population.hpp"
+
+#include <algorithm>
+#include <boost/random/gamma_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <numeric>
+
+#include "leadsim/random.hpp"
+
+namespace leadsim {
+
+std::size_t Population::bytes() const {
+  return clp_begin.size() * 4 + uid.size() * 8 + clp.size() * 2 +
+         (wave.size() + section.size() + traits.size() + affiliate.size()) +
+         (joined.size() + activism.size() + turnout.size() + affiliated.size()) * 4 +
+         std::size_t(offset.size() + taste.size()) * sizeof(float);
+}
+
+std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed) {
+  const int n = static_cast<int>(s.clps.size());
+  std::vector<int> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  switch (w.targeting) {
+    case Targeting::proportional:
+    case Targeting::uniform:
+      return {};
+    case Targeting::named:
+      return w.target_clps;
+    case Targeting::top_covariate:
+      // Highest covariate first; ties by name order in the file, so the choice is stable.
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return s.clps[size_t(a)].covariate > s.clps[size_t(b)].covariate;
+      });
+      order.resize(size_t(w.target_count));
+      return order;
+    case Targeting::random_selected: {
+      Stream g(derive_key(seed, name_hash("targets:" + w.id)));
+      for (int i = n - 1; i > 0; --i) std::swap(order[size_t(i)], order[g() % uint64_t(i + 1)]);
+      order.resize(size_t(w.target_count));
+      std::sort(order.begin(), order.end());
+      return order;
+    }
+  }
+  return {};
+}
+
+namespace {
+
+// Cumulative distribution over CLPs for one wave's members.
+std::vector<double> clp_cdf(const Scenario& s, const Wave& w, std::uint64_t seed) {
+  const size_t n = s.clps.size();
+  std::vector<double> base(n);
+  double total = 0;
+  for (size_t c = 0; c < n; ++c) {
+    base[c] = w.targeting == Targeting::uniform ? 1.0 : s.clps[c].weight;
+    total += base[c];
+  }
+  std::vector<int> targets = wave_targets(s, w, seed);
+  std::vector<double> p(n);
+  const double spread = targets.empty() ? 1.0 : 1.0 - w.target_share;
+  for (size_t c = 0; c < n; ++c) p[c] = spread * base[c] / total;
+  // Targeted people are split equally among the targets: organisers pick places, not sizes.
+  for (int t : targets) p[size_t(t)] += w.target_share / double(targets.size());
+  std::partial_sum(p.begin(), p.end(), p.begin());
+  return p;
+}
+
+// Chooses each CLP's General Committee: delegates are long-standing members in good standing,
+// chosen with probability proportional to activism (weighted sampling without replacement by
+// Efraimidis-Spirakis keys u^(1/w)).
+void choose_delegates(const Scenario& s, Population& pop, std::uint64_t seed) {
+  std::vector<std::pair<double, std::uint32_t>> keys;
+  for (size_t c = 0; c + 1 < pop.clp_begin.size(); ++c) {
+    keys.clear();
+    Stream g(derive_key(seed, name_hash("delegates") + c));
+    for (std::uint32_t i = pop.clp_begin[c]; i < pop.clp_begin[c + 1]; ++i) {
+      if (pop.section[i] != std::uint8_t(Section::member)) continue;
+      if (pop.joined[i] > s.meetings.gc_elected_by) continue;
+      if (!(pop.traits[i] & kGoodStanding)) continue;
+      double w = std::max(1e-6, double(pop.activism[i]));
+      keys.emplace_back(std::log(std::max(g.uniform(), 1e-300)) / w, i);
+    }
+    size_t k = std::min(keys.size(), size_t(s.meetings.gc_size));
+    std::partial_sort(keys.begin(), keys.begin() + std::ptrdiff_t(k), keys.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t j = 0; j < k; ++j) pop.traits[keys[j].second] |= kDelegate;
+  }
+}
+
+}  // namespace
+
+Population synthesise(const Scenario& s, std::uint64_t seed) {
+  const std::uint64_t pop_key = derive_key(seed, name_hash("population"));
+  const size_t n = static_cast<size_t>(s.agents());
+  const int dims = s.dims, k = static_cast<int>(s.candidates.size());
+
+  // Draw everyone in wave order, then group by CLP.
+  Population raw;
+  raw.uid.resize(n);
+  raw.clp.resize(n);
+  raw.wave.resize(n);
+  raw.section.resize(n);
+  raw.traits.resize(n);
+  raw.affiliate.resize(n);
+  raw.joined.resize(n);
+  raw.activism.resize(n);
+  raw.offset.resize(dims, std::ptrdiff_t(n));
+  raw.taste.resize(k, std::ptrdiff_t(n));
+
+  std::vector<double> aff_cdf;
+  for (const auto& a : s.affiliates) aff_cdf.push_back((aff_cdf.empty() ? 0 : aff_cdf.back()) + a.share);
+
+  size_t row = 0;
+  for (size_t wi = 0; wi < s.waves.size(); ++wi) {
+    const Wave& w = s.waves[wi];
+    Stream g(derive_key(pop_key, name_hash("wave:" + w.id)));
+    boost::random::normal_distribution<float> normal(0.f, 1.f);
+    boost::random::gamma_distribution<double> gamma(w.activism_shape,
+                                                    w.activism / w.activism_shape);
+    const std::vector<double> cdf = clp_cdf(s, w, pop_key);
+    const std::uint64_t wave_id = name_hash("uid:" + w.id);
+    const double span = double(w.joined_to - w.joined_from + 1);
+    for (std::int64_t j = 0; j < w.size; ++j, ++row) {
+      raw.uid[row] = mix64(wave_id + std::uint64_t(j) * kGoldenGamma);
+      double u = g.uniform() * cdf.back();
+      raw.clp[row] = std::uint16_t(std::min<size_t>(
+          size_t(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), cdf.size() - 1));
+      raw.wave[row] = std::uint8_t(wi);
+      raw.section[row] = std::uint8_t(w.section);
+      raw.joined[row] = w.joined_from + Day(g.uniform() * span);
+      raw.activism[row] = float(w.activism_shape > 0 ? gamma(g) : w.activism);
+      std::uint8_t t = 0;
+      if (g.uniform() < w.contactable) t |= kContactable;
+      if (g.uniform() < w.good_standing) t |= kGoodStanding;
+      if (g.uniform() < w.hostile) t |= kHostile;
+      if (w.organised) t |= kOrganised;
+      raw.traits[row] = t;
+      raw.affiliate[row] = kNoAffiliate;
+      if (w.section == Section::affiliated && !aff_cdf.empty()) {
+        double a = g.uniform() * aff_cdf.back();
+        raw.affiliate[row] = std::uint8_t(std::min<size_t>(
+            size_t(std::upper_bound(aff_cdf.begin(), aff_cdf.end(), a) - aff_cdf.begin()),
+            aff_cdf.size() - 1));
+      }
+      for (int d = 0; d < dims; ++d) raw.offset(d, std::ptrdiff_t(row)) = normal(g);
+      for (int c = 0; c < k; ++c) raw.taste(c, std::ptrdiff_t(row)) = normal(g);
+    }
+  }
+
+  // Group by CLP with a stable counting sort (within a CLP, people stay in wave order).
+  const size_t n_clps = s.clps.size();
+  Population pop;
+  pop.clp_begin.assign(n_clps + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++pop.clp_begin[raw.clp[i] + 1u];
+  std::partial_sum(pop.clp_begin.begin(), pop.clp_begin.end(), pop.clp_begin.begin());
+  std::vector<std::uint32_t> next(pop.clp_begin.begin(), pop.clp_begin.end() - 1);
+  std::vector<std::uint32_t> dest(n);
+  for (size_t i = 0; i < n; ++i) dest[i] = next[raw.clp[i]]++;
+
+  auto scatter = [&](auto& to, const auto& from) {
+    to.resize(from.size());
+    for (size_t i = 0; i < n; ++i) to[dest[i]] = from[i];
+  };
+  scatter(pop.uid, raw.uid);
+  scatter(pop.clp, raw.clp);
+  scatter(pop.wave, raw.wave);
+  scatter(pop.section, raw.section);
+  scatter(pop.traits, raw.traits);
+  scatter(pop.affiliate, raw.affiliate);
+  scatter(pop.joined, raw.joined);
+  scatter(pop.activism, raw.activism);
+  pop.offset.resize(dims, std::ptrdiff_t(n));
+  pop.taste.resize(k, std::ptrdiff_t(n));
+  for (size_t i = 0; i < n; ++i) {
+    pop.offset.col(dest[i]) = raw.offset.col(std::ptrdiff_t(i));
+    pop.taste.col(dest[i]) = raw.taste.col(std::ptrdiff_t(i));
+  }
+  choose_delegates(s, pop, pop_key);
+
+  for (size_t i = 0; i < n; ++i)
+    if (pop.affiliate[i] != kNoAffiliate) pop.affiliated.push_back(std::uint32_t(i));
+
+  // Turnout depends only on section and activism, so it is worked out once here rather than in
+  // every run's final ballot.
+  pop.turnout.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double p = std::clamp(s.ballot.turnout[pop.section[i]], 1e-9, 1 - 1e-9);
+    const double logit = std::log(p / (1 - p)) + s.ballot.activism_elasticity *
+                                                     std::log(std::max(pop.activism[i], 1e-6f));
+    pop.turnout[i] = float(1 / (1 + std::exp(-logit)));
+  }
+  return pop;
+}
+
+}  // namespace leadsim

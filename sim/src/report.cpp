@@ -1,0 +1,366 @@
+#include "leadsim/report.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace leadsim {
+
+namespace fs = std::filesystem;
+
+const char* leadsim_version() { return LEADSIM_VERSION; }
+
+Manifest make_manifest(const Scenario& s, std::uint64_t seed, std::uint64_t runs) {
+  return {LEADSIM_VERSION, LEADSIM_GIT_COMMIT, seed, runs, s.agents()};
+}
+
+// ------------------------------------------------------------------------------------------------
+
+OutputDir::OutputDir(fs::path dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  const fs::path probe = dir_ / fmt::format(".leadsim-probe-{}", ::getpid());
+  std::ofstream test(probe);
+  if (ec || !test) {
+    throw InputError({{dir_.string(), 0, 0,
+                       "cannot write to the output folder (does its parent exist, and do you have "
+                       "permission?)"}});
+  }
+  test.close();
+  fs::remove(probe, ec);
+}
+
+OutputDir::~OutputDir() {
+  if (committed_) return;
+  std::error_code ec;
+  for (auto& f : files_) {
+    f.stream.reset();
+    fs::remove(f.tmp, ec);
+  }
+}
+
+std::ostream& OutputDir::open(const std::string& name) {
+  File f;
+  f.name = name;
+  f.tmp = dir_ / fmt::format(".{}.tmp-{}", name, ::getpid());
+  f.stream = std::make_unique<std::ofstream>(f.tmp, std::ios::binary);
+  if (!*f.stream) throw InputError({{f.tmp.string(), 0, 0, "cannot create the file"}});
+  files_.push_back(std::move(f));
+  return *files_.back().stream;
+}
+
+void OutputDir::commit() {
+  for (auto& f : files_) {
+    f.stream->flush();
+    if (!*f.stream) throw std::runtime_error("writing " + f.tmp.string() + " failed (disk full?)");
+    f.stream->close();
+  }
+  for (auto& f : files_) fs::rename(f.tmp, dir_ / f.name);
+  committed_ = true;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+RunsCsv::RunsCsv(const Scenario& s, std::ostream& out) : s_(s), out_(out) {
+  out_ << "run,winner,rounds,winner_by_lot";
+  for (const auto& c : s.candidates) {
+    out_ << ",share_" << c.id;
+    for (int sec = 0; sec < kSections; ++sec) out_ << ",first_" << c.id << "_" << section_id(Section(sec));
+    out_ << ",nominations_" << c.id << ",meeting_votes_" << c.id << ",mp_nominations_" << c.id
+         << ",affiliate_nominations_" << c.id << ",on_ballot_" << c.id << ",eliminated_round_"
+         << c.id;
+  }
+  out_ << ",meetings_held,meetings_quorate,meetings_general_committee,meeting_attendance,"
+          "meeting_eligible";
+  for (int sec = 0; sec < kSections; ++sec) out_ << ",turnout_" << section_id(Section(sec));
+  out_ << "\n";
+}
+
+void RunsCsv::on_run(const RunResult& r) {
+  std::string row = fmt::format("{},{},{},{}", r.run,
+                                r.winner >= 0 ? s_.candidates[size_t(r.winner)].id : "none",
+                                r.rounds, int(r.winner_by_lot));
+  for (size_t c = 0; c < s_.candidates.size(); ++c) {
+    row += fmt::format(",{:.6f}", r.share[c]);
+    for (int sec = 0; sec < kSections; ++sec) row += fmt::format(",{:.6f}", r.first_share[size_t(sec)][c]);
+    row += fmt::format(",{},{},{},{},{},{}", r.nominations[c], r.meeting_votes[c],
+                       r.mp_nominations[c], r.affiliate_nominations[c], int(r.on_ballot[c]),
+                       r.eliminated_round[c]);
+  }
+  row += fmt::format(",{},{},{},{},{}", r.meetings_held, r.meetings_quorate,
+                     r.meetings_general_committee, r.meeting_attendance, r.meeting_eligible);
+  for (int sec = 0; sec < kSections; ++sec) row += fmt::format(",{:.6f}", r.turnout(sec));
+  row += "\n";
+  out_ << row;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+namespace {
+
+nlohmann::ordered_json describe(const Distribution& d) {
+  nlohmann::ordered_json j;
+  j["mean"] = d.mean();
+  j["sd"] = d.sd();
+  j["q05"] = d.quantile(0.05);
+  j["q50"] = d.quantile(0.5);
+  j["q95"] = d.quantile(0.95);
+  return j;
+}
+
+// A resolved value as JSON: numbers, booleans, strings and arrays as themselves, anything else
+// (dates, tables) as its TOML text.
+nlohmann::ordered_json param_value(const std::string& v) {
+  auto j = nlohmann::ordered_json::parse(v, nullptr, false);
+  return j.is_discarded() ? nlohmann::ordered_json(v) : j;
+}
+
+}  // namespace
+
+void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
+                        const Summary& summary) {
+  nlohmann::ordered_json j;
+  auto& man = j["manifest"];
+  man["leadsim_version"] = m.version;
+  man["git_commit"] = m.git_commit;
+  man["scenario"] = s.file;
+  man["scenario_sha256"] = s.sha256;
+  man["included_files"] = s.included_files;
+  man["seed"] = m.seed;
+  man["runs"] = summary.runs;
+  man["runs_requested"] = m.runs;
+  man["agents"] = m.agents;
+  man["random_streams"] = "SplitMix64, keyed by (seed, run index, purpose, person)";
+  auto& params = man["parameters"];
+  params = nlohmann::ordered_json::object();
+  for (const auto& p : s.resolved) params[p.path] = param_value(p.value);
+
+  j["contest"] = s.name;
+  j["runs"] = summary.runs;
+  j["no_valid_nominations"] = summary.no_valid_nominations;
+  j["decided_by_lot"] = summary.decided_by_lot;
+  auto& cands = j["candidates"];
+  cands = nlohmann::ordered_json::array();
+  for (size_t c = 0; c < s.candidates.size(); ++c) {
+    const CandidateSummary& cs = summary.candidates[c];
+    const Proportion win = summary.win_probability(int(c));
+    nlohmann::ordered_json x;
+    x["id"] = s.candidates[c].id;
+    x["name"] = s.candidates[c].name;
+    x["win_probability"] = win.p;
+    x["win_probability_95"] = {win.lo, win.hi};
+    x["on_ballot_probability"] = summary.runs ? double(cs.on_ballot) / double(summary.runs) : 0.0;
+    x["final_share"] = describe(cs.share);
+    for (int sec = 0; sec < kSections; ++sec)
+      x["first_preferences"][section_id(Section(sec))] = describe(cs.first_share[size_t(sec)]);
+    x["clp_nominations"] = describe(cs.nominations);
+    x["meeting_votes_mean"] = summary.runs ? cs.meeting_votes / double(summary.runs) : 0.0;
+    x["mp_nominations"] = describe(cs.mp_nominations);
+    x["affiliate_nominations"] = describe(cs.affiliate_nominations);
+    std::vector<std::uint64_t> elim(cs.eliminated_in_round.begin(),
+                                    cs.eliminated_in_round.begin() +
+                                        std::ptrdiff_t(std::max<size_t>(1, s.candidates.size() - 1)));
+    x["runs_eliminated_in_round"] = elim;
+    cands.push_back(x);
+  }
+  auto& rounds = j["rounds"];
+  rounds = nlohmann::ordered_json::object();
+  for (size_t r = 0; r < summary.rounds.size(); ++r)
+    if (summary.rounds[r]) rounds[std::to_string(r)] = summary.rounds[r];
+  j["meetings"]["held"] = describe(summary.meetings_held);
+  j["meetings"]["attendance_rate"] = describe(summary.attendance_rate);
+  for (int sec = 0; sec < kSections; ++sec)
+    j["turnout"][section_id(Section(sec))] = describe(summary.turnout[size_t(sec)]);
+  out << j.dump(2) << "\n";
+}
+
+void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary) {
+  out << "clp,nation,region,mp,p_met";
+  for (const auto& c : s.candidates) out << ",p_nominate_" << c.id;
+  out << ",p_no_nomination,mean_attendance,mean_eligible\n";
+  const double runs = double(std::max<std::uint64_t>(1, summary.runs));
+  for (size_t i = 0; i < s.clps.size(); ++i) {
+    const Clp& clp = s.clps[i];
+    const ClpSummary& cs = summary.clps[i];
+    std::string name = clp.name;
+    if (name.find_first_of(",\"") != std::string::npos) {
+      std::string q = "\"";
+      for (char ch : name) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      name = q + "\"";
+    }
+    std::string row = fmt::format("{},{},{},{},{:.4f}", name, clp.nation,
+                                  s.regions[size_t(clp.region)], int(clp.labour_held),
+                                  double(cs.met) / runs);
+    std::uint64_t nominated = 0;
+    for (size_t c = 0; c < s.candidates.size(); ++c) {
+      row += fmt::format(",{:.4f}", double(cs.nominated[c]) / runs);
+      nominated += cs.nominated[c];
+    }
+    const double met = double(std::max<std::uint64_t>(1, cs.met));
+    row += fmt::format(",{:.4f},{:.2f},{:.2f}\n", 1.0 - double(nominated) / runs,
+                       double(cs.attendance) / met, double(cs.eligible) / met);
+    out << row;
+  }
+}
+
+std::string format_report(const Scenario& s, const Manifest& m, const EnsembleResult& r) {
+  const Summary& sm = r.summary;
+  std::string o;
+  auto pct = [](double x) { return fmt::format("{:.1f}%", 100 * x); };
+  size_t width = 12;
+  for (const auto& c : s.candidates) width = std::max(width, c.name.size() + 2);
+
+  o += fmt::format("{}: {} runs, seed {}, {} agents in {} CLPs; {:.1f} s ({:.0f} runs/s, {} threads)\n",
+                   s.name, sm.runs, m.seed, m.agents, s.clps.size(), r.seconds,
+                   r.seconds > 0 ? double(sm.runs) / r.seconds : 0.0, r.threads);
+  if (!s.question.empty()) o += fmt::format("Question: {}\n", s.question);
+  if (r.cancelled) o += fmt::format("(cancelled after {} of {} runs)\n", sm.runs, m.runs);
+
+  o += fmt::format("\nWho wins{:>{}}   95% interval      final-round share: mean [90% range]\n",
+                   "P(win)", width + 2);
+  for (size_t c = 0; c < s.candidates.size(); ++c) {
+    const auto& cs = sm.candidates[c];
+    const Proportion p = sm.win_probability(int(c));
+    o += fmt::format("  {:<{}}{:>8.3f}   [{:.3f}, {:.3f}]    {:>6} [{:.1f}, {:.1f}]\n",
+                     s.candidates[c].name, width, p.p, p.lo, p.hi, pct(cs.share.mean()),
+                     100 * cs.share.quantile(0.05), 100 * cs.share.quantile(0.95));
+  }
+  if (sm.no_valid_nominations)
+    o += fmt::format("  no valid nominations (nobody on the ballot) in {} runs\n",
+                     sm.no_valid_nominations);
+  for (size_t c = 0; c < s.candidates.size(); ++c) {
+    const double on = double(sm.candidates[c].on_ballot) / double(std::max<std::uint64_t>(1, sm.runs));
+    if (on < 1)
+      o += fmt::format("  {} was on the ballot in {} of runs (MP nominations: mean {:.0f})\n",
+                       s.candidates[c].name, pct(on), sm.candidates[c].mp_nominations.mean());
+  }
+
+  o += fmt::format("\nFirst preferences by section (mean share of votes cast)\n  {:<{}}", "", width);
+  for (int sec = 0; sec < kSections; ++sec) o += fmt::format("{:>12}", section_id(Section(sec)));
+  o += "\n";
+  for (size_t c = 0; c < s.candidates.size(); ++c) {
+    o += fmt::format("  {:<{}}", s.candidates[c].name, width);
+    for (int sec = 0; sec < kSections; ++sec)
+      o += fmt::format("{:>12}", pct(sm.candidates[c].first_share[size_t(sec)].mean()));
+    o += "\n";
+  }
+
+  o += fmt::format("\nCLP nominations (of {} CLPs; meetings held per run: mean {:.0f})\n",
+                   s.clps.size(), sm.meetings_held.mean());
+  o += fmt::format("  {:<{}}{:>8}   90% range   meeting votes (mean per run)\n", "", width, "mean");
+  for (size_t c = 0; c < s.candidates.size(); ++c) {
+    const auto& d = sm.candidates[c].nominations;
+    o += fmt::format("  {:<{}}{:>8.1f}   [{:.0f}, {:.0f}]   {:>10.0f}\n", s.candidates[c].name,
+                     width, d.mean(), std::floor(d.quantile(0.05)), std::floor(d.quantile(0.95)),
+                     sm.candidates[c].meeting_votes / double(std::max<std::uint64_t>(1, sm.runs)));
+  }
+  o += fmt::format("\nMeetings: attendance {} of eligible members [90% range {:.1f}, {:.1f}]\n",
+                   pct(sm.attendance_rate.mean()), 100 * sm.attendance_rate.quantile(0.05),
+                   100 * sm.attendance_rate.quantile(0.95));
+  o += "Turnout:";
+  for (int sec = 0; sec < kSections; ++sec)
+    o += fmt::format(" {} {}{}", section_id(Section(sec)), pct(sm.turnout[size_t(sec)].mean()),
+                     sec + 1 < kSections ? "," : "\n");
+  o += "Counting rounds:";
+  for (size_t k = 0; k < sm.rounds.size(); ++k)
+    if (sm.rounds[k])
+      o += fmt::format(" {} round{} in {} of runs;", k, k == 1 ? "" : "s",
+                       pct(double(sm.rounds[k]) / double(std::max<std::uint64_t>(1, sm.runs))));
+  o += "\n";
+  return o;
+}
+
+}  // namespace leadsim
+
+namespace leadsim {
+
+std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed, std::uint64_t run,
+                                 const MeetingStory& st) {
+  const MeetingResult& r = st.result;
+  const size_t k = s.candidates.size();
+  auto cand = [&](int c) { return c >= 0 ? s.candidates[size_t(c)].name : std::string("nobody"); };
+  std::string o = fmt::format("{} (seed {}, run {}): {}\n", s.clps[size_t(clp)].name, seed, run,
+                              s.name);
+  if (st.mp_endorsement >= 0)
+    o += fmt::format("The local MP nominated and endorses {}.\n", cand(st.mp_endorsement));
+  if (!r.met) {
+    o += "The CLP did not hold a nomination meeting this run.\n";
+    return o;
+  }
+  const bool gc = r.format == MeetingFormat::general_committee;
+  o += fmt::format("Format: {}.\n\n", gc ? "General Committee (delegates only)" : "all-member meeting");
+
+  o += "Invitations\n";
+  o += fmt::format("  {:>7}  members of the CLP\n", st.members);
+  o += fmt::format("  {:>7}  joined after the meeting freeze date ({}): not eligible\n",
+                   st.past_freeze, format_day(s.eligibility.member_meeting_freeze));
+  if (st.not_in_good_standing)
+    o += fmt::format("  {:>7}  not in good standing: not eligible\n", st.not_in_good_standing);
+  if (gc) o += fmt::format("  {:>7}  eligible but not delegates\n", st.not_delegates);
+  o += fmt::format("  {:>7}  eligible\n", r.eligible);
+  o += fmt::format("  {:>7}  not invited: contact details out of date\n", st.not_contactable);
+  o += fmt::format("  {:>7}  not invited: invitation lost\n", st.invitation_lost);
+  o += fmt::format("  {:>7}  invited\n", r.invited);
+  o += fmt::format("  {:>7}  attended ({:.1f}% of eligible){}\n\n", r.attended,
+                   r.eligible ? 100.0 * r.attended / r.eligible : 0.0,
+                   st.hostile_attendees ? fmt::format(", {} of them hostile", st.hostile_attendees)
+                                        : "");
+
+  o += "Who attended, by cohort and faction (attended / invited)\n";
+  size_t wname = 8;
+  for (const auto& w : s.waves) wname = std::max(wname, w.name.size() + 2);
+  o += fmt::format("  {:<{}}", "", wname);
+  for (const auto& f : s.factions) o += fmt::format("{:>16}", f.name);
+  o += "\n";
+  for (size_t w = 0; w < s.waves.size(); ++w) {
+    if (s.waves[w].section != Section::member) continue;
+    o += fmt::format("  {:<{}}", s.waves[w].name, wname);
+    for (size_t f = 0; f < s.factions.size(); ++f)
+      o += fmt::format("{:>16}", fmt::format("{} / {}", st.attended_by[w][f], st.invited_by[w][f]));
+    o += "\n";
+  }
+  if (r.attended == 0) {
+    o += "\nNobody came: no nomination.\n";
+    return o;
+  }
+
+  o += fmt::format("\nThe chair ({}, {}) backs {}.\n", s.waves[size_t(st.chair_wave)].name,
+                   s.factions[size_t(st.chair_faction)].name, cand(st.chair_candidate));
+  o += fmt::format("Preferences on arrival:");
+  for (size_t c = 0; c < k; ++c)
+    if (!st.preferred_before.empty())
+      o += fmt::format(" {} {}{}", cand(int(c)), st.preferred_before[c], c + 1 < k ? "," : "");
+  o += "\n";
+  o += fmt::format("Speeches ({}):\n", st.speeches.size());
+  for (size_t i = 0; i < st.speeches.size(); ++i) {
+    const auto& sp = st.speeches[i];
+    o += fmt::format("  {}. for {:<20} by a {} member ({}); moved {} listener{}\n", i + 1,
+                     cand(sp.candidate), s.waves[size_t(sp.speaker_wave)].name,
+                     s.factions[size_t(sp.speaker_faction)].name, sp.persuaded,
+                     sp.persuaded == 1 ? "" : "s");
+  }
+  o += fmt::format("{} attendee{} changed their first choice in the debate.\n", st.changed_mind,
+                   st.changed_mind == 1 ? "" : "s");
+  o += "\nThe vote\n";
+  if (!r.quorate) {
+    o += fmt::format("  {} attended, below the quorum of {}: no nomination.\n", r.attended,
+                     s.meetings.quorum);
+    return o;
+  }
+  for (size_t round = 0; round < st.rounds.size(); ++round) {
+    o += fmt::format("  round {}:", round + 1);
+    for (size_t c = 0; c < k; ++c) o += fmt::format(" {} {}", cand(int(c)), st.rounds[round][c]);
+    if (round < st.eliminated.size() && st.eliminated[round] >= 0)
+      o += fmt::format("  ({} eliminated)", cand(st.eliminated[round]));
+    o += "\n";
+  }
+  o += fmt::format("Outcome: {} nominated{}.\n", cand(r.nominee),
+                   st.decided_by_tie_break
+                       ? (s.meetings.tie_break == TieBreak::chair ? " on the chair's casting vote"
+                                                                  : " by lot")
+                       : "");
+  return o;
+}
+
+}  // namespace leadsim
