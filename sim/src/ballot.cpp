@@ -57,77 +57,99 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
 
   const float endorsement = float(s.campaign.mp_endorsement);
   const RunPreferences& prefs = in.preferences;
-  const CounterDraw politics = prefs.draws().politics;
+  const PersonDraws& draws = prefs.draws();
   const Persuasion& persuasion = in.persuasion;
+  const Electorate& electorate = in.electorate;
   size_t next_persuaded = 0;
-  float u[kMaxCandidates];
-  std::uint8_t order[kMaxCandidates];
   out.eligible.fill(0);
   out.voted.fill(0);
   if (m == 0) return;
 
-  // People are grouped by CLP and, within a CLP, by wave: everything that depends only on the
-  // CLP or the wave (faction odds, section, endorsement) is looked up once per segment, and the
-  // counters live in registers.
+  // Block buffers: one entry per person of the block.
+  alignas(32) std::int32_t faction[kBlock];
+  alignas(32) std::uint32_t votes[kBlock], eligible[kBlock];
+  alignas(32) float utility[kMaxCandidates][kBlock];
+  float u[kMaxCandidates];
+  std::uint8_t order[kMaxCandidates];
+
+  // People are grouped by CLP and, within a CLP, by wave: the faction odds, section and local
+  // endorsement are constant over a segment, which is cut into blocks whose draws, eligibility,
+  // turnout and utilities are computed in straight vectorisable loops.
   for (size_t c = 0; c < s.clps.size(); ++c) {
     const int endorsed = in.mp_endorsement[c];
-    const float endorse_margin = endorsed == local[1] ? endorsement
-                                 : endorsed == local[0] ? -endorsement
-                                                        : 0.0f;
     const std::uint32_t clp_end = pop.clp_begin[c + 1];
-    for (std::uint32_t i = pop.clp_begin[c]; i < clp_end;) {
-      const int w = pop.wave[i];
-      std::uint32_t segment_end = i;
-      while (segment_end < clp_end && pop.wave[segment_end] == w) ++segment_end;
+    for (std::uint32_t seg = pop.clp_begin[c]; seg < clp_end;) {
+      const int w = pop.wave[seg];
+      std::uint32_t seg_end = seg;
+      while (seg_end < clp_end && pop.wave[seg_end] == w) ++seg_end;
       const Wave& wave = s.waves[size_t(w)];
       const int sec = int(wave.section);
-      if (wave.section == Section::member && wave.joined_from > in.electorate.ballot_cutoff()) {
-        i = segment_end;  // the whole cohort joined after the freeze
+      std::uint32_t* tally = scratch.tally[size_t(sec)].data();
+      if (wave.section == Section::member && wave.joined_from > electorate.ballot_cutoff()) {
+        seg = seg_end;  // the whole cohort joined after the freeze
         continue;
       }
-      const float* odds = prefs.faction_row(int(c), w);
-      std::int64_t eligible = 0, voted = 0;
-      std::uint32_t* tally = scratch.tally[size_t(sec)].data();
-      for (; i < segment_end; ++i) {
-        if (!in.electorate.may_vote_without_draw(pop, i)) continue;
-        const std::uint64_t draw = politics(pop.uid[i]);
-        if (!in.electorate.may_vote(pop, i, draw)) continue;
-        ++eligible;
-        // Whether they vote is a coin toss the branch predictor cannot learn, so it is added in
-        // as 0 or 1 rather than branched on: ranking a non-voter costs less than a mispredict.
-        const std::uint32_t votes = field21(draw, 1) < pop.turnout[i];
-        voted += votes;
-        const float* delta = nullptr;
-        if (next_persuaded < persuasion.person.size() && persuasion.person[next_persuaded] <= i) {
-          while (persuasion.person[next_persuaded] < i) ++next_persuaded;
-          if (persuasion.person[next_persuaded] == i)
-            delta = &persuasion.delta[next_persuaded * size_t(k)];
+      for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
+        const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
+        const std::uint32_t* uid = pop.uid.data() + first;
+        const float* turnout = pop.turnout.data() + first;
+        electorate.block_may_vote(pop, first, n, wave.section, draws, eligible);
+        for (int j = 0; j < n; ++j)
+          votes[j] = eligible[j] & std::uint32_t(PersonDraws::draw(draws.turnout, uid[j]) < turnout[j]);
+        prefs.block_factions(pop, first, n, int(c), w, faction);
+        for (int l = 0; l < m; ++l) {
+          prefs.block_utility(pop, first, n, faction, local[l], utility[l]);
+          if (endorsed == local[l])
+            for (int j = 0; j < n; ++j) utility[l][j] += endorsement;
         }
-        const int f = RunPreferences::faction_in_row(odds, prefs.factions(), draw);
-        int index;
-        if (pop.traits[i] & kHostile) {
-          index = hostile_index;
-        } else if (m == 2) {
-          // The common case, kept in registers: the sign of u[second] - u[first].
-          float margin = prefs.margin(pop, i, f, local[0], local[1]) + endorse_margin;
-          if (delta) margin += delta[local[1]] - delta[local[0]];
-          index = margin > 0;
-        } else {
-          prefs.utilities(pop, i, f, u);
-          if (endorsed >= 0) u[endorsed] += endorsement;
-          if (delta)
-            for (int j = 0; j < k; ++j) u[j] += delta[j];
-          for (int j = 0; j < m; ++j) order[j] = std::uint8_t(j);
-          // Insertion sort, best first: m is at most 8.
-          for (int j = 1; j < m; ++j)
-            for (int l = j; l > 0 && u[local[order[l]]] > u[local[order[l - 1]]]; --l)
-              std::swap(order[l], order[l - 1]);
-          index = permutation_index(order, m);
+        std::uint32_t n_eligible = 0, n_votes = 0;
+        for (int j = 0; j < n; ++j) {
+          n_eligible += eligible[j];
+          n_votes += votes[j];
         }
-        tally[index] += votes;
+        out.eligible[size_t(sec)] += n_eligible;
+        out.voted[size_t(sec)] += n_votes;
+        // What attendees heard at their meeting (sorted by person, so a forward walk).
+        while (next_persuaded < persuasion.person.size() && persuasion.person[next_persuaded] < first)
+          ++next_persuaded;
+        for (; next_persuaded < persuasion.person.size() &&
+               persuasion.person[next_persuaded] < first + std::uint32_t(n);
+             ++next_persuaded) {
+          const int j = int(persuasion.person[next_persuaded] - first);
+          const float* delta = &persuasion.delta[next_persuaded * size_t(k)];
+          for (int l = 0; l < m; ++l) utility[l][j] += delta[local[l]];
+        }
+        const std::uint8_t* traits = pop.traits.data() + first;
+        if (m == 2) {
+          // The common case, branch-free: the second candidate is ranked first when it has the
+          // higher utility, or always/never for hostile voters.
+          const std::uint32_t hostile_second = std::uint32_t(hostile_index);
+          std::uint32_t second = 0;
+          for (int j = 0; j < n; ++j) {
+            const std::uint32_t hostile = (traits[j] & kHostile) ? 1u : 0u;
+            const std::uint32_t sincere = utility[1][j] > utility[0][j] ? 1u : 0u;
+            second += votes[j] & (hostile ? hostile_second : sincere);
+          }
+          tally[1] += second;
+          tally[0] += n_votes - second;
+          continue;
+        }
+        for (int j = 0; j < n; ++j) {
+          if (!votes[j]) continue;
+          int index = hostile_index;
+          if (!(traits[j] & kHostile)) {
+            for (int l = 0; l < m; ++l) u[l] = utility[l][j];
+            for (int l = 0; l < m; ++l) order[l] = std::uint8_t(l);
+            // Insertion sort, best first: m is at most 8.
+            for (int l = 1; l < m; ++l)
+              for (int q = l; q > 0 && u[order[q]] > u[order[q - 1]]; --q)
+                std::swap(order[q], order[q - 1]);
+            index = permutation_index(order, m);
+          }
+          ++tally[index];
+        }
       }
-      out.eligible[size_t(sec)] += eligible;
-      out.voted[size_t(sec)] += voted;
+      seg = seg_end;
     }
   }
 

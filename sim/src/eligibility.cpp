@@ -21,4 +21,40 @@ Electorate::Electorate(const Scenario& s)
       reject_ordinary_(float(s.registration.rejection)),
       reject_hostile_(float(scale_odds(s.registration.rejection, s.registration.hostile_odds_ratio))) {}
 
+bool Electorate::may_vote(const Population& pop, std::size_t i, const PersonDraws& draws) const {
+  switch (Section(pop.section[i])) {
+    case Section::member:
+      return pop.joined[i] <= ballot_cutoff_ && in_good_standing(pop, i);
+    case Section::registered:
+      return !rejected(pop, i, draws);
+    case Section::affiliated:
+      return pop.joined[i] <= affiliated_freeze_;
+  }
+  return false;
+}
+
+void Electorate::block_may_vote(const Population& pop, std::size_t first, int n, Section section,
+                                const PersonDraws& draws, std::uint32_t* out) const {
+  const Day* joined = pop.joined.data() + first;
+  const std::uint8_t* traits = pop.traits.data() + first;
+  const std::uint32_t* uid = pop.uid.data() + first;
+  switch (section) {
+    case Section::member: {
+      const std::uint8_t standing = require_standing_ ? kGoodStanding : 0;
+      for (int j = 0; j < n; ++j)
+        out[j] = std::uint32_t(joined[j] <= ballot_cutoff_) & std::uint32_t((traits[j] & standing) == standing);
+      break;
+    }
+    case Section::registered:
+      for (int j = 0; j < n; ++j) {
+        const float p = (traits[j] & kHostile) ? reject_hostile_ : reject_ordinary_;
+        out[j] = std::uint32_t(PersonDraws::draw(draws.vetting, uid[j]) >= p);
+      }
+      break;
+    case Section::affiliated:
+      for (int j = 0; j < n; ++j) out[j] = std::uint32_t(joined[j] <= affiliated_freeze_);
+      break;
+  }
+}
+
 }  // namespace leadsim

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "block.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {
@@ -45,6 +46,11 @@ struct Meeting {
         key(derive_key(derive_key(inputs.run_key, name_hash("meeting")), std::uint64_t(c))) {}
 
   float* utility(size_t a) { return &sc.utility[a * size_t(k)]; }
+  int standing_count() const {
+    int c = 0;
+    for (bool b : in.standing) c += b;
+    return c;
+  }
   bool hostile(size_t a) const { return pop.traits[sc.attendee[a]] & kHostile; }
   int choice(size_t a) {
     return first_choice(s, {utility(a), size_t(k)}, in.standing, hostile(a));
@@ -52,70 +58,120 @@ struct Meeting {
 
   // Stage 1.
   bool convene() {
-    const std::uint64_t bits = CounterDraw(key)(0);
-    result.met = unit_lo(bits) < s.meetings.meet;
-    result.format = unit_hi(bits) < s.meetings.general_committee ? MeetingFormat::general_committee
-                                                                 : MeetingFormat::all_member;
+    Stream g(key);
+    result.met = g.uniform() < s.meetings.meet;
+    result.format = g.uniform() < s.meetings.general_committee ? MeetingFormat::general_committee
+                                                               : MeetingFormat::all_member;
     return result.met;
   }
 
-  // Stages 2 and 3.
-  void invite_and_attend() {
+  // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock). The
+  // draws, utilities and attendance probabilities are computed for the whole block in straight
+  // loops; only the few who attend are then handled one by one.
+  void invite_and_attend_block(std::uint32_t first, int n, int wave) {
     const MeetingRules& m = s.meetings;
     const bool gc = result.format == MeetingFormat::general_committee;
     const int endorsed = in.mp_endorsement[size_t(clp)];
-    const float endorsement = float(s.campaign.mp_endorsement);
     const PersonDraws& draws = in.preferences.draws();
+    const std::uint32_t* uid = pop.uid.data() + first;
+    const std::uint8_t* traits = pop.traits.data() + first;
+    const Day* joined = pop.joined.data() + first;
+    const float* activism = pop.activism.data() + first;
+    const std::uint8_t standing = in.electorate.requires_good_standing() ? kGoodStanding : 0;
+    const std::uint8_t needed = std::uint8_t(standing | (gc ? kDelegate : 0));
+    const Day freeze = in.electorate.meeting_freeze();
+    const float lost = float(m.lost_invitation);
+
+    alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], attends[kBlock];
+    alignas(32) std::int32_t faction[kBlock];
+    alignas(32) float utility[kMaxCandidates][kBlock], best[kBlock], second[kBlock], p[kBlock];
+    for (int j = 0; j < n; ++j) {
+      const std::uint32_t t = traits[j];
+      eligible[j] = std::uint32_t(joined[j] <= freeze) & std::uint32_t((t & needed) == needed);
+      invited[j] = eligible[j] & ((t & kContactable) ? 1u : 0u);
+    }
+    for (int j = 0; j < n; ++j)
+      invited[j] &= std::uint32_t(PersonDraws::draw(draws.invitation, uid[j]) >= lost);
+    in.preferences.block_factions(pop, first, n, clp, wave, faction);
+    // Preference strength: the gap between the top two standing candidates.
+    for (int j = 0; j < n; ++j) best[j] = second[j] = -1e30f;
+    for (int c = 0; c < k; ++c) {
+      in.preferences.block_utility(pop, first, n, faction, c, utility[c]);
+      if (c == endorsed)
+        for (int j = 0; j < n; ++j) utility[c][j] += float(s.campaign.mp_endorsement);
+      if (!in.standing[size_t(c)]) continue;
+      for (int j = 0; j < n; ++j) {
+        const float u = utility[c][j];
+        second[j] = std::max(second[j], std::min(best[j], u));
+        best[j] = std::max(best[j], u);
+      }
+    }
+    if (gc) {
+      for (int j = 0; j < n; ++j) p[j] = float(m.gc_attendance);
+    } else {
+      // Caring: a gap of one utility unit between the top two is typical (multiplier 1).
+      const float care = float(m.care), base = float(m.attendance) / (1.0f + care);
+      for (int j = 0; j < n; ++j) p[j] = float(s.factions[0].mobilisation);
+      for (int f = 1; f < int(s.factions.size()); ++f)
+        blend_where(p, faction, f, float(s.factions[size_t(f)].mobilisation), n);
+      // With a single candidate standing there is no gap to care about.
+      const float contested = standing_count() > 1 ? 1.0f : 0.0f;
+      const float extra = float(m.organised_turnout) - 1.0f;
+      for (int j = 0; j < n; ++j) {
+        const float gap = contested * std::min(2.0f, best[j] - second[j]);
+        const float organised = 1.0f + extra * float((traits[j] & kOrganised) / kOrganised);
+        p[j] *= base * activism[j] * (1.0f + care * gap) * organised;
+      }
+    }
+    for (int j = 0; j < n; ++j)
+      attends[j] = invited[j] & std::uint32_t(PersonDraws::draw(draws.attendance, uid[j]) < p[j]);
+
+    for (int j = 0; j < n; ++j) {
+      result.eligible += int(eligible[j]);
+      result.invited += int(invited[j]);
+      if (story) tell_block_lane(first + std::uint32_t(j), eligible[j], invited[j], attends[j],
+                                 faction[j]);
+      if (!attends[j]) continue;
+      sc.attendee.push_back(first + std::uint32_t(j));
+      sc.faction.push_back(std::uint8_t(faction[j]));
+      for (int c = 0; c < k; ++c) sc.utility.push_back(utility[c][j]);
+    }
+  }
+
+  // The story's bookkeeping for one person (only when a story is being told).
+  void tell_block_lane(std::uint32_t i, std::uint32_t eligible, std::uint32_t invited,
+                       std::uint32_t attends, int f) {
+    const bool gc = result.format == MeetingFormat::general_committee;
+    ++story->members;
+    if (pop.joined[i] > s.eligibility.member_meeting_freeze) ++story->past_freeze;
+    else if (s.eligibility.require_good_standing && !(pop.traits[i] & kGoodStanding))
+      ++story->not_in_good_standing;
+    else if (gc && !(pop.traits[i] & kDelegate)) ++story->not_delegates;
+    if (!eligible) return;
+    if (!invited) {
+      if (!(pop.traits[i] & kContactable)) ++story->not_contactable;
+      else ++story->invitation_lost;
+      return;
+    }
+    ++story->invited_by[pop.wave[i]][size_t(f)];
+    if (!attends) return;
+    ++story->attended_by[pop.wave[i]][size_t(f)];
+    if (pop.traits[i] & kHostile) ++story->hostile_attendees;
+  }
+
+  void invite_and_attend() {
     sc.attendee.clear();
     sc.faction.clear();
     sc.utility.clear();
-    float u[kMaxCandidates];
-    for (std::uint32_t i = pop.clp_begin[size_t(clp)]; i < pop.clp_begin[size_t(clp) + 1]; ++i) {
-      if (pop.section[i] != std::uint8_t(Section::member)) continue;
-      if (story) {
-        ++story->members;
-        if (pop.joined[i] > s.eligibility.member_meeting_freeze) ++story->past_freeze;
-        else if (s.eligibility.require_good_standing && !(pop.traits[i] & kGoodStanding))
-          ++story->not_in_good_standing;
-      }
-      if (!in.electorate.may_attend(pop, i)) continue;
-      if (gc && !(pop.traits[i] & kDelegate)) {
-        if (story) ++story->not_delegates;
-        continue;
-      }
-      ++result.eligible;
-      const std::uint64_t bits = draws.meeting(pop.uid[i]);
-      if (!(pop.traits[i] & kContactable)) {
-        if (story) ++story->not_contactable;
-        continue;
-      }
-      if (field21(bits, 0) < m.lost_invitation) {
-        if (story) ++story->invitation_lost;
-        continue;
-      }
-      ++result.invited;
-      const int f = in.preferences.faction(pop, i);
-      if (story) ++story->invited_by[pop.wave[i]][size_t(f)];
-      in.preferences.utilities(pop, i, f, u);
-      if (endorsed >= 0) u[endorsed] += endorsement;
-      float p;
-      if (gc) {
-        p = float(m.gc_attendance);
-      } else {
-        // Caring: a gap of one utility unit between the top two is typical (multiplier 1).
-        const float strength = std::min(2.0f, preference_gap(u, in.standing));
-        p = float(m.attendance) * pop.activism[i] * float(s.factions[size_t(f)].mobilisation) *
-            (1.0f + float(m.care) * strength) / (1.0f + float(m.care));
-        if (pop.traits[i] & kOrganised) p *= float(m.organised_turnout);
-      }
-      if (field21(bits, 1) >= p) continue;
-      sc.attendee.push_back(i);
-      sc.faction.push_back(std::uint8_t(f));
-      sc.utility.insert(sc.utility.end(), u, u + k);
-      if (story) {
-        ++story->attended_by[pop.wave[i]][size_t(f)];
-        if (pop.traits[i] & kHostile) ++story->hostile_attendees;
-      }
+    const std::uint32_t end = pop.clp_begin[size_t(clp) + 1];
+    for (std::uint32_t seg = pop.clp_begin[size_t(clp)]; seg < end;) {
+      const int w = pop.wave[seg];
+      std::uint32_t seg_end = seg;
+      while (seg_end < end && pop.wave[seg_end] == w) ++seg_end;
+      if (s.waves[size_t(w)].section == Section::member)
+        for (std::uint32_t first = seg; first < seg_end; first += kBlock)
+          invite_and_attend_block(first, int(std::min<std::uint32_t>(kBlock, seg_end - first)), w);
+      seg = seg_end;
     }
     result.attended = int(sc.attendee.size());
   }

@@ -69,15 +69,31 @@ std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop
     nominee[a] = c < k && standing[size_t(c)] ? c : -1;
   }
   if (!consults) return nominee;
+  // Who answers is decided over the compact list of affiliated supporters in straight loops;
+  // only those who answer (a few percent) are looked up in the population.
+  std::vector<float> answer_rate(s.affiliates.size(), 0.0f);
+  for (size_t a = 0; a < s.affiliates.size(); ++a)
+    if (s.affiliates[a].method == AffiliateMethod::consultation)
+      answer_rate[a] = float(s.affiliates[a].consultation_turnout);
+  const std::uint32_t key = prefs.draws().consultation;
+  const size_t n = pop.affiliated.size();
   float util[kMaxCandidates];
-  for (const std::uint32_t i : pop.affiliated) {
-    const std::uint8_t a = pop.affiliate[i];
-    if (s.affiliates[a].method != AffiliateMethod::consultation) continue;
-    if (field21(prefs.draws().meeting(pop.uid[i]), 2) >= s.affiliates[a].consultation_turnout)
-      continue;
-    prefs.utilities(pop, i, prefs.faction(pop, i), util);
-    const int c = first_choice(s, {util, size_t(k)}, standing, pop.traits[i] & kHostile);
-    if (c >= 0) ++tally[a][size_t(c)];
+  alignas(32) std::uint32_t answers[kBlock];
+  alignas(32) float rate[kBlock];
+  for (size_t first = 0; first < n; first += kBlock) {
+    const int len = int(std::min<size_t>(kBlock, n - first));
+    const std::uint32_t* uid = pop.affiliated_uid.data() + first;
+    const std::uint8_t* aff = pop.affiliated_affiliate.data() + first;
+    for (int j = 0; j < len; ++j) rate[j] = answer_rate[aff[j]];
+    for (int j = 0; j < len; ++j) answers[j] = PersonDraws::draw(key, uid[j]) < rate[j] ? 1u : 0u;
+    for (int j = 0; j < len; ++j) {
+      if (!answers[j]) continue;
+      const std::uint32_t i = pop.affiliated[first + size_t(j)];
+      const std::uint8_t a = aff[j];
+      prefs.utilities(pop, i, prefs.faction(pop, i), util);
+      const int c = first_choice(s, {util, size_t(k)}, standing, pop.traits[i] & kHostile);
+      if (c >= 0) ++tally[a][size_t(c)];
+    }
   }
   for (size_t a = 0; a < s.affiliates.size(); ++a) {
     if (s.affiliates[a].method != AffiliateMethod::consultation) continue;

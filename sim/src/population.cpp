@@ -10,10 +10,11 @@
 namespace leadsim {
 
 std::size_t Population::bytes() const {
-  return clp_begin.size() * 4 + uid.size() * 8 + clp.size() * 2 +
+  return clp_begin.size() * 4 + uid.size() * 4 + clp.size() * 2 +
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
-         (joined.size() + activism.size() + turnout.size() + affiliated.size()) * 4 +
-         std::size_t(offset.size() + taste.size()) * sizeof(float);
+         (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size()) * 4 +
+         affiliated_affiliate.size() +
+         std::size_t(offset.size() + taste.size() + pull.size()) * sizeof(float);
 }
 
 std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed) {
@@ -118,10 +119,12 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
     boost::random::gamma_distribution<double> gamma(w.activism_shape,
                                                     w.activism / w.activism_shape);
     const std::vector<double> cdf = clp_cdf(s, w, pop_key);
-    const std::uint64_t wave_id = name_hash("uid:" + w.id);
+    // Ids are consecutive within a wave from a base fixed by the wave's name: unique within the
+    // wave and the same in every scenario that has the wave.
+    const std::uint32_t wave_id = std::uint32_t(name_hash("uid:" + w.id) >> 32);
     const double span = double(w.joined_to - w.joined_from + 1);
     for (std::int64_t j = 0; j < w.size; ++j, ++row) {
-      raw.uid[row] = mix64(wave_id + std::uint64_t(j) * kGoldenGamma);
+      raw.uid[row] = wave_id + std::uint32_t(j);
       double u = g.uniform() * cdf.back();
       raw.clp[row] = std::uint16_t(std::min<size_t>(
           size_t(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), cdf.size() - 1));
@@ -177,8 +180,22 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
   }
   choose_delegates(s, pop, pop_key);
 
+  // The personal part of each candidate's policy utility, worked out once (see preferences.hpp).
+  pop.pull.resize(k, std::ptrdiff_t(n));
+  for (int c = 0; c < k; ++c) {
+    const Eigen::VectorXd& x = s.candidates[size_t(c)].position;
+    for (size_t i = 0; i < n; ++i) {
+      double q = 0;
+      for (int d = 0; d < dims; ++d) q += x[d] * double(pop.offset(d, std::ptrdiff_t(i)));
+      pop.pull(c, std::ptrdiff_t(i)) = float(2 * s.campaign.salience * q);
+    }
+  }
   for (size_t i = 0; i < n; ++i)
-    if (pop.affiliate[i] != kNoAffiliate) pop.affiliated.push_back(std::uint32_t(i));
+    if (pop.affiliate[i] != kNoAffiliate) {
+      pop.affiliated.push_back(std::uint32_t(i));
+      pop.affiliated_uid.push_back(pop.uid[i]);
+      pop.affiliated_affiliate.push_back(pop.affiliate[i]);
+    }
 
   // Turnout depends only on section and activism, so it is worked out once here rather than in
   // every run's final ballot.

@@ -3,6 +3,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
 
+#include "block.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {
@@ -19,20 +20,16 @@ RunPreferences::RunPreferences(const Scenario& s, std::uint64_t run_key)
   Stream swing(derive_key(run_key, name_hash("swing")));
   for (const auto& c : s.candidates) {
     for (int d = 0; d < dims_; ++d) cand_pos_.push_back(float(c.position[d]));
-    valence_.push_back(float(c.valence));
     swing_.push_back(float(s.campaign.swing_sd * normal(swing)));
     constant_.push_back(float(c.valence + swing_.back() - s.campaign.salience * c.position.squaredNorm()));
   }
-  // Position x = centre + spread * offset, so a_c = constant_c + 2 s centre.x_c and
-  // b_c = 2 s spread x_c.
+  // Position x = centre + spread * offset, so a_fc = constant_c + 2 s centre_f.x_c (see header).
   for (const auto& f : s.factions) {
     for (int d = 0; d < dims_; ++d) centre_.push_back(float(f.centre[d]));
     spread_.push_back(float(f.spread));
     for (int c = 0; c < k_; ++c) {
       const Eigen::VectorXd& x = s.candidates[size_t(c)].position;
       faction_a_.push_back(float(constant_[size_t(c)] + 2 * s.campaign.salience * f.centre.dot(x)));
-      for (int d = 0; d < dims_; ++d)
-        faction_b_.push_back(float(2 * s.campaign.salience * f.spread * x[d]));
     }
   }
   Stream lean(derive_key(run_key, name_hash("clp-lean")));
@@ -66,6 +63,40 @@ void RunPreferences::add_national_shift(const std::vector<float>& shift) {
     constant_[size_t(c)] += shift[size_t(c)];
     for (int f = 0; f < factions_; ++f) faction_a_[size_t(f * k_ + c)] += shift[size_t(c)];
   }
+}
+
+void RunPreferences::block_factions(const Population& pop, std::size_t first, int n, int clp,
+                                    int wave, std::int32_t* out) const {
+  const float* row = faction_row(clp, wave);
+  const std::uint32_t* uid = pop.uid.data() + first;
+  const std::uint32_t key = draws_.faction;
+  alignas(32) float u[kBlock];
+  for (int j = 0; j < n; ++j) {
+    u[j] = unit24(mix32(uid[j] ^ key));
+    out[j] = 0;
+  }
+  // The same count as faction_in_row(), one threshold at a time so that each pass vectorises.
+  for (int q = 0; q < factions_ - 1; ++q) {
+    const float threshold = row[q];
+    for (int j = 0; j < n; ++j) out[j] += u[j] >= threshold ? 1 : 0;
+  }
+}
+
+void RunPreferences::block_utility(const Population& pop, std::size_t first, int n,
+                                   const std::int32_t* faction, int c, float* out) const {
+  // The per-faction constants are selected with blends (no gathers); then two multiply-adds.
+  alignas(32) float spread[kBlock];
+  for (int j = 0; j < n; ++j) {
+    out[j] = a(0, c);
+    spread[j] = spread_[0];
+  }
+  for (int f = 1; f < factions_; ++f) {
+    blend_where(out, faction, f, a(f, c), n);
+    blend_where(spread, faction, f, spread_[size_t(f)], n);
+  }
+  const float* pull = pop.pull_row(c) + first;
+  const float* taste = pop.taste_row(c) + first;
+  for (int j = 0; j < n; ++j) out[j] = out[j] + spread[j] * pull[j] + taste_sd_ * taste[j];
 }
 
 double RunPreferences::faction_probability(int clp, int wave, int f) const {

@@ -50,7 +50,8 @@ const char* targeting_id(Targeting t) {
 }
 
 std::string Diagnostic::str() const {
-  if (line > 0) return fmt::format("{}:{}:{}: error: {}", file, line, column, message);
+  // A command-line override has no file; its "line" is an artefact of parsing the value.
+  if (line > 0 && file.rfind("--set", 0) != 0) return fmt::format("{}:{}:{}: error: {}", file, line, column, message);
   return fmt::format("{}: error: {}", file, message);
 }
 
@@ -510,14 +511,15 @@ toml::table parse_toml_file(const std::string& path, std::vector<Diagnostic>& di
   }
 }
 
-// Overlays `top` onto `base`: tables merge key by key, anything else replaces.
-void merge_into(toml::table& base, const toml::table& top) {
+// Overlays `top` onto `base`: tables merge key by key, anything else replaces. Nodes are moved,
+// not copied: a copied toml++ node forgets where it came from, and messages need file:line.
+void merge_into(toml::table& base, toml::table&& top) {
   for (auto&& [k, v] : top) {
     toml::node* existing = base.get(k.str());
     if (existing && existing->is_table() && v.is_table()) {
-      merge_into(*existing->as_table(), *v.as_table());
+      merge_into(*existing->as_table(), std::move(*v.as_table()));
     } else {
-      base.insert_or_assign(k, v);
+      base.insert_or_assign(k, std::move(v));
     }
   }
 }
@@ -557,7 +559,7 @@ toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>&
     t.erase("include");
   }
   files.push_back(path);
-  merge_into(result, t);
+  merge_into(result, std::move(t));
   return result;
 }
 
@@ -593,7 +595,7 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
     }
     t = n->as_table();
   }
-  t->insert_or_assign(parts.back(), *parsed.get("v"));
+  t->insert_or_assign(parts.back(), std::move(*parsed.get("v")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1144,7 +1146,17 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   r.set_file_order(files);
   Scenario s = read_scenario(r, root, path, diags);
   r.report_unknown(root);
-  if (!diags.empty()) throw InputError(diags);
+  if (!diags.empty()) {
+    // In file order, so a reader can work down the file.
+    std::stable_sort(diags.begin(), diags.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+      auto rank = [&](const Diagnostic& d) {
+        auto it = std::find(files.begin(), files.end(), d.file);
+        return std::tuple(it - files.begin(), d.line, d.column);
+      };
+      return rank(a) < rank(b);
+    });
+    throw InputError(diags);
+  }
   s.resolved = std::move(resolved);
   s.sha256 = sha256_hex(bytes);
   files.pop_back();  // the main file itself

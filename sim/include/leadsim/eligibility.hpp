@@ -29,39 +29,20 @@ class Electorate {
     return pop.section[i] == std::uint8_t(Section::member) &&
            pop.joined[i] <= meeting_freeze_ && in_good_standing(pop, i);
   }
-  // Anyone who may vote in the final ballot this run; `politics` is the person's politics draw
-  // (field 2 decides vetting).
-  bool may_vote(const Population& pop, std::size_t i, std::uint64_t politics) const {
-    switch (Section(pop.section[i])) {
-      case Section::member:
-        return may_vote_without_draw(pop, i);
-      case Section::registered:
-        return !rejected(pop, i, politics);
-      case Section::affiliated:
-        return pop.joined[i] <= affiliated_freeze_;
-    }
-    return false;
-  }
-  // False if person i may not vote whatever the draws (members and affiliated supporters are
-  // decided by dates and standing alone), so the final ballot can skip their draws.
-  bool may_vote_without_draw(const Population& pop, std::size_t i) const {
-    switch (Section(pop.section[i])) {
-      case Section::member:
-        return pop.joined[i] <= ballot_cutoff_ && in_good_standing(pop, i);
-      case Section::registered:
-        return true;
-      case Section::affiliated:
-        return pop.joined[i] <= affiliated_freeze_;
-    }
-    return false;
-  }
+  // Anyone who may vote in the final ballot this run.
+  bool may_vote(const Population& pop, std::size_t i, const PersonDraws& draws) const;
+  // Vectorised may_vote for people [first, first+n), all of one section: out[j] = 0 or 1.
+  void block_may_vote(const Population& pop, std::size_t first, int n, Section section,
+                      const PersonDraws& draws, std::uint32_t* out) const;
   // A registered supporter whose application was rejected at vetting this run.
-  bool rejected(const Population& pop, std::size_t i, std::uint64_t politics) const {
+  bool rejected(const Population& pop, std::size_t i, const PersonDraws& draws) const {
     const float p = (pop.traits[i] & kHostile) ? reject_hostile_ : reject_ordinary_;
-    return field21(politics, 2) < p;
+    return PersonDraws::draw(draws.vetting, pop.uid[i]) < p;
   }
 
   Day ballot_cutoff() const { return ballot_cutoff_; }
+  Day meeting_freeze() const { return meeting_freeze_; }
+  bool requires_good_standing() const { return require_standing_; }
 
  private:
   bool in_good_standing(const Population& pop, std::size_t i) const {

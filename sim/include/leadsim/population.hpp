@@ -14,7 +14,7 @@
 // wave's name and their index in it: per-person random draws are keyed by it, so adding a wave
 // to a scenario does not change anyone else's draws.
 //
-// Memory: about 30 + 4*(dimensions + candidates) bytes per person (hot arrays only).
+// Memory: about 26 + 4*(dimensions + candidates) bytes per person.
 #pragma once
 
 #include <Eigen/Core>
@@ -36,12 +36,14 @@ enum Trait : std::uint8_t {
 
 inline constexpr std::uint8_t kNoAffiliate = 0xFF;
 
-using MatrixXfCol = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;  // column per person
+// One row per attribute, one column per person, rows contiguous: the hot loops read one
+// attribute of many consecutive people.
+using PersonMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 struct Population {
   std::vector<std::uint32_t> clp_begin;  // size clps+1: people of CLP c are [clp_begin[c], clp_begin[c+1])
 
-  std::vector<std::uint64_t> uid;       // stable identity, keys per-person random draws
+  std::vector<std::uint32_t> uid;       // stable identity (wave id + index), keys per-person draws
   std::vector<std::uint16_t> clp;       // CLP index
   std::vector<std::uint8_t> wave;       // cohort (index into Scenario::waves)
   std::vector<std::uint8_t> section;    // Section
@@ -52,11 +54,19 @@ struct Population {
   std::vector<float> turnout;           // probability of voting in the final ballot if eligible:
                                         // logistic(logit(ballot.turnout[section])
                                         //          + ballot.activism_elasticity * log(activism))
-  MatrixXfCol offset;                   // dims x N: personal ideal point, in faction-spread units
-  MatrixXfCol taste;                    // candidates x N: personal taste, standard normal
-  std::vector<std::uint32_t> affiliated;  // rows of affiliated supporters (for consultations)
+  PersonMatrix offset;                  // dims x N: personal ideal point, in faction-spread units
+  PersonMatrix taste;                   // candidates x N: personal taste, standard normal
+  PersonMatrix pull;                    // candidates x N: 2 * salience * position_c . offset_i,
+                                        // the personal part of the policy utility (see
+                                        // preferences.hpp), fixed for the ensemble
+  // Affiliated supporters, compactly, for consultations: their rows, ids and affiliates.
+  std::vector<std::uint32_t> affiliated, affiliated_uid;
+  std::vector<std::uint8_t> affiliated_affiliate;
 
   std::size_t size() const { return uid.size(); }
+  const float* offset_row(int d) const { return offset.data() + size_t(d) * size(); }
+  const float* taste_row(int c) const { return taste.data() + size_t(c) * size(); }
+  const float* pull_row(int c) const { return pull.data() + size_t(c) * size(); }
   std::size_t bytes() const;  // memory held
 };
 

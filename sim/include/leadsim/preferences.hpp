@@ -22,7 +22,9 @@
 
 namespace leadsim {
 
-inline constexpr int kMaxDims = 8;  // policy dimensions
+inline constexpr int kMaxDims = 8;      // policy dimensions
+inline constexpr int kMaxFactions = 16;
+inline constexpr int kBlock = 256;       // people per block in the vectorised loops
 
 class RunPreferences {
  public:
@@ -33,69 +35,55 @@ class RunPreferences {
   const float* faction_row(int clp, int wave) const {
     return &cdf_[(size_t(clp) * size_t(waves_) + size_t(wave)) * size_t(factions_)];
   }
-  // The faction a `politics` draw (field 0) picks from a row of cumulative probabilities.
-  static int faction_in_row(const float* row, int factions, std::uint64_t politics) {
-    const float u = field21(politics, 0);
+  // The faction a uniform draw picks from a row of cumulative probabilities.
+  static int faction_in_row(const float* row, int factions, float u) {
     int f = 0;  // counted without branches: the faction is as unpredictable as a die
     for (int j = 0; j < factions - 1; ++j) f += u >= row[j];
     return f;
   }
-  // Person i's faction this run, from field 0 of their `politics` draw.
-  int faction_from(const Population& pop, std::size_t i, std::uint64_t politics) const {
-    return faction_in_row(faction_row(pop.clp[i], pop.wave[i]), factions_, politics);
-  }
+  // Person i's faction this run.
   int faction(const Population& pop, std::size_t i) const {
-    return faction_from(pop, i, draws_.politics(pop.uid[i]));
+    return faction_in_row(faction_row(pop.clp[i], pop.wave[i]), factions_,
+                          PersonDraws::draw(draws_.faction, pop.uid[i]));
   }
   // This run's per-person random draws.
   const PersonDraws& draws() const { return draws_; }
 
   // Ideal point of person i in faction f (dims floats).
   void position(const Population& pop, std::size_t i, int f, float* out) const {
-    const float* centre = &centre_[size_t(f) * size_t(dims_)];
-    const float spread = spread_[size_t(f)];
-    const float* offset = pop.offset.data() + i * size_t(dims_);
-    for (int d = 0; d < dims_; ++d) out[d] = centre[d] + spread * offset[d];
+    for (int d = 0; d < dims_; ++d)
+      out[d] = centre_[size_t(f * dims_ + d)] + spread_[size_t(f)] * pop.offset_row(d)[i];
   }
+
   // Utilities are kept up to a per-person constant: -salience * |x_i|^2 is the same for every
   // candidate, and nothing (ranking, preference gaps, persuasion) depends on it. What remains is
-  // linear in the person's position, u_c = a_c + b_c . x_i + taste_sd * taste_ic, which costs
-  // (1 + dims) multiply-adds per candidate.
+  // linear in the person's position x_i = centre_f + spread_f * offset_i:
+  //   u_c = a_fc + spread_f * pull_ic + taste_sd * taste_ic,
+  //   a_fc = valence_c + swing_c - salience*|x_c|^2 + 2*salience*centre_f.x_c  (per run),
+  //   pull_ic = 2*salience*x_c.offset_i                                     (per person, fixed).
 
   // Utility of each candidate (K floats) for someone at `pos` with person i's taste.
   void utilities_at(const Population& pop, std::size_t i, const float* pos, float* out) const {
-    const float* taste = pop.taste.data() + i * size_t(k_);
     for (int c = 0; c < k_; ++c) {
-      const float* x = &cand_pos_[size_t(c) * size_t(dims_)];
-      float u = constant_[size_t(c)] + taste_sd_ * taste[c];
-      for (int d = 0; d < dims_; ++d) u += 2 * salience_ * pos[d] * x[d];
+      float u = constant_[size_t(c)] + taste_sd_ * pop.taste_row(c)[i];
+      for (int d = 0; d < dims_; ++d) u += 2 * salience_ * pos[d] * cand_pos_[size_t(c * dims_ + d)];
       out[c] = u;
     }
   }
-  // Utility of each candidate for person i in faction f (the same as utilities_at(position)).
+  // Utility of each candidate for person i in faction f (equal to utilities_at(position) up to
+  // rounding; bit for bit equal to block_utility()).
   void utilities(const Population& pop, std::size_t i, int f, float* out) const {
-    const float* taste = pop.taste.data() + i * size_t(k_);
-    const float* offset = pop.offset.data() + i * size_t(dims_);
-    const float* a = &faction_a_[size_t(f) * size_t(k_)];
-    const float* b = &faction_b_[size_t(f) * size_t(k_) * size_t(dims_)];
-    for (int c = 0; c < k_; ++c) {
-      float u = a[c] + taste_sd_ * taste[c];
-      for (int d = 0; d < dims_; ++d) u += b[c * dims_ + d] * offset[d];
-      out[c] = u;
-    }
+    for (int c = 0; c < k_; ++c)
+      out[c] = a(f, c) + spread_[size_t(f)] * pop.pull_row(c)[i] + taste_sd_ * pop.taste_row(c)[i];
   }
 
-  // u_c1 - u_c0 for person i in faction f: all a two-candidate ranking needs, in registers.
-  float margin(const Population& pop, std::size_t i, int f, int c0, int c1) const {
-    const float* taste = pop.taste.data() + i * size_t(k_);
-    const float* offset = pop.offset.data() + i * size_t(dims_);
-    const float* a = &faction_a_[size_t(f) * size_t(k_)];
-    const float* b0 = &faction_b_[(size_t(f) * size_t(k_) + size_t(c0)) * size_t(dims_)];
-    const float* b1 = &faction_b_[(size_t(f) * size_t(k_) + size_t(c1)) * size_t(dims_)];
-    float m = a[c1] - a[c0] + taste_sd_ * (taste[c1] - taste[c0]);
-    for (int d = 0; d < dims_; ++d) m += (b1[d] - b0[d]) * offset[d];
-    return m;
-  }
+  // Vectorised: utility of candidate c for people [first, first+n) whose factions are `faction`
+  // (n <= kBlock), written to out[0..n).
+  void block_utility(const Population& pop, std::size_t first, int n, const std::int32_t* faction,
+                     int c, float* out) const;
+  // Vectorised: factions of people [first, first+n), all of wave w in CLP clp.
+  void block_factions(const Population& pop, std::size_t first, int n, int clp, int wave,
+                      std::int32_t* out) const;
 
   // Adds `shift[c]` to everyone's utility for candidate c (the campaign's momentum).
   void add_national_shift(const std::vector<float>& shift);
@@ -108,12 +96,14 @@ class RunPreferences {
   double faction_probability(int clp, int wave, int f) const;
 
  private:
+  float a(int f, int c) const { return faction_a_[size_t(f * k_ + c)]; }
+
   int k_, dims_, factions_, waves_;
-  std::vector<float> cand_pos_;        // K x dims
-  std::vector<float> valence_, constant_;  // constant = valence + swing - salience*|x_c|^2
-  std::vector<float> faction_a_, faction_b_;  // per faction and candidate: a, and b (dims)
-  std::vector<float> centre_, spread_;     // per faction
-  std::vector<float> cdf_;             // [clp][wave][faction] cumulative probabilities
+  std::vector<float> cand_pos_;               // K x dims
+  std::vector<float> constant_;               // valence + swing - salience*|x_c|^2 (+ shifts)
+  std::vector<float> faction_a_;              // per faction and candidate
+  std::vector<float> centre_, spread_;        // per faction
+  std::vector<float> cdf_;                    // [clp][wave][faction] cumulative probabilities
   std::vector<float> swing_;
   float salience_, taste_sd_;
   PersonDraws draws_;
