@@ -1,0 +1,65 @@
+// support.hpp: shared helpers for the tests: load the toy scenario with overrides, run ensembles,
+// and compare per-run means with tolerances from their sampling error.
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "leadsim/contest.hpp"
+#include "leadsim/ensemble.hpp"
+#include "leadsim/population.hpp"
+#include "leadsim/scenario.hpp"
+
+namespace leadsim::test {
+
+inline std::string scenario_path(const std::string& name) {
+  return std::string(LEADSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+inline Scenario toy(const std::vector<std::string>& overrides = {}) {
+  return load_scenario(scenario_path("toy.toml"), overrides);
+}
+
+// Runs an ensemble and keeps every run's result (tests only: the engine itself keeps none).
+struct Runs : RunObserver {
+  std::vector<RunResult> results;
+  void on_run(const RunResult& r) override { results.push_back(r); }
+};
+
+inline std::vector<RunResult> run_many(const Scenario& s, std::uint64_t runs, std::uint64_t seed = 1,
+                                       int threads = 2) {
+  const Population pop = synthesise(s, seed);
+  Runs keep;
+  EnsembleOptions opt;
+  opt.seed = seed;
+  opt.runs = runs;
+  opt.threads = threads;
+  run_ensemble(s, pop, opt, &keep);
+  return keep.results;
+}
+
+// Mean and standard error of a per-run quantity.
+struct Estimate {
+  double mean = 0, se = 0;
+};
+template <class F>
+Estimate estimate(const std::vector<RunResult>& runs, F f) {
+  double sum = 0, sumsq = 0;
+  for (const auto& r : runs) {
+    const double x = f(r);
+    sum += x;
+    sumsq += x * x;
+  }
+  const double n = double(runs.size());
+  const double mean = sum / n;
+  const double var = std::max(0.0, (sumsq - n * mean * mean) / (n - 1));
+  return {mean, std::sqrt(var / n)};
+}
+
+// True when b exceeds a by more than four standard errors of the difference.
+inline bool clearly_above(const Estimate& b, const Estimate& a) {
+  return b.mean - a.mean > 4 * std::sqrt(a.se * a.se + b.se * b.se);
+}
+
+}  // namespace leadsim::test

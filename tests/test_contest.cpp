@@ -1,0 +1,203 @@
+// Tests of the whole pipeline of one run (contest.hpp): each mechanism moves the results the
+// right way, beyond 4 standard errors.
+#include "leadsim/contest.hpp"
+
+#include <gtest/gtest.h>
+
+#include "leadsim/nominations.hpp"
+#include "support.hpp"
+
+namespace leadsim {
+namespace {
+
+using test::clearly_above;
+using test::estimate;
+using test::run_many;
+using test::toy;
+
+TEST(Contest, ResultIsWellFormed) {
+  const Scenario s = toy();
+  for (const RunResult& r : run_many(s, 30)) {
+    ASSERT_EQ(r.share.size(), 2u);
+    EXPECT_NEAR(r.share[0] + r.share[1], 1.0, 1e-9);
+    EXPECT_EQ(r.winner, r.share[0] > r.share[1] ? 0 : 1);
+    for (int sec = 0; sec < kSections; ++sec) {
+      EXPECT_NEAR(r.first_share[size_t(sec)][0] + r.first_share[size_t(sec)][1], 1.0, 1e-9);
+      EXPECT_LE(r.ballot_voted[size_t(sec)], r.ballot_eligible[size_t(sec)]);
+    }
+    int noms = 0, met = 0;
+    for (size_t c = 0; c < r.clp_nominee.size(); ++c) {
+      noms += r.clp_nominee[c] >= 0;
+      met += r.clp_met[c];
+    }
+    EXPECT_EQ(noms, r.nominations[0] + r.nominations[1]);
+    EXPECT_EQ(met, r.meetings_held);
+  }
+}
+
+TEST(Contest, SameSeedAndRunGiveTheSameResult) {
+  const Scenario s = toy();
+  const Population pop = synthesise(s, 9);
+  ContestWorkspace a, b;
+  RunResult x, y;
+  run_contest(s, pop, 9, 17, a, x);
+  run_contest(s, pop, 9, 16, b, y);  // a different run in between must not matter
+  run_contest(s, pop, 9, 17, b, y);
+  EXPECT_EQ(x.share, y.share);
+  EXPECT_EQ(x.clp_nominee, y.clp_nominee);
+  EXPECT_EQ(x.ballot_voted, y.ballot_voted);
+}
+
+TEST(Contest, OverturningTheFreezeRaisesTheNewMembersCandidate) {
+  // Toy: members who joined after the freeze are 80% radical, so their candidate ("left")
+  // gains when they may vote.
+  auto left = [](const RunResult& r) { return r.share[0]; };
+  const auto upheld = estimate(run_many(toy({"eligibility.freeze_ruling=\"upheld\""}), 150), left);
+  const auto overturned = estimate(run_many(toy({"eligibility.freeze_ruling=\"overturned\""}), 150), left);
+  EXPECT_TRUE(clearly_above(overturned, upheld)) << upheld.mean << " -> " << overturned.mean;
+}
+
+TEST(Contest, MembersElectorateGrowsWhenTheFreezeIsOverturned) {
+  const auto upheld = run_many(toy(), 5);
+  const auto overturned = run_many(toy({"eligibility.freeze_ruling=\"overturned\""}), 5);
+  // About 8,000 new members of which those who joined by 31 January were already eligible.
+  EXPECT_GT(overturned[0].ballot_eligible[0], upheld[0].ballot_eligible[0] + 5000);
+}
+
+TEST(Contest, VettingLowersHostileVotes) {
+  // Hostile supporters vote for the least electable candidate ("left", 0.3 < 0.7).
+  const std::vector<std::string> common = {"waves.supporters.hostile=0.4",
+                                           "registration.rejection=0.2"};
+  auto with = [&](const char* ratio) {
+    auto o = common;
+    o.push_back(ratio);
+    return run_many(toy(o), 150);
+  };
+  auto left_registered = [](const RunResult& r) { return r.first_share[1][0]; };
+  const auto blind = estimate(with("registration.hostile_odds_ratio=1"), left_registered);
+  const auto strict = estimate(with("registration.hostile_odds_ratio=50"), left_registered);
+  EXPECT_TRUE(clearly_above(blind, strict)) << blind.mean << " -> " << strict.mean;
+}
+
+TEST(Contest, HostileVotersVoteForTheLeastElectable) {
+  // Everyone hostile: every registered supporter's first preference is the least electable.
+  for (const RunResult& r : run_many(toy({"waves.supporters.hostile=1"}), 5))
+    EXPECT_DOUBLE_EQ(r.first_share[1][0], 1.0);
+}
+
+TEST(Contest, TargetedWaveWinsItsTargetClp) {
+  const std::vector<std::string> wave = {
+      "waves.organised.size=300",          "waves.organised.joined_from=2019-06-01",
+      "waves.organised.joined_to=2019-06-30", "waves.organised.factions={ radical = 1.0 }",
+      "waves.organised.organised=true",    "waves.organised.activism=4",
+      "waves.organised.target=\"named\"",  "waves.organised.target_clps=[\"CLP 7\"]",
+      "meetings.meet=1"};
+  const Scenario with_wave = toy(wave);
+  const int target = with_wave.clp_index("CLP 7");
+  auto left_in_target = [&](const RunResult& r) { return double(r.clp_nominee[size_t(target)] == 0); };
+  const auto base = estimate(run_many(toy({"meetings.meet=1"}), 150), left_in_target);
+  const auto packed = estimate(run_many(with_wave, 150), left_in_target);
+  EXPECT_TRUE(clearly_above(packed, base)) << base.mean << " -> " << packed.mean;
+  EXPECT_GT(packed.mean, 0.9);
+}
+
+TEST(Contest, LocalMpEndorsementMovesTheMpsOwnClp) {
+  // Over all runs and CLPs with an endorsing MP: how often the meeting nominates the MP's pick.
+  auto agreement = [](const Scenario& s) {
+    const Population pop = synthesise(s, 2);
+    ContestWorkspace ws;
+    RunResult r;
+    double agree = 0, total = 0;
+    for (std::uint64_t run = 0; run < 150; ++run) {
+      run_contest(s, pop, 2, run, ws, r);
+      const MpNominations mps = nominate_by_mps(s, run_key(2, run));
+      for (size_t c = 0; c < r.clp_nominee.size(); ++c) {
+        if (mps.endorsement[c] < 0 || r.clp_nominee[c] < 0) continue;
+        agree += r.clp_nominee[c] == mps.endorsement[c];
+        ++total;
+      }
+    }
+    const double p = agree / total;
+    return test::Estimate{p, std::sqrt(p * (1 - p) / total)};
+  };
+  const auto none = agreement(toy({"campaign.mp_endorsement=0", "meetings.meet=1"}));
+  const auto strong = agreement(toy({"campaign.mp_endorsement=1.5", "meetings.meet=1"}));
+  EXPECT_TRUE(clearly_above(strong, none)) << none.mean << " -> " << strong.mean;
+}
+
+TEST(Contest, MomentumHelpsTheCandidateWhoWinsNominations) {
+  // In toy, "right" wins most CLP nominations; momentum carries that into the ballot. Toy's
+  // factions are far apart, so it takes a strong effect to move many voters.
+  auto right = [](const RunResult& r) { return r.share[1]; };
+  const auto none = estimate(run_many(toy({"campaign.momentum=0"}), 150), right);
+  const auto strong = estimate(run_many(toy({"campaign.momentum=5"}), 150), right);
+  EXPECT_TRUE(clearly_above(strong, none)) << none.mean << " -> " << strong.mean;
+}
+
+TEST(Contest, IncumbentExemptionKeepsTheIncumbentOnTheBallot) {
+  // Few MPs back the incumbent ("left"): without the exemption the challenger stands alone and
+  // is elected unopposed.
+  const std::vector<std::string> weak = {"mps.support={ left = 0.05, right = 0.9, none = 0.05 }"};
+  auto o = weak;
+  o.push_back("mps.incumbent_exempt=false");
+  for (const RunResult& r : run_many(toy(o), 20)) {
+    EXPECT_FALSE(r.on_ballot[0]);
+    EXPECT_EQ(r.winner, 1);
+    EXPECT_DOUBLE_EQ(r.share[1], 1.0);
+    EXPECT_EQ(r.nominations[0], 0);  // meetings cannot nominate someone off the ballot
+  }
+  o = weak;
+  o.push_back("mps.incumbent_exempt=true");
+  for (const RunResult& r : run_many(toy(o), 20)) EXPECT_TRUE(r.on_ballot[0]);
+}
+
+TEST(Contest, NobodyOnTheBallotIsAnOutcomeNotACrash) {
+  const auto s = toy({"mps.support={ none = 1.0 }", "mps.incumbent_exempt=false"});
+  for (const RunResult& r : run_many(s, 5)) {
+    EXPECT_EQ(r.winner, -1);
+    EXPECT_EQ(r.rounds, 0);
+  }
+}
+
+TEST(Contest, TurnoutMatchesTheModelWithinSamplingError) {
+  // Voted / eligible members against the mean of the per-person turnout probabilities.
+  const Scenario s = toy();
+  const Population pop = synthesise(s, 1);
+  double expected = 0, n = 0;
+  for (size_t i = 0; i < pop.size(); ++i)
+    if (pop.section[i] == 0 && pop.joined[i] <= s.eligibility.member_ballot_freeze &&
+        (pop.traits[i] & kGoodStanding)) {
+      expected += pop.turnout[i];
+      ++n;
+    }
+  expected /= n;
+  const auto runs = run_many(s, 100);
+  const auto turnout = estimate(runs, [](const RunResult& r) { return r.turnout(0); });
+  EXPECT_NEAR(turnout.mean, expected, 4 * std::sqrt(expected * (1 - expected) / (n * 100)));
+}
+
+TEST(Contest, AffiliateConsultationFollowsItsSupporters) {
+  // An affiliate whose supporters are all radicals nominates the left when it consults them.
+  const auto s = toy({"waves.unions.factions={ radical = 1.0 }"});
+  for (const RunResult& r : run_many(s, 10)) EXPECT_EQ(r.affiliate_nominations[0], 1);
+}
+
+TEST(Contest, AlternativeVoteTransfersWithThreeCandidates) {
+  // A centrist third candidate with few first preferences: it is eliminated and its votes
+  // transfer, so the count needs more than one round.
+  const auto s = toy({"candidates.centre.name=\"Centre Candidate\"",
+                      "candidates.centre.position=[0.1, 0.0]", "candidates.centre.valence=-0.3",
+                      "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"});
+  int multi = 0;
+  for (const RunResult& r : run_many(s, 20)) {
+    if (r.rounds > 1) {
+      ++multi;
+      EXPECT_EQ(r.eliminated_round[2], 0);
+      EXPECT_DOUBLE_EQ(r.share[2], 0.0);
+    }
+  }
+  EXPECT_GT(multi, 0);
+}
+
+}  // namespace
+}  // namespace leadsim
