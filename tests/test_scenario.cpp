@@ -135,7 +135,7 @@ const BrokenCase kBrokenCases[] = {
      1},
     // A missing key has no line of its own: the message points at the table that lacks it.
     {"missing_required_key.toml", 4, "missing required key 'waves.late.joined_from'", 1},
-    {"over_agent_cap.toml", 5, "GB of memory", 1},
+    {"over_agent_cap.toml", 5, "MB of memory", 1},
     {"missing_include.toml", 2, "no_such_base.toml' does not exist", 1},
 };
 
@@ -343,7 +343,10 @@ TEST(Includes, IncludingFileOverridesTheBase) {
   const Scenario s = load_scenario(path);
   EXPECT_DOUBLE_EQ(s.meetings.chair_bias, 0.25);
   EXPECT_DOUBLE_EQ(s.meetings.attendance, 0.06);  // from toy.toml
-  EXPECT_EQ(s.included_files, std::vector<std::string>{kToy});
+  ASSERT_EQ(s.included_files.size(), 1u);
+  EXPECT_EQ(s.included_files[0].first, kToy);
+  // Each file is fingerprinted: the main one and the base it includes.
+  EXPECT_EQ(s.included_files[0].second, leadsim::sha256_hex(read_file(kToy)));
   EXPECT_EQ(s.sha256, leadsim::sha256_hex(read_file(path)));
 }
 

@@ -126,7 +126,9 @@ void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
   man["git_commit"] = m.git_commit;
   man["scenario"] = s.file;
   man["scenario_sha256"] = s.sha256;
-  man["included_files"] = s.included_files;
+  man["included_files"] = nlohmann::ordered_json::array();
+  for (const auto& [file, hash] : s.included_files)
+    man["included_files"].push_back({{"file", file}, {"sha256", hash}});
   man["seed"] = m.seed;
   man["runs"] = summary.runs;
   man["runs_requested"] = m.runs;

@@ -93,6 +93,11 @@ Day parse_day(const std::string& iso) {
   return static_cast<Day>(std::chrono::sys_days{ymd}.time_since_epoch().count());
 }
 
+double estimated_bytes(std::int64_t agents, int dims, int candidates) {
+  // Population arrays (see population.hpp) plus synthesis scratch of the same size again.
+  return 2.0 * double(agents) * (30.0 + 4.0 * (dims + 2 * candidates));
+}
+
 std::string format_day(Day d) {
   std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{d}}};
   return fmt::format("{:04d}-{:02d}-{:02d}", int(ymd.year()), unsigned(ymd.month()),
@@ -470,6 +475,41 @@ class Reader {
 
   void set_file_order(std::vector<std::string> files) { files_ = std::move(files); }
 
+  // A table of numbers by region name ({ London = 0.4 }): one value per region, `def` where absent.
+  std::vector<double> regional(const Ctx& c, std::string_view key,
+                               const std::vector<std::string>& regions, double def, double lo,
+                               double hi, std::string unit, std::string meaning) {
+    document(c, key, fmt::format("table region -> number in [{}, {}]", lo, hi), "{}", unit, meaning);
+    std::vector<double> out(regions.size(), def);
+    if (const toml::node* n = find(c, key)) {
+      opaque_.insert(n);
+      if (const toml::table* t = n->as_table()) {
+        for (auto&& [k, v] : *t) {
+          auto it = std::find(regions.begin(), regions.end(), std::string(k.str()));
+          auto x = v.value<double>();
+          if (it == regions.end())
+            error_at(v, fmt::format("'{}.{}': unknown region{}", c.key_path(key), k.str(),
+                                    did_you_mean(std::string(k.str()), regions)));
+          else if (!x || !v.is_number() || *x < lo || *x > hi)
+            error_at(v, fmt::format("'{}.{}' should be a number in [{}, {}] ({})", c.key_path(key),
+                                    k.str(), lo, hi, unit));
+          else
+            out[size_t(it - regions.begin())] = *x;
+        }
+      } else {
+        error_at(*n, fmt::format("'{}' should be a table like {{ London = 1.0 }}", c.key_path(key)));
+      }
+    }
+    resolve_table(c, key);
+    return out;
+  }
+
+  // Records a whole table's value in force (for tables read entry by entry).
+  void resolve_table(const Ctx& parent, std::string_view key) {
+    const toml::node* n = parent.table ? parent.table->get(key) : nullptr;
+    resolve(parent, key, n ? toml_repr(*n) : "{}");
+  }
+
  private:
   static std::string fmt_bound(double hi) {
     return std::isinf(hi) ? std::string("inf") : fmt::format("{}", hi);
@@ -494,6 +534,11 @@ class Reader {
 
 toml::table parse_toml_file(const std::string& path, std::vector<Diagnostic>& diags,
                             std::string& bytes) {
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    diags.push_back({path, 0, 0, "is not a file (a scenario is a .toml file)"});
+    return {};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.push_back({path, 0, 0, "cannot open the file (does it exist, and is it readable?)"});
@@ -516,7 +561,8 @@ toml::table parse_toml_file(const std::string& path, std::vector<Diagnostic>& di
 void merge_into(toml::table& base, toml::table&& top) {
   for (auto&& [k, v] : top) {
     toml::node* existing = base.get(k.str());
-    if (existing && existing->is_table() && v.is_table()) {
+    // An inline table is one value ({ a = 0.4, b = 0.6 }): it replaces, it does not merge.
+    if (existing && existing->is_table() && v.is_table() && !v.as_table()->is_inline()) {
       merge_into(*existing->as_table(), std::move(*v.as_table()));
     } else {
       base.insert_or_assign(k, std::move(v));
@@ -526,10 +572,10 @@ void merge_into(toml::table& base, toml::table&& top) {
 
 // Loads a file and, recursively, what it includes (the file's own keys win).
 toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>& diags,
-                               std::vector<std::string>& files, std::string& main_bytes, int depth) {
+                               std::vector<std::string>& files, std::vector<std::string>& hashes,
+                               int depth) {
   std::string bytes;
   toml::table t = parse_toml_file(path, diags, bytes);
-  if (depth == 0) main_bytes = bytes;
   toml::table result;
   if (toml::node* inc = t.get("include")) {
     std::vector<const toml::node*> names;
@@ -553,12 +599,12 @@ toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>&
                          fmt::format("included file '{}' does not exist", inc_path.string())});
         continue;
       }
-      std::string ignored;
-      merge_into(result, load_with_includes(inc_path.string(), diags, files, ignored, depth + 1));
+      merge_into(result, load_with_includes(inc_path.string(), diags, files, hashes, depth + 1));
     }
     t.erase("include");
   }
   files.push_back(path);
+  hashes.push_back(sha256_hex(bytes));
   merge_into(result, std::move(t));
   return result;
 }
@@ -578,7 +624,9 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
     parsed = toml::parse("v = " + value, origin);
   } catch (const toml::parse_error&) {
     // A bare word is a string: --set ballot.method=plurality.
-    parsed.insert_or_assign("v", value);
+    std::string quoted = "v = \"";
+    for (char ch : value) quoted += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+    parsed = toml::parse(quoted + "\"", origin);
   }
   std::vector<std::string> parts = split(path, '.');
   toml::table* t = &root;
@@ -751,22 +799,10 @@ void read_clps(Reader& r, const Ctx& root, const std::string& scenario_path, Sce
       diags.push_back({p.string(), 0, 0, "no CLPs left after filtering by clps.nations"});
   }
   // Regional multipliers on size: the party's membership is not spread like its vote.
-  Ctx rw = r.table(c, "region_weight");
-  r.document(c, "region_weight", "table region -> number", "{}", "multiplier",
-             "Multiply the relative size of CLPs in a region (e.g. { London = 1.5 })");
-  if (rw.table) {
-    for (auto&& [k, v] : *rw.table) {
-      auto it = std::find(s.regions.begin(), s.regions.end(), std::string(k.str()));
-      double x = r.number(rw, k.str(), 1, 0, 100, "multiplier", "");
-      if (it == s.regions.end()) {
-        r.error_at(v, fmt::format("'{}.{}': unknown region{}", rw.path, k.str(),
-                                  did_you_mean(std::string(k.str()), s.regions)));
-        continue;
-      }
-      for (auto& clp : s.clps)
-        if (clp.region == int(it - s.regions.begin())) clp.weight *= x;
-    }
-  }
+  const std::vector<double> region_weight =
+      r.regional(c, "region_weight", s.regions, 1.0, 0, 100, "multiplier",
+                 "Multiply the relative size of CLPs in a region (e.g. { London = 1.5 })");
+  for (auto& clp : s.clps) clp.weight *= region_weight[size_t(clp.region)];
   // Standardise the covariate so effects are per standard deviation.
   if (!cov.empty()) {
     double mean = 0, var = 0;
@@ -843,22 +879,9 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
     f.covariate_effect = r.number(c, "covariate_effect", 0, -5, 5, "log-odds per sd",
                                   "How much more common the faction is in CLPs one sd higher on "
                                   "the covariate");
-    f.region_lean.assign(s.regions.size(), 0.0);
-    Ctx rl = r.table(c, "region_lean");
-    if (rl.table) {
-      for (auto&& [k, v] : *rl.table) {
-        auto it = std::find(s.regions.begin(), s.regions.end(), std::string(k.str()));
-        if (it == s.regions.end()) {
-          r.error_at(v, fmt::format("'{}.{}': unknown region{}", rl.path, k.str(),
-                                    did_you_mean(std::string(k.str()), s.regions)));
-          continue;
-        }
-        double x = r.number(rl, k.str(), 0, -5, 5, "log-odds", "");
-        f.region_lean[size_t(it - s.regions.begin())] = x;
-      }
-    }
-    r.document(c, "region_lean", "table region -> number", "{}", "log-odds",
-               "Extra lean of the faction in CLPs of each region (e.g. { London = 0.4 })");
+    f.region_lean = r.regional(c, "region_lean", s.regions, 0.0, -5, 5, "log-odds",
+                               "Extra lean of the faction in CLPs of each region (e.g. "
+                               "{ London = 0.4 })");
     s.factions.push_back(f);
     faction_ids.push_back(id);
   }
@@ -970,10 +993,14 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
   if (s.waves.size() > 250) r.error(top.where, "more than 250 waves");
   std::int64_t agents = s.agents();
   if (agents > s.max_agents) {
-    double bytes = double(agents) * 64.0;
-    r.error(top.where, fmt::format("the scenario has {} agents, above population.max_agents = {}; "
-                                   "it would need about {:.1f} GB of memory (raise max_agents if "
-                                   "the machine has it)", agents, s.max_agents, bytes / 1e9));
+    const double bytes = estimated_bytes(agents, s.dims, int(s.candidates.size()));
+    const toml::node* cap = pop.table ? pop.table->get("max_agents") : nullptr;
+    r.error(cap ? place_of(*cap) : top.where,
+            fmt::format("the scenario has {} agents, above population.max_agents = {}; it would "
+                        "need about {} of memory (raise max_agents if the machine has it)",
+                        agents, s.max_agents,
+                        bytes >= 1e9 ? fmt::format("{:.1f} GB", bytes / 1e9)
+                                     : fmt::format("{:.1f} MB", bytes / 1e6)));
   }
   for (const auto& w : s.waves)
     if (w.section == Section::affiliated && s.affiliates.empty()) {
@@ -1022,6 +1049,7 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
     Ctx e = r.table(mps, "endorsements");
     r.document(mps, "endorsements", "table CLP name -> candidate id", "{}", "",
                "Known choices of local MPs, e.g. { \"Holborn and St Pancras\" = \"smith\" }");
+    r.resolve_table(mps, "endorsements");
     if (e.table) {
       std::vector<std::string> all;
       for (const auto& clp : s.clps) all.push_back(clp.name);
@@ -1042,7 +1070,6 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
                                     cand ? did_you_mean(cand->get(), cand_ids) : ""));
         } else {
           s.mps.endorsements.emplace_back(clp, ci);
-          r.resolve(e, fmt::format("\"{}\"", k.str()), "\"" + cand->get() + "\"");
         }
       }
     }
@@ -1133,9 +1160,8 @@ namespace leadsim {
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   std::vector<Diagnostic> diags;
-  std::vector<std::string> files;
-  std::string bytes;
-  toml::table root = load_with_includes(path, diags, files, bytes, 0);
+  std::vector<std::string> files, hashes;
+  toml::table root = load_with_includes(path, diags, files, hashes, 0);
   if (!diags.empty()) throw InputError(diags);  // syntax errors: the tree is not worth reading
   for (const auto& o : overrides) apply_override(root, o, diags);
   if (!diags.empty()) throw InputError(diags);
@@ -1158,9 +1184,8 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     throw InputError(diags);
   }
   s.resolved = std::move(resolved);
-  s.sha256 = sha256_hex(bytes);
-  files.pop_back();  // the main file itself
-  s.included_files = files;
+  s.sha256 = hashes.back();  // the main file is read last
+  for (size_t i = 0; i + 1 < files.size(); ++i) s.included_files.emplace_back(files[i], hashes[i]);
   return s;
 }
 

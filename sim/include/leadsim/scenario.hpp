@@ -191,8 +191,8 @@ struct ResolvedParam {
 struct Scenario {
   std::string name, question;
   std::string file;     // path it was loaded from
-  std::string sha256;   // of the main file's bytes (includes hashed into `include_sha256`)
-  std::vector<std::string> included_files;
+  std::string sha256;   // of the main file's bytes
+  std::vector<std::pair<std::string, std::string>> included_files;  // (path, sha256), base first
   int dims = 2;         // policy dimensions
   Day ballot_day = 0;
   std::vector<Candidate> candidates;
@@ -234,6 +234,8 @@ std::vector<KeyDoc> scenario_keys();
 
 // Parses "2016-01-12" to a Day; throws std::invalid_argument.
 Day parse_day(const std::string& iso);
+// Memory a population of this many agents needs, roughly (bytes).
+double estimated_bytes(std::int64_t agents, int dims, int candidates);
 std::string format_day(Day d);
 
 }  // namespace leadsim

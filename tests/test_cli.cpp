@@ -1,0 +1,422 @@
+// End-to-end tests of the `leadsim` command: usage and exit codes (0 ok, 2 bad input or usage),
+// diagnostics on broken scenarios (tests/broken/), output folders that are complete or untouched,
+// the files `run` writes and their determinism, `meeting` and `keys`.
+//
+// Each test runs the built binary (LEADSIM_BINARY) through the shell, with stdout and stderr
+// captured to files in a scratch folder under the system temp folder.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "leadsim/sha256.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSourceDir = LEADSIM_SOURCE_DIR;
+const std::string kBinary = LEADSIM_BINARY;
+const std::string kToy = kSourceDir + "/scenarios/toy.toml";
+const std::string kLabour = kSourceDir + "/scenarios/labour-2016.toml";
+const std::string kBrokenDir = kSourceDir + "/tests/broken";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A scratch folder under the system temp folder, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("leadsim-test-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Single quotes for the shell: 'it'\''s'.
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+struct Result {
+  int code = -1;  // exit status, or -1 if the command did not exit normally
+  std::string out, err;
+};
+
+// Runs `leadsim args...` and captures its exit status, stdout and stderr.
+Result leadsim(const std::vector<std::string>& args) {
+  TempDir capture;
+  std::string cmd = shell_quote(kBinary);
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
+  cmd += " >";
+  cmd += shell_quote((capture / "stdout").string());
+  cmd += " 2>";
+  cmd += shell_quote((capture / "stderr").string());
+  cmd += " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  if (status != -1 && WIFEXITED(status)) r.code = WEXITSTATUS(status);
+  r.out = read_file(capture / "stdout");
+  r.err = read_file(capture / "stderr");
+  return r;
+}
+
+std::string describe(const Result& r) {
+  return "exit " + std::to_string(r.code) + "\n--- stdout:\n" + r.out.substr(0, 2000) +
+         "\n--- stderr:\n" + r.err.substr(0, 2000);
+}
+
+// Lines of a text file, without the final empty one.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Fields of a CSV line (the outputs here quote nothing that the tests read).
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == ',') out.emplace_back();
+    else out.back() += c;
+  }
+  return out;
+}
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+  return std::size_t(std::find(header.begin(), header.end(), name) - header.begin());
+}
+
+// True if `err` has a "path:line:column: error:" diagnostic with line and column > 0.
+bool has_located_error(const std::string& err, const std::string& path) {
+  for (std::size_t at = err.find(path + ":"); at != std::string::npos;
+       at = err.find(path + ":", at + 1)) {
+    std::istringstream rest(err.substr(at + path.size() + 1));
+    int line = 0, col = 0;
+    char colon1 = 0, colon2 = 0;
+    std::string word;
+    if (rest >> line >> colon1 >> col >> colon2 >> word && colon1 == ':' && colon2 == ':' &&
+        word == "error:" && line > 0 && col > 0)
+      return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage and exit codes.
+
+TEST(Usage, VersionPrintsNameAndExitsZero) {
+  const Result r = leadsim({"--version"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(r.out.rfind("leadsim ", 0), 0u) << describe(r);
+}
+
+TEST(Usage, HelpExitsZeroAndListsCommands) {
+  const Result r = leadsim({"--help"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  for (const char* cmd : {"run", "validate", "meeting", "keys"})
+    EXPECT_TRUE(contains(r.out, cmd)) << cmd << "\n" << describe(r);
+}
+
+TEST(Usage, RunHelpExitsZeroAndListsOptions) {
+  const Result r = leadsim({"run", "--help"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  for (const char* opt : {"--runs", "--seed", "--threads", "--out", "--set"})
+    EXPECT_TRUE(contains(r.out, opt)) << opt << "\n" << describe(r);
+}
+
+TEST(Usage, UnknownOptionExitsTwo) {
+  const Result r = leadsim({"run", kToy, "--no-such-option"});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "--no-such-option")) << describe(r);
+}
+
+TEST(Usage, UnknownCommandExitsTwo) {
+  const Result r = leadsim({"frobnicate"});
+  EXPECT_EQ(r.code, 2) << describe(r);
+}
+
+TEST(Usage, NoCommandExitsTwo) {
+  const Result r = leadsim({});
+  EXPECT_EQ(r.code, 2) << describe(r);
+}
+
+TEST(Usage, ZeroRunsIsAUsageError) {
+  TempDir out;
+  const Result r = leadsim({"run", kToy, "--runs", "0", "--out", (out / "o").string()});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_FALSE(fs::exists(out / "o" / "summary.json"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// validate and run on broken scenarios.
+
+std::vector<std::string> broken_files() {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(kBrokenDir))
+    if (e.path().extension() == ".toml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class BrokenFile : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BrokenFile, ValidateExitsTwoWithFileLineColumn) {
+  const std::string& path = GetParam();
+  const Result r = leadsim({"validate", path});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(r.out.empty()) << describe(r);
+  EXPECT_TRUE(has_located_error(r.err, path))
+      << "expected '" << path << ":LINE:COLUMN: error: ...' on stderr\n" << describe(r);
+}
+
+TEST_P(BrokenFile, RunExitsTwoAndWritesNothing) {
+  TempDir out;
+  const fs::path dir = out / "results";
+  const Result r = leadsim({"run", GetParam(), "--runs", "5", "--quiet", "--out", dir.string()});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_FALSE(r.err.empty()) << describe(r);
+  for (const char* f : {"summary.json", "runs.csv", "clps.csv"})
+    EXPECT_FALSE(fs::exists(dir / f)) << f;
+  // Not even temporary files: the folder is absent or empty.
+  EXPECT_TRUE(!fs::exists(dir) || fs::is_empty(dir));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllFiles, BrokenFile, ::testing::ValuesIn(broken_files()),
+                         [](const ::testing::TestParamInfo<std::string>& p) {
+                           std::string n = fs::path(p.param).stem().string();
+                           n.erase(std::remove(n.begin(), n.end(), '_'), n.end());
+                           return n;
+                         });
+
+TEST(Validate, ExampleScenariosAreOk) {
+  for (const std::string& path : {kToy, kLabour}) {
+    const Result r = leadsim({"validate", path});
+    EXPECT_EQ(r.code, 0) << describe(r);
+    EXPECT_TRUE(contains(r.out, ": ok")) << describe(r);
+  }
+}
+
+TEST(Validate, MissingFileExitsTwo) {
+  const Result r = leadsim({"validate", kBrokenDir + "/does_not_exist.toml"});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "does_not_exist.toml")) << describe(r);
+}
+
+TEST(Validate, BadOverrideExitsTwo) {
+  const Result r = leadsim({"validate", kToy, "--set", "meetings.chair_bias=2"});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "meetings.chair_bias")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output folders that cannot be written.
+
+TEST(RunOutput, FolderUnderARegularFileExitsTwo) {
+  TempDir tmp;
+  std::ofstream(tmp / "plain") << "not a folder\n";
+  const fs::path dir = tmp / "plain" / "results";
+  const Result r = leadsim({"run", kToy, "--runs", "5", "--quiet", "--out", dir.string()});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, dir.string())) << describe(r);
+  EXPECT_TRUE(contains(r.err, "cannot write")) << describe(r);
+}
+
+TEST(RunOutput, OutPathThatIsARegularFileExitsTwoAndKeepsTheFile) {
+  TempDir tmp;
+  std::ofstream(tmp / "plain") << "not a folder\n";
+  const Result r = leadsim({"run", kToy, "--runs", "5", "--quiet", "--out", (tmp / "plain").string()});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_FALSE(r.err.empty()) << describe(r);
+  EXPECT_EQ(read_file(tmp / "plain"), "not a folder\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real run of the toy scenario (50 runs), done once per configuration for the tests below.
+
+class ToyRun : public ::testing::Test {
+ protected:
+  static constexpr int kRuns = 50;
+
+  static void SetUpTestSuite() {
+    tmp_ = std::make_unique<TempDir>();
+    seed1_threads1_ = run_toy("seed1-t1", "1", "1");
+    seed1_threads2_ = run_toy("seed1-t2", "1", "2");
+    seed2_threads1_ = run_toy("seed2-t1", "2", "1");
+  }
+  static void TearDownTestSuite() { tmp_.reset(); }
+
+  static Result run_toy(const std::string& name, const std::string& seed,
+                        const std::string& threads) {
+    return leadsim({"run", kToy, "--runs", std::to_string(kRuns), "--seed", seed, "--threads",
+                    threads, "--quiet", "--out", dir(name).string()});
+  }
+  static fs::path dir(const std::string& name) { return *tmp_ / name; }
+
+  static std::unique_ptr<TempDir> tmp_;
+  static Result seed1_threads1_, seed1_threads2_, seed2_threads1_;
+};
+
+std::unique_ptr<TempDir> ToyRun::tmp_;
+Result ToyRun::seed1_threads1_, ToyRun::seed1_threads2_, ToyRun::seed2_threads1_;
+
+TEST_F(ToyRun, ExitsZeroAndWritesTheThreeFiles) {
+  for (const Result* r : {&seed1_threads1_, &seed1_threads2_, &seed2_threads1_})
+    EXPECT_EQ(r->code, 0) << describe(*r);
+  for (const char* f : {"summary.json", "runs.csv", "clps.csv"})
+    EXPECT_TRUE(fs::is_regular_file(dir("seed1-t1") / f)) << f;
+  EXPECT_TRUE(contains(seed1_threads1_.out, "Who wins")) << describe(seed1_threads1_);
+}
+
+// Files are written under temporary names and renamed: none may be left behind.
+TEST_F(ToyRun, LeavesNoTemporaryFiles) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir("seed1-t1")))
+    names.insert(e.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"clps.csv", "runs.csv", "summary.json"}));
+}
+
+TEST_F(ToyRun, SummaryJsonHasManifestAndResults) {
+  const std::string json = read_file(dir("seed1-t1") / "summary.json");
+  ASSERT_FALSE(json.empty());
+  EXPECT_EQ(json.front(), '{');
+  EXPECT_EQ(json.substr(json.size() - 2), "}\n");
+  for (const char* key : {"\"manifest\"", "\"scenario_sha256\"", "\"win_probability\"",
+                          "\"agents\": 24000", "\"runs\": 50", "\"seed\": 1",
+                          "\"meetings.chair_bias\""})
+    EXPECT_TRUE(contains(json, key)) << key;
+  // The hash is of the scenario file's bytes, so a reader can tell which file made the numbers.
+  EXPECT_TRUE(contains(json, "\"scenario_sha256\": \"" + leadsim::sha256_hex(read_file(kToy)) + "\""));
+}
+
+TEST_F(ToyRun, RunsCsvHasHeaderAndOneRowPerRun) {
+  const std::vector<std::string> lines = lines_of(read_file(dir("seed1-t1") / "runs.csv"));
+  ASSERT_EQ(lines.size(), std::size_t(kRuns) + 1);
+  const std::vector<std::string> header = fields_of(lines[0]);
+  for (const char* col : {"run", "winner", "share_left", "first_left_member", "nominations_left",
+                          "meeting_votes_left", "share_right"})
+    EXPECT_LT(column(header, col), header.size()) << "no column " << col << " in " << lines[0];
+  const std::size_t run_col = column(header, "run"), winner_col = column(header, "winner");
+  ASSERT_LT(run_col, header.size());
+  ASSERT_LT(winner_col, header.size());
+  std::set<std::string> runs;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = fields_of(lines[i]);
+    ASSERT_EQ(f.size(), header.size()) << "row " << i << ": " << lines[i];
+    runs.insert(f[run_col]);
+    EXPECT_TRUE(f[winner_col] == "left" || f[winner_col] == "right" || f[winner_col] == "none")
+        << lines[i];
+  }
+  std::set<std::string> expected;
+  for (int i = 0; i < kRuns; ++i) expected.insert(std::to_string(i));
+  EXPECT_EQ(runs, expected);  // every run index once
+}
+
+TEST_F(ToyRun, ClpsCsvHasOneRowPerClp) {
+  const std::vector<std::string> lines = lines_of(read_file(dir("seed1-t1") / "clps.csv"));
+  ASSERT_EQ(lines.size(), 21u);
+  const std::vector<std::string> header = fields_of(lines[0]);
+  for (const char* col : {"clp", "p_nominate_left", "p_nominate_right", "p_no_nomination",
+                          "mean_attendance", "mean_eligible"})
+    ASSERT_LT(column(header, col), header.size()) << "no column " << col << " in " << lines[0];
+  std::set<std::string> clps;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = fields_of(lines[i]);
+    ASSERT_EQ(f.size(), header.size()) << lines[i];
+    clps.insert(f[column(header, "clp")]);
+    // Each CLP nominates one candidate or nobody: the three probabilities sum to 1.
+    const double sum = std::stod(f[column(header, "p_nominate_left")]) +
+                       std::stod(f[column(header, "p_nominate_right")]) +
+                       std::stod(f[column(header, "p_no_nomination")]);
+    EXPECT_NEAR(sum, 1.0, 1e-3) << lines[i];
+  }
+  std::set<std::string> expected;
+  for (int i = 1; i <= 20; ++i) expected.insert("CLP " + std::to_string(i));
+  EXPECT_EQ(clps, expected);
+}
+
+TEST_F(ToyRun, SameSeedIsByteIdenticalAcrossThreadCounts) {
+  for (const char* f : {"runs.csv", "summary.json", "clps.csv"}) {
+    const std::string one = read_file(dir("seed1-t1") / f), two = read_file(dir("seed1-t2") / f);
+    EXPECT_FALSE(one.empty()) << f;
+    EXPECT_TRUE(one == two) << f << " differs between --threads 1 and --threads 2";
+  }
+}
+
+TEST_F(ToyRun, DifferentSeedGivesDifferentRuns) {
+  const std::string a = read_file(dir("seed1-t1") / "runs.csv");
+  const std::string b = read_file(dir("seed2-t1") / "runs.csv");
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(lines_of(a)[0], lines_of(b)[0]);  // same header
+  EXPECT_NE(a, b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// meeting and keys.
+
+TEST(Meeting, ToldForAToyClp) {
+  const Result r = leadsim({"meeting", kToy, "--clp", "CLP 3"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_TRUE(contains(r.out, "CLP 3")) << describe(r);
+  const bool met = contains(r.out, "attended") && contains(r.out, "The vote");
+  const bool did_not_meet = contains(r.out, "did not hold a nomination meeting");
+  EXPECT_TRUE(met || did_not_meet) << describe(r);
+}
+
+TEST(Meeting, UnknownClpExitsTwo) {
+  const Result r = leadsim({"meeting", kToy, "--clp", "CLP 99"});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "no CLP named 'CLP 99'")) << describe(r);
+}
+
+TEST(Keys, ListsChairBiasWithItsMeaning) {
+  const Result r = leadsim({"keys"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  bool found = false;
+  for (const auto& line : lines_of(r.out))
+    if (line.rfind("meetings.chair_bias\t", 0) == 0) {
+      found = true;
+      EXPECT_TRUE(contains(line, "chair")) << line;
+    }
+  EXPECT_TRUE(found) << describe(r);
+}
+
+}  // namespace
