@@ -135,9 +135,20 @@ int cmd_meeting(const Options& o) {
   return 0;
 }
 
-int cmd_keys() {
-  for (const auto& k : leadsim::scenario_keys())
-    std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", k.path, k.type, k.def, k.unit, k.meaning);
+int cmd_keys(bool markdown) {
+  if (markdown) std::cout << "| key | type | default | unit | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& k : leadsim::scenario_keys()) {
+    if (markdown) {
+      auto cell = [](std::string x) {
+        for (size_t p = 0; (p = x.find('|', p)) != std::string::npos; p += 2) x.replace(p, 1, "\\|");
+        return x;
+      };
+      std::cout << fmt::format("| `{}` | {} | {} | {} | {} |\n", k.path, cell(k.type), cell(k.def),
+                               cell(k.unit), cell(k.meaning));
+    } else {
+      std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", k.path, k.type, k.def, k.unit, k.meaning);
+    }
+  }
   return 0;
 }
 
@@ -171,6 +182,8 @@ int main(int argc, char** argv) {
   meeting->add_option("--set", o.set, "Override a parameter: path=value (repeatable)");
 
   auto* keys = app.add_subcommand("keys", "List every scenario key with its type, default, unit and meaning");
+  bool markdown = false;
+  keys->add_flag("--markdown", markdown, "As a Markdown table (the README's)");
 
   try {
     app.parse(argc, argv);
@@ -184,7 +197,7 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(o);
     if (*validate) return cmd_validate(o);
     if (*meeting) return cmd_meeting(o);
-    if (*keys) return cmd_keys();
+    if (*keys) return cmd_keys(markdown);
   } catch (const leadsim::InputError& e) {
     print_diagnostics(e);
     return 2;

@@ -1194,15 +1194,15 @@ std::vector<KeyDoc> scenario_keys() {
   static const char* kExample = R"(
 [contest]
 ballot_date = 2016-08-22
-[candidates.a]
-[factions.f]
-[affiliates.u]
+[candidates."<id>"]
+[factions."<id>"]
+[affiliates."<id>"]
 share = 1.0
-[waves.w]
+[waves."<id>"]
 size = 1
 joined_from = 2015-01-01
 joined_to = 2015-12-31
-factions = { f = 1.0 }
+factions = { "<id>" = 1.0 }
 )";
   std::vector<Diagnostic> diags;
   std::vector<ResolvedParam> resolved;
