@@ -216,7 +216,9 @@ TEST(Eligibility, VettingUsesCommonRandomNumbersAcrossRejectionRates) {
   int more = 0;
   for (size_t i = 0; i < pop.size(); ++i) {
     if (!is(pop, i, Section::registered)) continue;
-    if (ea.rejected(pop, i, draws)) EXPECT_TRUE(eb.rejected(pop, i, draws)) << "row " << i;
+    if (ea.rejected(pop, i, draws)) {
+      EXPECT_TRUE(eb.rejected(pop, i, draws)) << "row " << i;
+    }
     more += eb.rejected(pop, i, draws) && !ea.rejected(pop, i, draws);
   }
   EXPECT_GT(more, 0);

@@ -62,6 +62,10 @@ std::vector<double> weight_shares(const Scenario& s) {
   return p;
 }
 
+// SE of a sample sd from n gamma(shape k) draws with sd sigma: Var(s^2) ~ sigma^4 (2 + 6/k)/n
+// (excess kurtosis 6/k), and SE(s) ~ SE(s^2) / (2 sigma).
+double gamma_sd_se(double sigma, double k, double n) { return sigma / 2 * std::sqrt((2 + 6 / k) / n); }
+
 // Shared default population (seed 1) for the read-only tests.
 class ToyPopulation : public ::testing::Test {
  protected:
@@ -257,9 +261,29 @@ TEST_F(ToyPopulation, ActivismHasTheWavesMeanAndGammaSpread) {
     EXPECT_GT(*std::min_element(a.begin(), a.end()), 0.0) << wave.id;
     double ss = 0;
     for (double x : a) ss += (x - mean) * (x - mean);
-    // The sd is checked loosely (the sd estimate of a skewed law has a larger SE): 10%.
-    EXPECT_NEAR(std::sqrt(ss / (n - 1)), sd, 0.1 * sd) << wave.id;
+    EXPECT_NEAR(std::sqrt(ss / (n - 1)), sd, 4 * gamma_sd_se(sd, wave.activism_shape, n)) << wave.id;
   }
+}
+
+TEST(Population, HigherActivismShapeMeansLessUnequalActivism) {
+  // Gamma sd is activism/sqrt(shape): 1.2/sqrt(0.5) = 1.70 against 1.2/sqrt(50) = 0.17.
+  auto sd_of_old = [](const std::string& shape) {
+    const Scenario s = toy({"waves.old.activism_shape=" + shape});
+    const Population pop = synthesise(s, 2);
+    const int old = wave_index(s, "old");
+    double n = 0, s1 = 0, s2 = 0;
+    for (size_t i = 0; i < pop.size(); ++i)
+      if (pop.wave[i] == old) {
+        n += 1;
+        s1 += pop.activism[i];
+        s2 += double(pop.activism[i]) * pop.activism[i];
+      }
+    return std::sqrt(s2 / n - (s1 / n) * (s1 / n));
+  };
+  const double unequal = sd_of_old("0.5"), equal = sd_of_old("50");
+  const double n = 10000;  // the old wave
+  EXPECT_NEAR(unequal, 1.2 / std::sqrt(0.5), 4 * gamma_sd_se(1.2 / std::sqrt(0.5), 0.5, n));
+  EXPECT_NEAR(equal, 1.2 / std::sqrt(50.0), 4 * gamma_sd_se(1.2 / std::sqrt(50.0), 50, n));
 }
 
 TEST_F(ToyPopulation, OffsetsAndTastesAreStandardNormal) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "block.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {
@@ -43,7 +42,18 @@ struct Meeting {
         story(st),
         clp(c),
         k(int(inputs.scenario.candidates.size())),
-        key(derive_key(derive_key(inputs.run_key, name_hash("meeting")), std::uint64_t(c))) {}
+        key(derive_key(derive_key(inputs.run_key, name_hash("meeting")), std::uint64_t(c))) {
+    contested_ = standing_count() > 1;
+    // The largest attendance probability per unit of activism any faction and preference gap
+    // allow (before the organised multiplier): the bound that lets most people be skipped.
+    float mobilisation = 0;
+    for (const auto& f : s.factions) mobilisation = std::max(mobilisation, float(f.mobilisation));
+    const float care = float(s.meetings.care);
+    max_base_ = float(s.meetings.attendance) / (1.0f + care) * mobilisation *
+                (1.0f + care * (contested_ ? 2.0f : 0.0f));
+    // Rounding slack: the bound must never fall below a probability computed in another order.
+    max_base_ *= 1.0f + 1e-5f;
+  }
 
   float* utility(size_t a) { return &sc.utility[a * size_t(k)]; }
   int standing_count() const {
@@ -65,13 +75,14 @@ struct Meeting {
     return result.met;
   }
 
-  // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock). The
-  // draws, utilities and attendance probabilities are computed for the whole block in straight
-  // loops; only the few who attend are then handled one by one.
-  void invite_and_attend_block(std::uint32_t first, int n, int wave) {
+  // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock).
+  // Invitations, the attendance draw and an upper bound on each person's attendance
+  // probability are computed for the whole block in straight loops. Only those whose draw falls
+  // under the bound (a small minority: attendance is a few percent) need their faction and
+  // utilities to settle whether they come.
+  void invite_and_attend_block(std::uint32_t first, int n) {
     const MeetingRules& m = s.meetings;
     const bool gc = result.format == MeetingFormat::general_committee;
-    const int endorsed = in.mp_endorsement[size_t(clp)];
     const PersonDraws& draws = in.preferences.draws();
     const std::uint32_t* uid = pop.uid.data() + first;
     const std::uint8_t* traits = pop.traits.data() + first;
@@ -82,65 +93,74 @@ struct Meeting {
     const Day freeze = in.electorate.meeting_freeze();
     const float lost = float(m.lost_invitation);
 
-    alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], attends[kBlock];
-    alignas(32) std::int32_t faction[kBlock];
-    alignas(32) float utility[kMaxCandidates][kBlock], best[kBlock], second[kBlock], p[kBlock];
+    alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], maybe[kBlock];
+    alignas(32) float draw[kBlock], bound[kBlock];
     for (int j = 0; j < n; ++j) {
       const std::uint32_t t = traits[j];
       eligible[j] = std::uint32_t(joined[j] <= freeze) & std::uint32_t((t & needed) == needed);
       invited[j] = eligible[j] & ((t & kContactable) ? 1u : 0u);
     }
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < n; ++j) {
       invited[j] &= std::uint32_t(PersonDraws::draw(draws.invitation, uid[j]) >= lost);
-    in.preferences.block_factions(pop, first, n, clp, wave, faction);
-    // Preference strength: the gap between the top two standing candidates.
-    for (int j = 0; j < n; ++j) best[j] = second[j] = -1e30f;
-    for (int c = 0; c < k; ++c) {
-      in.preferences.block_utility(pop, first, n, faction, c, utility[c]);
-      if (c == endorsed)
-        for (int j = 0; j < n; ++j) utility[c][j] += float(s.campaign.mp_endorsement);
-      if (!in.standing[size_t(c)]) continue;
-      for (int j = 0; j < n; ++j) {
-        const float u = utility[c][j];
-        second[j] = std::max(second[j], std::min(best[j], u));
-        best[j] = std::max(best[j], u);
-      }
+      draw[j] = PersonDraws::draw(draws.attendance, uid[j]);
     }
     if (gc) {
-      for (int j = 0; j < n; ++j) p[j] = float(m.gc_attendance);
+      for (int j = 0; j < n; ++j) bound[j] = float(m.gc_attendance);
     } else {
-      // Caring: a gap of one utility unit between the top two is typical (multiplier 1).
-      const float care = float(m.care), base = float(m.attendance) / (1.0f + care);
-      for (int j = 0; j < n; ++j) p[j] = float(s.factions[0].mobilisation);
-      for (int f = 1; f < int(s.factions.size()); ++f)
-        blend_where(p, faction, f, float(s.factions[size_t(f)].mobilisation), n);
-      // With a single candidate standing there is no gap to care about.
-      const float contested = standing_count() > 1 ? 1.0f : 0.0f;
       const float extra = float(m.organised_turnout) - 1.0f;
-      for (int j = 0; j < n; ++j) {
-        const float gap = contested * std::min(2.0f, best[j] - second[j]);
-        const float organised = 1.0f + extra * float((traits[j] & kOrganised) / kOrganised);
-        p[j] *= base * activism[j] * (1.0f + care * gap) * organised;
-      }
+      for (int j = 0; j < n; ++j)
+        bound[j] = max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised));
     }
-    for (int j = 0; j < n; ++j)
-      attends[j] = invited[j] & std::uint32_t(PersonDraws::draw(draws.attendance, uid[j]) < p[j]);
+    for (int j = 0; j < n; ++j) maybe[j] = invited[j] & std::uint32_t(draw[j] < bound[j]);
 
+    std::uint32_t n_eligible = 0, n_invited = 0, n_maybe = 0;
     for (int j = 0; j < n; ++j) {
-      result.eligible += int(eligible[j]);
-      result.invited += int(invited[j]);
-      if (story) tell_block_lane(first + std::uint32_t(j), eligible[j], invited[j], attends[j],
-                                 faction[j]);
-      if (!attends[j]) continue;
-      sc.attendee.push_back(first + std::uint32_t(j));
-      sc.faction.push_back(std::uint8_t(faction[j]));
-      for (int c = 0; c < k; ++c) sc.utility.push_back(utility[c][j]);
+      n_eligible += eligible[j];
+      n_invited += invited[j];
+      n_maybe += maybe[j];
+    }
+    result.eligible += int(n_eligible);
+    result.invited += int(n_invited);
+    if (n_maybe == 0 && !story) return;
+
+    float u[kMaxCandidates];
+    for (int j = 0; j < n; ++j) {
+      if (!maybe[j] && !story) continue;
+      const std::uint32_t i = first + std::uint32_t(j);
+      bool attends = false;
+      int f = -1;
+      if (maybe[j]) {
+        f = in.preferences.faction(pop, i);
+        in.preferences.utilities(pop, i, f, u);
+        const int endorsed = in.mp_endorsement[size_t(clp)];
+        if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
+        attends = draw[j] < attendance_probability(i, f, u);
+      }
+      if (story) tell_lane(i, eligible[j], invited[j], attends, f);
+      if (!attends) continue;
+      sc.attendee.push_back(i);
+      sc.faction.push_back(std::uint8_t(f));
+      sc.utility.insert(sc.utility.end(), u, u + k);
     }
   }
 
+  // The chance an invited person i of faction f with utilities u attends (see meeting.hpp).
+  float attendance_probability(std::uint32_t i, int f, const float* u) const {
+    const MeetingRules& m = s.meetings;
+    if (result.format == MeetingFormat::general_committee) return float(m.gc_attendance);
+    // Caring: a gap of one utility unit between the top two is typical (multiplier 1); with a
+    // single candidate standing there is no gap to care about.
+    const float gap = contested_ ? std::min(2.0f, preference_gap(u, in.standing)) : 0.0f;
+    const float care = float(m.care);
+    float p = float(m.attendance) / (1.0f + care) * pop.activism[i] *
+              float(s.factions[size_t(f)].mobilisation) * (1.0f + care * gap);
+    if (pop.traits[i] & kOrganised) p *= float(m.organised_turnout);
+    return p;
+  }
+
   // The story's bookkeeping for one person (only when a story is being told).
-  void tell_block_lane(std::uint32_t i, std::uint32_t eligible, std::uint32_t invited,
-                       std::uint32_t attends, int f) {
+  void tell_lane(std::uint32_t i, std::uint32_t eligible, std::uint32_t invited, bool attends,
+                 int f) {
     const bool gc = result.format == MeetingFormat::general_committee;
     ++story->members;
     if (pop.joined[i] > s.eligibility.member_meeting_freeze) ++story->past_freeze;
@@ -153,6 +173,7 @@ struct Meeting {
       else ++story->invitation_lost;
       return;
     }
+    if (f < 0) f = in.preferences.faction(pop, i);
     ++story->invited_by[pop.wave[i]][size_t(f)];
     if (!attends) return;
     ++story->attended_by[pop.wave[i]][size_t(f)];
@@ -170,7 +191,7 @@ struct Meeting {
       while (seg_end < end && pop.wave[seg_end] == w) ++seg_end;
       if (s.waves[size_t(w)].section == Section::member)
         for (std::uint32_t first = seg; first < seg_end; first += kBlock)
-          invite_and_attend_block(first, int(std::min<std::uint32_t>(kBlock, seg_end - first)), w);
+          invite_and_attend_block(first, int(std::min<std::uint32_t>(kBlock, seg_end - first)));
       seg = seg_end;
     }
     result.attended = int(sc.attendee.size());
@@ -391,6 +412,8 @@ struct Meeting {
   }
 
   int chair_choice = -1;
+  bool contested_ = false;
+  float max_base_ = 0;
 };
 
 }  // namespace

@@ -35,7 +35,7 @@ std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t se
       order.resize(size_t(w.target_count));
       return order;
     case Targeting::random_selected: {
-      Stream g(derive_key(seed, name_hash("targets:" + w.id)));
+      Stream g(derive_key(derive_key(seed, name_hash("population")), name_hash("targets:" + w.id)));
       for (int i = n - 1; i > 0; --i) std::swap(order[size_t(i)], order[g() % uint64_t(i + 1)]);
       order.resize(size_t(w.target_count));
       std::sort(order.begin(), order.end());
@@ -118,7 +118,7 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
     boost::random::normal_distribution<float> normal(0.f, 1.f);
     boost::random::gamma_distribution<double> gamma(w.activism_shape,
                                                     w.activism / w.activism_shape);
-    const std::vector<double> cdf = clp_cdf(s, w, pop_key);
+    const std::vector<double> cdf = clp_cdf(s, w, seed);
     // Ids are consecutive within a wave from a base fixed by the wave's name: unique within the
     // wave and the same in every scenario that has the wave.
     const std::uint32_t wave_id = std::uint32_t(name_hash("uid:" + w.id) >> 32);

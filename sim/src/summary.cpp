@@ -6,7 +6,7 @@
 namespace leadsim {
 
 Distribution::Distribution(double lo, double hi, int bins)
-    : lo_(lo), hi_(hi), bins_(size_t(bins), 0) {}
+    : lo_(lo), hi_(hi), bins_(size_t(bins), 0), counts_((hi - lo) / bins == 1.0) {}
 
 void Distribution::add(double x) {
   const double t = (x - lo_) / (hi_ - lo_) * double(bins_.size());
@@ -33,6 +33,7 @@ double Distribution::quantile(double q) const {
   for (size_t b = 0; b < bins_.size(); ++b) {
     if (bins_[b] == 0) continue;
     if (acc + double(bins_[b]) >= target) {
+      if (counts_) return lo_ + double(b);
       const double within = (target - acc) / double(bins_[b]);
       return lo_ + (double(b) + within) * width;
     }

@@ -73,7 +73,8 @@ struct Population {
 // Draws the population. Same scenario and seed: the same population, byte for byte.
 Population synthesise(const Scenario& s, std::uint64_t seed);
 
-// The CLPs a wave is concentrated on (empty for proportional and uniform targeting).
+// The CLPs a wave is concentrated on in the population synthesise(s, seed) draws (empty for
+// proportional and uniform targeting).
 std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed);
 
 }  // namespace leadsim

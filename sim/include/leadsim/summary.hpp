@@ -14,7 +14,9 @@
 
 namespace leadsim {
 
-// A fixed-range histogram with mean, sd and quantiles.
+// A fixed-range histogram with mean, sd and quantiles. With bins of width 1 it holds counts
+// (CLP nominations, say), and its quantiles are exact observed values:
+// quantile(q) = the smallest value v with P(X <= v) >= q.
 class Distribution {
  public:
   Distribution(double lo = 0, double hi = 1, int bins = 10000);
@@ -22,7 +24,7 @@ class Distribution {
   std::uint64_t count() const { return n_; }
   double mean() const;
   double sd() const;
-  double quantile(double q) const;  // interpolated within the bin
+  double quantile(double q) const;  // interpolated within the bin, or exact for counts
   double lo() const { return lo_; }
   double hi() const { return hi_; }
   const std::vector<std::uint64_t>& bins() const { return bins_; }
@@ -30,6 +32,7 @@ class Distribution {
  private:
   double lo_, hi_;
   std::vector<std::uint64_t> bins_;
+  bool counts_;  // unit-width bins: integer values
   std::uint64_t n_ = 0;
   double sum_ = 0, sumsq_ = 0;
 };
