@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "leadsim/random.hpp"
 
@@ -9,7 +10,105 @@ namespace leadsim {
 
 namespace {
 constexpr int kFactorial[kMaxCandidates + 1] = {1, 1, 2, 6, 24, 120, 720, 5040, 40320};
+
+// Two candidates on the ballot, one CLP-wave segment: everything the fused loop needs.
+struct PairSegment {
+  const std::uint32_t* uid;
+  const Day* joined;
+  const std::uint8_t* traits;
+  const float* turnout;
+  const float* pull[2];
+  const float* taste[2];
+  const float* row;  // cumulative faction probabilities
+  float a[2][kMaxFactions], spread[kMaxFactions], endorse[2], taste_sd;
+  Day date_cut;           // eligible if joined on or before
+  std::uint8_t need;      // trait bits eligibility needs (good standing)
+  float reject[2];        // vetting: ordinary, hostile
+  std::uint32_t key_turnout, key_faction, key_vetting;
+  std::uint32_t hostile_second;  // 1 if a hostile voter ranks the second candidate first
+};
+
+// One fused, branch-free loop per block: eligibility, turnout, faction, both utilities, the
+// ranking. F (factions) and Vet (a registered-supporter segment) are compile-time so that the
+// loop has no inner loops and vectorises whole. The arithmetic is term for term that of
+// Electorate::block_may_vote, RunPreferences::block_factions and block_utility, so both paths
+// give the same bits.
+template <int F, bool Vet>
+void pair_block(const PairSegment& g, int first, int n, std::uint32_t* __restrict eligible,
+                std::uint32_t* __restrict vote, std::uint32_t* __restrict second,
+                float* __restrict u0, float* __restrict u1) {
+  // Everything loop-invariant in locals, so the loop body is pure arithmetic on lanes.
+  float a0[F], a1[F], spread[F], row[F];
+  for (int q = 0; q < F; ++q) {
+    a0[q] = g.a[0][q];
+    a1[q] = g.a[1][q];
+    spread[q] = g.spread[q];
+    row[q] = g.row[q];
+  }
+  const float reject0 = g.reject[0], reject1 = g.reject[1], tsd = g.taste_sd;
+  const float e0 = g.endorse[0], e1 = g.endorse[1];
+  const Day date_cut = g.date_cut;
+  const std::uint32_t need = g.need, hostile_second = g.hostile_second;
+  const std::uint32_t kt = g.key_turnout, kf = g.key_faction, kv = g.key_vetting;
+  const std::uint32_t* __restrict uid = g.uid + first;
+  const Day* __restrict joined = g.joined + first;
+  const std::uint8_t* __restrict traits = g.traits + first;
+  const float* __restrict turnout = g.turnout + first;
+  const float* __restrict pull0 = g.pull[0] + first;
+  const float* __restrict pull1 = g.pull[1] + first;
+  const float* __restrict taste0 = g.taste[0] + first;
+  const float* __restrict taste1 = g.taste[1] + first;
+  for (int j = 0; j < n; ++j) {
+    const std::uint32_t t = traits[j];
+    std::uint32_t el = std::uint32_t(joined[j] <= date_cut) & std::uint32_t((t & need) == need);
+    const std::uint32_t hostile = (t & kHostile) / kHostile;
+    if constexpr (Vet) {
+      const float p = hostile ? reject1 : reject0;  // a blend: both are in registers
+      el &= std::uint32_t(PersonDraws::draw(kv, uid[j]) >= p);
+    }
+    const std::uint32_t v = el & std::uint32_t(PersonDraws::draw(kt, uid[j]) < turnout[j]);
+    const float uf = PersonDraws::draw(kf, uid[j]);
+    float c0 = a0[0], c1 = a1[0], sp = spread[0];
+    for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
+      const bool up = uf >= row[q - 1];
+      c0 = up ? a0[q] : c0;
+      c1 = up ? a1[q] : c1;
+      sp = up ? spread[q] : sp;
+    }
+    const float x0 = (c0 + sp * pull0[j] + tsd * taste0[j]) + e0;
+    const float x1 = (c1 + sp * pull1[j] + tsd * taste1[j]) + e1;
+    eligible[j] = el;
+    vote[j] = v;
+    u0[j] = x0;
+    u1[j] = x1;
+    // hostile ? hostile_second : sincere, written as bit arithmetic so the loop vectorises.
+    second[j] = (std::uint32_t(x1 > x0) & (hostile ^ 1u)) | (hostile_second & hostile);
+  }
 }
+
+using PairKernel = void (*)(const PairSegment&, int, int, std::uint32_t*, std::uint32_t*,
+                            std::uint32_t*, float*, float*);
+
+template <int F>
+PairKernel pair_kernel(bool vet) {
+  return vet ? &pair_block<F, true> : &pair_block<F, false>;
+}
+
+PairKernel choose_pair_kernel(int factions, bool vet) {
+  switch (factions) {
+    case 1: return pair_kernel<1>(vet);
+    case 2: return pair_kernel<2>(vet);
+    case 3: return pair_kernel<3>(vet);
+    case 4: return pair_kernel<4>(vet);
+    case 5: return pair_kernel<5>(vet);
+    case 6: return pair_kernel<6>(vet);
+    case 7: return pair_kernel<7>(vet);
+    case 8: return pair_kernel<8>(vet);
+  }
+  return nullptr;  // more factions: the general path
+}
+
+}  // namespace
 
 int permutation_index(const std::uint8_t* order, int m) {
   int index = 0;
@@ -67,7 +166,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
 
   // Block buffers: one entry per person of the block.
   alignas(32) std::int32_t faction[kBlock];
-  alignas(32) std::uint32_t votes[kBlock], eligible[kBlock];
+  alignas(32) std::uint32_t votes[kBlock], eligible[kBlock], second[kBlock];
   alignas(32) float utility[kMaxCandidates][kBlock];
   float u[kMaxCandidates];
   std::uint8_t order[kMaxCandidates];
@@ -87,6 +186,64 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
       std::uint32_t* tally = scratch.tally[size_t(sec)].data();
       if (wave.section == Section::member && wave.joined_from > electorate.ballot_cutoff()) {
         seg = seg_end;  // the whole cohort joined after the freeze
+        continue;
+      }
+      const PairKernel kernel = m == 2 ? choose_pair_kernel(prefs.factions(),
+                                                            wave.section == Section::registered)
+                                       : nullptr;
+      if (kernel) {
+        PairSegment g;
+        g.uid = pop.uid.data() + seg;
+        g.joined = pop.joined.data() + seg;
+        g.traits = pop.traits.data() + seg;
+        g.turnout = pop.turnout.data() + seg;
+        for (int l = 0; l < 2; ++l) {
+          g.pull[l] = pop.pull_row(local[l]) + seg;
+          g.taste[l] = pop.taste_row(local[l]) + seg;
+          g.endorse[l] = endorsed == local[l] ? endorsement : 0.0f;
+          for (int f = 0; f < prefs.factions(); ++f) g.a[l][f] = prefs.faction_constant(f, local[l]);
+        }
+        for (int f = 0; f < prefs.factions(); ++f) g.spread[f] = prefs.spread(f);
+        g.row = prefs.faction_row(int(c), w);
+        g.taste_sd = prefs.taste_sd();
+        g.date_cut = wave.section == Section::member       ? electorate.ballot_cutoff()
+                     : wave.section == Section::affiliated ? electorate.affiliated_freeze()
+                                                           : std::numeric_limits<Day>::max();
+        g.need = wave.section == Section::member && electorate.requires_good_standing()
+                     ? kGoodStanding
+                     : 0;
+        g.reject[0] = electorate.rejection(false);
+        g.reject[1] = electorate.rejection(true);
+        g.key_turnout = draws.turnout;
+        g.key_faction = draws.faction;
+        g.key_vetting = draws.vetting;
+        g.hostile_second = std::uint32_t(hostile_index);
+        for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
+          const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
+          kernel(g, int(first - seg), n, eligible, votes, second, utility[0], utility[1]);
+          // What attendees heard at their meeting (sorted by person, so a forward walk).
+          while (next_persuaded < persuasion.person.size() && persuasion.person[next_persuaded] < first)
+            ++next_persuaded;
+          for (; next_persuaded < persuasion.person.size() &&
+                 persuasion.person[next_persuaded] < first + std::uint32_t(n);
+               ++next_persuaded) {
+            const int j = int(persuasion.person[next_persuaded] - first);
+            if (pop.traits[first + std::uint32_t(j)] & kHostile) continue;
+            const float* delta = &persuasion.delta[next_persuaded * size_t(k)];
+            second[j] = std::uint32_t(utility[1][j] + delta[local[1]] > utility[0][j] + delta[local[0]]);
+          }
+          std::uint32_t n_eligible = 0, n_votes = 0, n_second = 0;
+          for (int j = 0; j < n; ++j) {
+            n_eligible += eligible[j];
+            n_votes += votes[j];
+            n_second += votes[j] & second[j];
+          }
+          out.eligible[size_t(sec)] += n_eligible;
+          out.voted[size_t(sec)] += n_votes;
+          tally[1] += n_second;
+          tally[0] += n_votes - n_second;
+        }
+        seg = seg_end;
         continue;
       }
       for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
@@ -120,20 +277,6 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
           for (int l = 0; l < m; ++l) utility[l][j] += delta[local[l]];
         }
         const std::uint8_t* traits = pop.traits.data() + first;
-        if (m == 2) {
-          // The common case, branch-free: the second candidate is ranked first when it has the
-          // higher utility, or always/never for hostile voters.
-          const std::uint32_t hostile_second = std::uint32_t(hostile_index);
-          std::uint32_t second = 0;
-          for (int j = 0; j < n; ++j) {
-            const std::uint32_t hostile = (traits[j] & kHostile) ? 1u : 0u;
-            const std::uint32_t sincere = utility[1][j] > utility[0][j] ? 1u : 0u;
-            second += votes[j] & (hostile ? hostile_second : sincere);
-          }
-          tally[1] += second;
-          tally[0] += n_votes - second;
-          continue;
-        }
         for (int j = 0; j < n; ++j) {
           if (!votes[j]) continue;
           int index = hostile_index;

@@ -241,8 +241,11 @@ struct Meeting {
     sc.entry_utility.assign(sc.utility.begin(), sc.utility.end());
     std::array<int, kMaxCandidates> supporters{};
     if (story) story->preferred_before.assign(size_t(k), 0);
+    // Each attendee's current first choice, kept up to date as speeches move them.
+    sc.choice.resize(n);
+    for (size_t a = 0; a < n; ++a) sc.choice[a] = std::int8_t(choice(a));
     for (size_t a = 0; a < n; ++a) {
-      const int c = choice(a);
+      const int c = sc.choice[a];
       if (c >= 0) ++supporters[size_t(c)];
       if (story && c >= 0) ++story->preferred_before[size_t(c)];
     }
@@ -287,7 +290,7 @@ struct Meeting {
       // The speaker: the highest-key attendee who backs c and has not spoken.
       size_t speaker = n;
       for (size_t a = 0; a < n; ++a)
-        if (!sc.spoke[a] && !hostile(a) && choice(a) == c &&
+        if (sc.choice[a] == c && !sc.spoke[a] && !hostile(a) &&
             (speaker == n || sc.speaker_key[a] > sc.speaker_key[speaker]))
           speaker = a;
       if (speaker == n) continue;  // everyone on that side has spoken
@@ -297,14 +300,17 @@ struct Meeting {
       speech.speaker_wave = pop.wave[sc.attendee[speaker]];
       speech.speaker_faction = sc.faction[speaker];
       const CounterDraw moved(derive_key(key, name_hash("speech") + t));
+      const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
+      const float per_gap = -1.0f / float(m.undecided_scale);
       for (size_t a = 0; a < n; ++a) {
         if (a == speaker) continue;
         float* u = utility(a);
         if (m.persuasion == PersuasionModel::utility_shift) {
           const float gap = preference_gap(u, in.standing);
-          const double p = m.susceptibility * std::exp(-gap / m.undecided_scale);
-          if (to_unit(moved(pop.uid[sc.attendee[a]])) < p) {
-            u[c] += float(m.speech_strength);
+          const float p = susceptibility * std::exp(gap * per_gap);
+          if (float(to_unit(moved(pop.uid[sc.attendee[a]]))) < p) {
+            u[c] += strength;
+            sc.choice[a] = std::int8_t(choice(a));
             ++speech.persuaded;
           }
         } else {
@@ -316,6 +322,7 @@ struct Meeting {
             for (int d = 0; d < dims; ++d) x[d] += float(m.convergence) * (y[d] - x[d]);
             in.preferences.utilities_at(pop, sc.attendee[a], x, u);
             if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
+            sc.choice[a] = std::int8_t(choice(a));
             ++speech.persuaded;
           }
         }
@@ -340,13 +347,7 @@ struct Meeting {
     const size_t n = sc.attendee.size();
     if (result.attended < s.meetings.quorum || n == 0) return;
     result.quorate = true;
-    sc.in_race.assign(size_t(k), 0);
-    int remaining = 0;
-    for (int c = 0; c < k; ++c)
-      if (in.standing[size_t(c)]) {
-        sc.in_race[size_t(c)] = 1;
-        ++remaining;
-      }
+    int remaining = standing_count();
     Stream lots(derive_key(key, name_hash("lots")));
     std::vector<bool> race(in.standing);
     for (int round = 0;; ++round) {

@@ -725,7 +725,11 @@ void read_clps(Reader& r, const Ctx& root, const std::string& scenario_path, Sce
       s.clps.push_back(clp);
     }
   } else {
-    fs::path p = fs::path(scenario_path).parent_path() / file;
+    // Relative to the file that names it (an including file may live elsewhere).
+    std::string base = scenario_path;
+    if (const toml::node* n = c.table ? c.table->get("file") : nullptr; n && n->source().path)
+      base = *n->source().path;
+    fs::path p = fs::path(base).parent_path() / file;
     CsvTable csv;
     if (!read_csv(p.string(), csv, diags)) return;
     auto col = [&](const std::string& name) -> int {

@@ -42,6 +42,8 @@ class Electorate {
 
   Day ballot_cutoff() const { return ballot_cutoff_; }
   Day meeting_freeze() const { return meeting_freeze_; }
+  Day affiliated_freeze() const { return affiliated_freeze_; }
+  float rejection(bool hostile) const { return hostile ? reject_hostile_ : reject_ordinary_; }
   bool requires_good_standing() const { return require_standing_; }
 
  private:

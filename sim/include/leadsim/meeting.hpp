@@ -107,7 +107,8 @@ struct MeetingScratch {
   std::vector<float> entry_utility;
   std::vector<float> position;  // dims per attendee (bounded confidence)
   std::vector<double> speaker_key;
-  std::vector<std::uint8_t> spoke, in_race;
+  std::vector<std::uint8_t> spoke;
+  std::vector<std::int8_t> choice;  // per attendee: current first choice
 };
 
 // Holds CLP `clp`'s meeting. Appends attendees' persuasion to `persuasion`; fills `story` if given.

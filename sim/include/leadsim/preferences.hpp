@@ -90,6 +90,9 @@ class RunPreferences {
 
   int candidates() const { return k_; }
   int factions() const { return factions_; }
+  float faction_constant(int f, int c) const { return a(f, c); }  // a_fc above
+  float spread(int f) const { return spread_[size_t(f)]; }
+  float taste_sd() const { return taste_sd_; }
   int dims() const { return dims_; }
   float swing(int c) const { return swing_[size_t(c)]; }
   // P(faction f) for a person of wave w in CLP c, this run.

@@ -83,7 +83,8 @@ constexpr std::uint32_t mix32(std::uint32_t x) {
   return x;
 }
 // Uniform in [0,1) from the top 24 bits (exact in a float).
-inline float unit24(std::uint32_t h) { return static_cast<float>(h >> 8) * 0x1.0p-24f; }
+// (Through a signed int: the value fits, and signed conversion vectorises where unsigned does not.)
+inline float unit24(std::uint32_t h) { return static_cast<float>(static_cast<std::int32_t>(h >> 8)) * 0x1.0p-24f; }
 
 // The per-person draws of one run: one key per purpose; a person's draw for a purpose is
 // unit24(mix32(uid ^ key)). Keying by the person's stable id rather than by row means adding
