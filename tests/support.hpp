@@ -2,7 +2,12 @@
 // and compare per-run means with tolerances from their sampling error.
 #pragma once
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -60,6 +65,42 @@ Estimate estimate(const std::vector<RunResult>& runs, F f) {
 // True when b exceeds a by more than four standard errors of the difference.
 inline bool clearly_above(const Estimate& b, const Estimate& a) {
   return b.mean - a.mean > 4 * std::sqrt(a.se * a.se + b.se * b.se);
+}
+
+// A scratch folder under the system temp folder, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("leadsim-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  const std::filesystem::path& path() const { return path_; }
+  // Writes a file in the folder; returns its path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path p = path_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace leadsim::test

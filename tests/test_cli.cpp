@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "leadsim/sha256.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -31,39 +32,13 @@ const std::string kToy = kSourceDir + "/scenarios/toy.toml";
 const std::string kLabour = kSourceDir + "/scenarios/labour-2016.toml";
 const std::string kBrokenDir = kSourceDir + "/tests/broken";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using leadsim::test::read_file;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-// A scratch folder under the system temp folder, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("leadsim-test-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using leadsim::test::TempDir;
 
 // Single quotes for the shell: 'it'\''s'.
 std::string shell_quote(const std::string& s) {

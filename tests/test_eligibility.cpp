@@ -16,6 +16,7 @@
 #include "leadsim/population.hpp"
 #include "leadsim/preferences.hpp"
 #include "leadsim/scenario.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -28,11 +29,7 @@ using leadsim::Scenario;
 using leadsim::Section;
 using leadsim::synthesise;
 
-const std::string kToy = std::string(LEADSIM_SOURCE_DIR) + "/scenarios/toy.toml";
-
-Scenario toy(const std::vector<std::string>& overrides = {}) {
-  return leadsim::load_scenario(kToy, overrides);
-}
+using leadsim::test::toy;
 
 bool is(const Population& pop, std::size_t i, Section s) { return pop.section[i] == std::uint8_t(s); }
 bool standing(const Population& pop, std::size_t i) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "leadsim/scenario.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -25,11 +26,7 @@ using leadsim::Scenario;
 using leadsim::Section;
 using leadsim::synthesise;
 
-const std::string kToy = std::string(LEADSIM_SOURCE_DIR) + "/scenarios/toy.toml";
-
-Scenario toy(const std::vector<std::string>& overrides = {}) {
-  return leadsim::load_scenario(kToy, overrides);
-}
+using leadsim::test::toy;
 
 int wave_index(const Scenario& s, const std::string& id) {
   for (size_t w = 0; w < s.waves.size(); ++w)

@@ -15,6 +15,7 @@
 #include "leadsim/contest.hpp"
 #include "leadsim/population.hpp"
 #include "leadsim/scenario.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -25,11 +26,7 @@ using leadsim::RunPreferences;
 using leadsim::Scenario;
 using leadsim::synthesise;
 
-const std::string kToy = std::string(LEADSIM_SOURCE_DIR) + "/scenarios/toy.toml";
-
-Scenario toy(const std::vector<std::string>& overrides = {}) {
-  return leadsim::load_scenario(kToy, overrides);
-}
+using leadsim::test::toy;
 
 double logit(double p) { return std::log(p / (1 - p)); }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "leadsim/sha256.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -75,31 +76,7 @@ std::string resolved_value(const Scenario& s, const std::string& path) {
   return "<not resolved>";
 }
 
-// A scratch folder under the system temp folder, removed when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("leadsim-test-scenario-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  fs::path path_;
-};
+using leadsim::test::TempDir;
 
 // ---------------------------------------------------------------------------------------------
 // Broken files: one problem each, located at the line it was put on.

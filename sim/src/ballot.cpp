@@ -159,7 +159,18 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
   const PersonDraws& draws = prefs.draws();
   const Persuasion& persuasion = in.persuasion;
   const Electorate& electorate = in.electorate;
+  // What attendees heard at their meeting, for the people of a block: persuasion entries are
+  // sorted by person and blocks come in order, so this is one forward walk over the run.
   size_t next_persuaded = 0;
+  auto for_each_persuaded = [&](std::uint32_t first, int n, auto&& apply) {
+    while (next_persuaded < persuasion.person.size() && persuasion.person[next_persuaded] < first)
+      ++next_persuaded;
+    for (; next_persuaded < persuasion.person.size() &&
+           persuasion.person[next_persuaded] < first + std::uint32_t(n);
+         ++next_persuaded)
+      apply(int(persuasion.person[next_persuaded] - first),
+            &persuasion.delta[next_persuaded * size_t(k)]);
+  };
   out.eligible.fill(0);
   out.voted.fill(0);
   if (m == 0) return;
@@ -221,17 +232,10 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
           const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
           kernel(g, int(first - seg), n, eligible, votes, second, utility[0], utility[1]);
-          // What attendees heard at their meeting (sorted by person, so a forward walk).
-          while (next_persuaded < persuasion.person.size() && persuasion.person[next_persuaded] < first)
-            ++next_persuaded;
-          for (; next_persuaded < persuasion.person.size() &&
-                 persuasion.person[next_persuaded] < first + std::uint32_t(n);
-               ++next_persuaded) {
-            const int j = int(persuasion.person[next_persuaded] - first);
-            if (pop.traits[first + std::uint32_t(j)] & kHostile) continue;
-            const float* delta = &persuasion.delta[next_persuaded * size_t(k)];
-            second[j] = std::uint32_t(utility[1][j] + delta[local[1]] > utility[0][j] + delta[local[0]]);
-          }
+          for_each_persuaded(first, n, [&](int j, const float* delta) {
+            if (!(pop.traits[first + std::uint32_t(j)] & kHostile))
+              second[j] = std::uint32_t(utility[1][j] + delta[local[1]] > utility[0][j] + delta[local[0]]);
+          });
           std::uint32_t n_eligible = 0, n_votes = 0, n_second = 0;
           for (int j = 0; j < n; ++j) {
             n_eligible += eligible[j];
@@ -266,16 +270,9 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         }
         out.eligible[size_t(sec)] += n_eligible;
         out.voted[size_t(sec)] += n_votes;
-        // What attendees heard at their meeting (sorted by person, so a forward walk).
-        while (next_persuaded < persuasion.person.size() && persuasion.person[next_persuaded] < first)
-          ++next_persuaded;
-        for (; next_persuaded < persuasion.person.size() &&
-               persuasion.person[next_persuaded] < first + std::uint32_t(n);
-             ++next_persuaded) {
-          const int j = int(persuasion.person[next_persuaded] - first);
-          const float* delta = &persuasion.delta[next_persuaded * size_t(k)];
+        for_each_persuaded(first, n, [&](int j, const float* delta) {
           for (int l = 0; l < m; ++l) utility[l][j] += delta[local[l]];
-        }
+        });
         const std::uint8_t* traits = pop.traits.data() + first;
         for (int j = 0; j < n; ++j) {
           if (!votes[j]) continue;
