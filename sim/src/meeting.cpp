@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "block.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {
@@ -44,12 +45,10 @@ struct Meeting {
         k(int(inputs.scenario.candidates.size())),
         key(derive_key(derive_key(inputs.run_key, name_hash("meeting")), std::uint64_t(c))) {
     contested_ = standing_count() > 1;
-    // The largest attendance probability per unit of activism any faction and preference gap
-    // allow (before the organised multiplier): the bound that lets most people be skipped.
-    float mobilisation = 0;
-    for (const auto& f : s.factions) mobilisation = std::max(mobilisation, float(f.mobilisation));
+    // The largest attendance probability per unit of activism and mobilisation any preference
+    // gap allows (before the organised multiplier): the bound that lets most people be skipped.
     const float care = float(s.meetings.care);
-    max_base_ = float(s.meetings.attendance) / (1.0f + care) * mobilisation *
+    max_base_ = float(s.meetings.attendance) / (1.0f + care) *
                 (1.0f + care * (contested_ ? 2.0f : 0.0f));
     // Rounding slack: the bound must never fall below a probability computed in another order.
     max_base_ *= 1.0f + 1e-5f;
@@ -80,7 +79,7 @@ struct Meeting {
   // probability are computed for the whole block in straight loops. Only those whose draw falls
   // under the bound (a small minority: attendance is a few percent) need their faction and
   // utilities to settle whether they come.
-  void invite_and_attend_block(std::uint32_t first, int n) {
+  void invite_and_attend_block(std::uint32_t first, int n, int wave) {
     const MeetingRules& m = s.meetings;
     const bool gc = result.format == MeetingFormat::general_committee;
     const PersonDraws& draws = in.preferences.draws();
@@ -94,6 +93,7 @@ struct Meeting {
     const float lost = float(m.lost_invitation);
 
     alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], maybe[kBlock];
+    alignas(32) std::int32_t faction[kBlock];
     alignas(32) float draw[kBlock], bound[kBlock];
     for (int j = 0; j < n; ++j) {
       const std::uint32_t t = traits[j];
@@ -104,12 +104,16 @@ struct Meeting {
       invited[j] &= std::uint32_t(PersonDraws::draw(draws.invitation, uid[j]) >= lost);
       draw[j] = PersonDraws::draw(draws.attendance, uid[j]);
     }
+    in.preferences.block_factions(pop, first, n, clp, wave, faction);
     if (gc) {
       for (int j = 0; j < n; ++j) bound[j] = float(m.gc_attendance);
     } else {
+      for (int j = 0; j < n; ++j) bound[j] = float(s.factions[0].mobilisation);
+      for (int f = 1; f < int(s.factions.size()); ++f)
+        blend_where(bound, faction, f, float(s.factions[size_t(f)].mobilisation), n);
       const float extra = float(m.organised_turnout) - 1.0f;
       for (int j = 0; j < n; ++j)
-        bound[j] = max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised));
+        bound[j] *= max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised));
     }
     for (int j = 0; j < n; ++j) maybe[j] = invited[j] & std::uint32_t(draw[j] < bound[j]);
 
@@ -128,9 +132,8 @@ struct Meeting {
       if (!maybe[j] && !story) continue;
       const std::uint32_t i = first + std::uint32_t(j);
       bool attends = false;
-      int f = -1;
+      const int f = faction[j];
       if (maybe[j]) {
-        f = in.preferences.faction(pop, i);
         in.preferences.utilities(pop, i, f, u);
         const int endorsed = in.mp_endorsement[size_t(clp)];
         if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
@@ -173,7 +176,6 @@ struct Meeting {
       else ++story->invitation_lost;
       return;
     }
-    if (f < 0) f = in.preferences.faction(pop, i);
     ++story->invited_by[pop.wave[i]][size_t(f)];
     if (!attends) return;
     ++story->attended_by[pop.wave[i]][size_t(f)];
@@ -189,9 +191,12 @@ struct Meeting {
       const int w = pop.wave[seg];
       std::uint32_t seg_end = seg;
       while (seg_end < end && pop.wave[seg_end] == w) ++seg_end;
-      if (s.waves[size_t(w)].section == Section::member)
+      const Wave& wave = s.waves[size_t(w)];
+      // A cohort that joined after the freeze cannot take part (the story still counts them).
+      const bool late = wave.joined_from > in.electorate.meeting_freeze();
+      if (wave.section == Section::member && (!late || story))
         for (std::uint32_t first = seg; first < seg_end; first += kBlock)
-          invite_and_attend_block(first, int(std::min<std::uint32_t>(kBlock, seg_end - first)));
+          invite_and_attend_block(first, int(std::min<std::uint32_t>(kBlock, seg_end - first)), w);
       seg = seg_end;
     }
     result.attended = int(sc.attendee.size());

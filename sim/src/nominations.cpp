@@ -88,10 +88,18 @@ std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop
     for (int j = 0; j < len; ++j) answers[j] = PersonDraws::draw(key, uid[j]) < rate[j] ? 1u : 0u;
     for (int j = 0; j < len; ++j) {
       if (!answers[j]) continue;
-      const std::uint32_t i = pop.affiliated[first + size_t(j)];
+      // Read from the compact copies: the answerers are scattered over the population.
+      const size_t x = first + size_t(j);
       const std::uint8_t a = aff[j];
-      prefs.utilities(pop, i, prefs.faction(pop, i), util);
-      const int c = first_choice(s, {util, size_t(k)}, standing, pop.traits[i] & kHostile);
+      const int f = RunPreferences::faction_in_row(
+          prefs.faction_row(pop.affiliated_clp[x], pop.affiliated_wave[x]), prefs.factions(),
+          PersonDraws::draw(prefs.draws().faction, uid[j]));
+      // The same arithmetic as RunPreferences::utilities().
+      for (int c = 0; c < k; ++c)
+        util[c] = prefs.faction_constant(f, c) +
+                  prefs.spread(f) * pop.affiliated_pull(c, std::ptrdiff_t(x)) +
+                  prefs.taste_sd() * pop.affiliated_taste(c, std::ptrdiff_t(x));
+      const int c = first_choice(s, {util, size_t(k)}, standing, pop.affiliated_traits[x] & kHostile);
       if (c >= 0) ++tally[a][size_t(c)];
     }
   }

@@ -13,7 +13,8 @@ std::size_t Population::bytes() const {
   return clp_begin.size() * 4 + uid.size() * 4 + clp.size() * 2 +
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
          (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size()) * 4 +
-         affiliated_affiliate.size() +
+         affiliated.size() * 5 +
+         std::size_t(affiliated_pull.size() + affiliated_taste.size()) * sizeof(float) +
          std::size_t(offset.size() + taste.size() + pull.size()) * sizeof(float);
 }
 
@@ -195,7 +196,17 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
       pop.affiliated.push_back(std::uint32_t(i));
       pop.affiliated_uid.push_back(pop.uid[i]);
       pop.affiliated_affiliate.push_back(pop.affiliate[i]);
+      pop.affiliated_clp.push_back(pop.clp[i]);
+      pop.affiliated_wave.push_back(pop.wave[i]);
+      pop.affiliated_traits.push_back(pop.traits[i]);
     }
+  const std::ptrdiff_t n_aff = std::ptrdiff_t(pop.affiliated.size());
+  pop.affiliated_pull.resize(k, n_aff);
+  pop.affiliated_taste.resize(k, n_aff);
+  for (std::ptrdiff_t a = 0; a < n_aff; ++a) {
+    pop.affiliated_pull.col(a) = pop.pull.col(pop.affiliated[size_t(a)]);
+    pop.affiliated_taste.col(a) = pop.taste.col(pop.affiliated[size_t(a)]);
+  }
 
   // Turnout depends only on section and activism, so it is worked out once here rather than in
   // every run's final ballot.

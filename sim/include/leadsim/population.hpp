@@ -59,9 +59,13 @@ struct Population {
   PersonMatrix pull;                    // candidates x N: 2 * salience * position_c . offset_i,
                                         // the personal part of the policy utility (see
                                         // preferences.hpp), fixed for the ensemble
-  // Affiliated supporters, compactly, for consultations: their rows, ids and affiliates.
+  // Affiliated supporters again, compactly, for affiliates' consultations (which reach a few
+  // percent of them, scattered over the population): rows, ids, affiliate, CLP, wave, traits,
+  // and pull and taste (candidates x A, one row per candidate).
   std::vector<std::uint32_t> affiliated, affiliated_uid;
-  std::vector<std::uint8_t> affiliated_affiliate;
+  std::vector<std::uint8_t> affiliated_affiliate, affiliated_wave, affiliated_traits;
+  std::vector<std::uint16_t> affiliated_clp;
+  PersonMatrix affiliated_pull, affiliated_taste;
 
   std::size_t size() const { return uid.size(); }
   const float* offset_row(int d) const { return offset.data() + size_t(d) * size(); }
