@@ -371,7 +371,6 @@ struct Meeting {
       for (int c = 0; c < k; ++c) {
         if (!race[size_t(c)]) continue;
         if (top < 0 || tally[size_t(c)] > tally[size_t(top)]) top = c;
-        // Lowest; ties for last go to lots (uniform among the tied, by reservoir choice).
         if (bottom < 0 || tally[size_t(c)] < tally[size_t(bottom)]) bottom = c;
       }
       if (cast == 0) return;
@@ -393,6 +392,7 @@ struct Meeting {
         if (story) story->eliminated.push_back(-1);
         return;
       }
+      // The lowest goes out; a tie for last goes to lots.
       std::vector<int> last;
       for (int c = 0; c < k; ++c)
         if (race[size_t(c)] && tally[size_t(c)] == tally[size_t(bottom)]) last.push_back(c);

@@ -257,7 +257,8 @@ std::string format_report(const Scenario& s, const Manifest& m, const EnsembleRe
                      width, d.mean(), std::floor(d.quantile(0.05)), std::floor(d.quantile(0.95)),
                      sm.candidates[c].meeting_votes / double(std::max<std::uint64_t>(1, sm.runs)));
   }
-  o += fmt::format("\nMeetings: attendance {} of eligible members [90% range {:.1f}, {:.1f}]\n",
+  o += fmt::format("\nMeetings: attendance {} of those eligible to attend (members past the freeze; "
+                   "delegates at a General Committee) [90% range {:.1f}, {:.1f}]\n",
                    pct(sm.attendance_rate.mean()), 100 * sm.attendance_rate.quantile(0.05),
                    100 * sm.attendance_rate.quantile(0.95));
   o += "Turnout:";
