@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ ninja-build pkg-config git
           libeigen3-dev libboost-random-dev libtomlplusplus-dev libcli11-dev libfmt-dev
-          nlohmann-json3-dev libgtest-dev)
+          nlohmann-json3-dev libgtest-dev
+          libimgui-dev libglfw3-dev libgl-dev libstb-dev fonts-dejavu-core   # leadsim-viz
+          xvfb xauth libgl1-mesa-dri)                                        # its window tests
 
 missing=()
 for p in "${packages[@]}"; do

@@ -408,8 +408,8 @@ TEST(Count, InvariantsOnRandomContests) {
     double total = 0;
     const std::size_t rows = 1 + rng() % 40;
     for (std::size_t b = 0; b < rows; ++b) {
-      std::vector<std::uint8_t> prefs(k);
-      std::iota(prefs.begin(), prefs.end(), std::uint8_t{0});
+      std::vector<std::uint8_t> prefs;
+      for (std::size_t c = 0; c < k; ++c) prefs.push_back(static_cast<std::uint8_t>(c));
       std::shuffle(prefs.begin(), prefs.end(), rng);
       prefs.resize(rng() % (k + 1));
       const double w = static_cast<double>(rng() % 5);

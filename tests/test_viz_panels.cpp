@@ -1,0 +1,370 @@
+// Tests of the visualiser's panels with an ImGui context and no display (no window, no OpenGL):
+// each view draws for a few frames from the toy scenario's results, with and without a pinned
+// result, with the mouse over its charts (tooltips); the whole App runs frame by frame through
+// every tab, pins, compares, inspects a meeting and exports CSV.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <thread>
+
+#include "app.hpp"
+#include "chart.hpp"
+#include "fonts.hpp"
+#include "panels.hpp"
+#include "runner.hpp"
+#include "shown.hpp"
+#include "support.hpp"
+
+using namespace leadsim;
+using namespace leadsim::viz;
+
+namespace {
+
+// An ImGui context with a built font atlas and a display size, as a backend would give.
+class ImGuiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = {1280, 800};
+    io.DeltaTime = 1.0f / 60;
+    setup_fonts(1.0f);
+    unsigned char* pixels;
+    int w, h;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  }
+  void TearDown() override { ImGui::DestroyContext(); }
+
+  // Draws `draw` inside a full-display window for `frames` frames.
+  template <class F>
+  void frames(int n, F draw) {
+    for (int i = 0; i < n; ++i) {
+      ImGui::NewFrame();
+      drawn_plots().clear();
+      ImGui::SetNextWindowPos({0, 0});
+      ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+      ImGui::Begin("test", nullptr, ImGuiWindowFlags_NoDecoration);
+      draw();
+      ImGui::End();
+      ImGui::Render();
+      ASSERT_NE(ImGui::GetDrawData(), nullptr);
+    }
+  }
+  // Frames with the mouse at the centre of each plot area the previous frame drew.
+  template <class F>
+  void hover_each_plot(F draw) {
+    frames(1, draw);
+    const auto plots = drawn_plots();
+    for (const auto& p : plots) {
+      ImGui::GetIO().MousePos = {(p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2};
+      frames(2, draw);
+    }
+    ImGui::GetIO().MousePos = {-FLT_MAX, -FLT_MAX};
+  }
+};
+
+Results toy_results(const std::vector<std::string>& overrides = {}, std::uint64_t runs = 200) {
+  Runner runner;
+  runner.submit(std::make_shared<const Scenario>(test::toy(overrides)), overrides, {.runs = runs},
+                true);
+  Results view;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    runner.update(view, 0);
+    if (view.complete) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(view.complete);
+  return view;
+}
+
+std::vector<std::string> plot_titles() {
+  std::vector<std::string> t;
+  for (const auto& p : drawn_plots()) t.push_back(p.title);
+  return t;
+}
+
+// Runs App frames until it has settled (runs done, facts and replays ready) or 60 s pass.
+void settle(App& app, int extra_frames = 2) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int after = 0;
+  while (std::chrono::steady_clock::now() < deadline && after < extra_frames) {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+    if (app.settled()) ++after;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_TRUE(app.settled());
+}
+
+void app_frames(App& app, int n) {
+  for (int i = 0; i < n; ++i) {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+  }
+}
+
+}  // namespace
+
+TEST_F(ImGuiTest, OverviewChartsDrawWithAndWithoutAPinnedResult) {
+  const Results upheld = toy_results();
+  const Results overturned = toy_results({"eligibility.freeze_ruling=overturned"});
+  frames(3, [&] { overview_panel(upheld, nullptr, {1000, 760}); });
+  EXPECT_EQ(drawn_plots().size(), 6u);
+  EXPECT_EQ(plot_titles()[0], "Who wins (200 runs)");
+  hover_each_plot([&] { overview_panel(overturned, &upheld, {1000, 760}); });
+  EXPECT_EQ(drawn_plots().size(), 6u);
+  // Nothing yet: each chart says it is waiting, and still draws its frame.
+  frames(2, [&] { overview_panel(Results{}, nullptr, {1000, 760}); });
+  EXPECT_EQ(drawn_plots().size(), 6u);
+}
+
+TEST_F(ImGuiTest, OverviewReportsWhatItShows) {
+  const Results r = toy_results();
+  Shown::get().start();
+  frames(1, [&] { overview_panel(r, nullptr, {1000, 760}); });
+  Shown::get().stop();
+  int win = 0, share_bins = 0, first = 0, turnout = 0;
+  double share_total = 0;
+  for (const auto& rec : Shown::get().records()) {
+    if (rec.view == "win_probability") {
+      ++win;
+      EXPECT_LE(rec.lo, rec.value);
+      EXPECT_GE(rec.hi, rec.value);
+    }
+    if (rec.view == "final_share" && rec.series == "Left Candidate") {
+      ++share_bins;
+      share_total += rec.value;
+    }
+    first += rec.view == "first_preferences";
+    turnout += rec.view == "turnout";
+  }
+  EXPECT_EQ(win, 2);
+  EXPECT_GT(share_bins, 5);
+  EXPECT_NEAR(share_total, 1.0, 0.02);  // the bins shown hold (nearly) every run
+  EXPECT_EQ(first, 6);                  // 2 candidates x 3 sections
+  EXPECT_EQ(turnout, 3);
+  const std::string csv = Shown::get().csv();
+  EXPECT_EQ(csv.rfind("view,series,item,x,x_hi,value,lo,hi,text\n", 0), 0u);
+  EXPECT_NE(csv.find("win_probability,Left Candidate,P(win),"), std::string::npos);
+}
+
+TEST_F(ImGuiTest, ClpScatterAndTable) {
+  const Results r = toy_results();
+  ClpFacts facts;
+  facts.job = r.job;
+  facts.eligible_by_wave = eligible_by_wave(*r.scenario, *r.population);
+  facts.support = member_support(*r.scenario, *r.population, r.seed, 2);
+  ViewState v;
+  for (int x = 0; x < kScatterWaveShare + 2; ++x) {
+    v.scatter_x = x;
+    frames(2, [&] { clp_panel(r, &facts, v, {1000, 760}); });
+    EXPECT_EQ(drawn_plots().size(), 1u);
+  }
+  // Without the facts yet: the scatter waits for members' support, the table still lists CLPs.
+  v.scatter_x = kScatterSupport;
+  frames(2, [&] { clp_panel(r, nullptr, v, {1000, 760}); });
+  // Hovering the scatter and clicking a point selects that CLP.
+  v.scatter_x = kScatterCovariate;
+  hover_each_plot([&] { clp_panel(r, &facts, v, {1000, 760}); });
+  const auto rows = clp_rows(r);
+  Shown::get().start();
+  frames(1, [&] { clp_panel(r, &facts, v, {1000, 760}); });
+  Shown::get().stop();
+  int scatter = 0, table = 0;
+  for (const auto& rec : Shown::get().records()) {
+    scatter += rec.view == "clp_scatter";
+    table += rec.view == "clp_table" && rec.item == "P(meet)";
+  }
+  EXPECT_EQ(scatter, 20);
+  EXPECT_EQ(table, 20);
+  // A search narrows the table.
+  v.clp_filter = "CLP 1";
+  Shown::get().start();
+  frames(1, [&] { clp_panel(r, &facts, v, {1000, 760}); });
+  Shown::get().stop();
+  table = 0;
+  for (const auto& rec : Shown::get().records())
+    table += rec.view == "clp_table" && rec.item == "P(meet)";
+  EXPECT_GT(table, 0);
+  EXPECT_LT(table, 20);
+  EXPECT_EQ(scatter_x_value(rows[0], &facts, kScatterCovariate, 0), rows[0].covariate);
+  EXPECT_NEAR(scatter_x_value(rows[0], &facts, kScatterSupport, 0) +
+                  scatter_x_value(rows[0], &facts, kScatterSupport, 1),
+              1.0, 1e-9);
+  EXPECT_TRUE(std::isnan(scatter_x_value(rows[0], nullptr, kScatterSupport, 0)));
+}
+
+TEST_F(ImGuiTest, CompareViewShowsPairedDifferences) {
+  const Results upheld = toy_results();
+  const Results overturned = toy_results({"eligibility.freeze_ruling=overturned"});
+  frames(2, [&] { compare_panel(overturned, nullptr, {1000, 760}); });  // nothing pinned: a hint
+  EXPECT_TRUE(drawn_plots().empty());
+  hover_each_plot([&] { compare_panel(overturned, &upheld, {1000, 760}); });
+  EXPECT_EQ(drawn_plots().size(), 4u);  // three overlays and the differences
+  Shown::get().start();
+  frames(1, [&] { compare_panel(overturned, &upheld, {1000, 760}); });
+  Shown::get().stop();
+  bool found = false;
+  for (const auto& rec : Shown::get().records())
+    if (rec.view == "difference" && rec.series == "Final share Left Candidate" &&
+        rec.item == "current - pinned") {
+      found = true;
+      EXPECT_GT(rec.lo, 0);  // new members are radicals: the left candidate gains
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ImGuiTest, MeetingInspectorTellsTheMeeting) {
+  const Results r = toy_results();
+  ViewState v;
+  v.selected_clp = 3;
+  v.inspect_run = 5;
+  const MeetingInspection m = inspect_meeting(r, 3, 5);
+  EXPECT_EQ(m.clp, 3);
+  EXPECT_FALSE(m.text.empty());
+  EXPECT_EQ(m.story.result.met, m.text.find("did not hold") == std::string::npos);
+  frames(3, [&] { meeting_panel(r, &m, false, v, {1000, 700}); });
+  // Not yet replayed: it says so.
+  frames(2, [&] { meeting_panel(r, nullptr, true, v, {1000, 700}); });
+  // Every CLP in a few runs, including ones that did not meet.
+  for (int clp = 0; clp < 20; ++clp)
+    for (std::uint64_t run : {0ull, 1ull}) {
+      v.selected_clp = clp;
+      v.inspect_run = run;
+      const MeetingInspection mi = inspect_meeting(r, clp, run);
+      frames(1, [&] { meeting_panel(r, &mi, false, v, {1000, 700}); });
+    }
+}
+
+TEST_F(ImGuiTest, ParameterPanelListsEveryParameter) {
+  EditSession e;
+  e.open(test::scenario_path("toy.toml"));
+  ViewState v;
+  frames(3, [&] { parameter_panel(e, v); });
+  v.param_filter = "chair";
+  frames(2, [&] { parameter_panel(e, v); });
+  ASSERT_TRUE(e.set("meetings.chair_bias", "0.4"));
+  EXPECT_FALSE(e.set("meetings.attendance", "1.5"));  // refused: shown under its widget
+  v.param_filter.clear();
+  frames(3, [&] { parameter_panel(e, v); });
+  EXPECT_NE(parameter_tooltip(*e.spec("meetings.chair_bias"), "0").find("Unit: probability"),
+            std::string::npos);
+}
+
+TEST_F(ImGuiTest, TheAppRunsEveryTabWithoutAWindow) {
+  AppOptions o;
+  o.scenario = test::scenario_path("toy.toml");
+  o.settings.runs = 100;
+  o.debounce_seconds = 0.05;
+  App app(o);
+  settle(app);
+  EXPECT_EQ(app.results().count(), 100u);
+  EXPECT_EQ(drawn_plots().size(), 6u);
+
+  // Pin, change the ruling as the combo would, and compare.
+  app.pin();
+  ASSERT_TRUE(app.edit().set("eligibility.freeze_ruling", "overturned"));
+  app.select_tab(Tab::compare);
+  app_frames(app, 1);
+  settle(app);
+  EXPECT_NE(app.results().job, app.pinned()->job);
+  EXPECT_EQ(app.tab(), Tab::compare);
+  EXPECT_EQ(drawn_plots().size(), 4u);
+
+  app.select_tab(Tab::clps);
+  app_frames(app, 1);
+  settle(app);
+  EXPECT_EQ(drawn_plots().size(), 1u);
+
+  app.views().selected_clp = 2;
+  app.views().inspect_run = 7;
+  app.select_tab(Tab::meeting);
+  app_frames(app, 1);
+  settle(app);
+
+  app.select_tab(Tab::sweep);
+  app_frames(app, 3);
+
+  // Export what the compare tab shows.
+  test::TempDir dir;
+  app.select_tab(Tab::compare);
+  app_frames(app, 2);
+  const std::string csv = (dir / "compare.csv").string();
+  app.export_csv(csv);
+  app_frames(app, 1);
+  const std::string text = test::read_file(csv);
+  EXPECT_NE(text.find("difference,P(win) Left Candidate,current - pinned"), std::string::npos)
+      << text.substr(0, 500);
+  EXPECT_NE(app.message().find("wrote"), std::string::npos);
+  // A PNG needs the window: the App only passes the request on.
+  app.export_png((dir / "x.png").string());
+  EXPECT_EQ(app.take_png_request(), (dir / "x.png").string());
+  EXPECT_EQ(app.take_png_request(), std::nullopt);
+}
+
+TEST_F(ImGuiTest, AFileThatDoesNotLoadKeepsThePreviousScenario) {
+  AppOptions o;
+  o.scenario = test::scenario_path("toy.toml");
+  o.settings.runs = 20;
+  App app(o);
+  settle(app);
+  const auto before = app.edit().scenario();
+  EXPECT_FALSE(app.open(std::string(LEADSIM_SOURCE_DIR) + "/tests/broken/many_problems.toml"));
+  EXPECT_EQ(app.edit().scenario(), before);
+  app_frames(app, 3);  // the messages show in a popup
+  EXPECT_TRUE(app.open(test::scenario_path("toy.toml")));
+  EXPECT_NE(app.edit().scenario(), before);
+}
+
+TEST(VizApp, ABadScenarioThrowsTheLoadersMessages) {
+  AppOptions o;
+  o.scenario = std::string(LEADSIM_SOURCE_DIR) + "/tests/broken/many_problems.toml";
+  EXPECT_THROW(App{o}, InputError);
+}
+
+TEST(VizApp, TabNames) {
+  for (Tab t : {Tab::overview, Tab::clps, Tab::compare, Tab::meeting, Tab::sweep})
+    EXPECT_EQ(tab_from_name(tab_name(t)), t);
+  EXPECT_EQ(tab_from_name("nonsense"), std::nullopt);
+}
+
+TEST(VizSweep, ValuesAndAFewPoints) {
+  EXPECT_EQ(sweep_values(0, 1, 5, false), (std::vector<double>{0, 0.25, 0.5, 0.75, 1}));
+  EXPECT_EQ(sweep_values(1, 3, 5, true), (std::vector<double>{1, 2, 3}));
+  EditSession e;
+  e.open(test::scenario_path("toy.toml"));
+  Sweep sweep;
+  SweepSettings s;
+  s.path = "meetings.attendance";
+  s.from = 0.02;
+  s.to = 0.2;
+  s.points = 3;
+  s.runs = 40;
+  sweep.start(e, s);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sweep.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto pts = sweep.points();
+  ASSERT_EQ(pts.size(), 3u);
+  for (const auto& p : pts) {
+    EXPECT_TRUE(p.error.empty()) << p.error;
+    EXPECT_EQ(p.runs, 40u);
+    ASSERT_EQ(p.win.size(), 2u);
+  }
+  EXPECT_LT(pts[0].attendance.estimate, pts[2].attendance.estimate);  // more attend when more do
+  EXPECT_DOUBLE_EQ(sweep.progress(), 1.0);
+  // An out-of-range value is a refused point, not a failure.
+  s.from = 0.5;
+  s.to = 1.5;
+  s.points = 2;
+  sweep.start(e, s);
+  while (sweep.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(sweep.points().size(), 2u);
+  EXPECT_TRUE(sweep.points()[0].error.empty());
+  EXPECT_FALSE(sweep.points()[1].error.empty());
+}

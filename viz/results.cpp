@@ -1,0 +1,198 @@
+#include "results.hpp"
+
+#include <algorithm>
+#include <span>
+
+#include "leadsim/contest.hpp"
+#include "leadsim/eligibility.hpp"
+#include "leadsim/preferences.hpp"
+
+namespace leadsim::viz {
+
+void RunTable::reset(int k) {
+  *this = RunTable{};
+  candidates = k;
+}
+
+void RunTable::add(const RunResult& r) {
+  run.push_back(r.run);
+  winner.push_back(std::int8_t(r.winner));
+  for (int c = 0; c < candidates; ++c) {
+    share.push_back(float(r.share[size_t(c)]));
+    nominations.push_back(r.nominations[size_t(c)]);
+  }
+  for (int sec = 0; sec < kSections; ++sec)
+    for (int c = 0; c < candidates; ++c)
+      first_share.push_back(float(r.first_share[size_t(sec)][size_t(c)]));
+  attendance_rate.push_back(
+      r.meeting_eligible ? float(double(r.meeting_attendance) / double(r.meeting_eligible)) : 0.0f);
+  for (int sec = 0; sec < kSections; ++sec) turnout.push_back(float(r.turnout(sec)));
+  meetings_held.push_back(r.meetings_held);
+}
+
+void RunTable::append(const RunTable& o, std::size_t from) {
+  if (from >= o.size()) return;
+  const size_t k = size_t(o.candidates);
+  auto tail = [&](auto& dst, const auto& src, size_t per_row) {
+    dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from * per_row), src.end());
+  };
+  tail(run, o.run, 1);
+  tail(winner, o.winner, 1);
+  tail(share, o.share, k);
+  tail(first_share, o.first_share, 3 * k);
+  tail(nominations, o.nominations, k);
+  tail(attendance_rate, o.attendance_rate, 1);
+  tail(turnout, o.turnout, 3);
+  tail(meetings_held, o.meetings_held, 1);
+}
+
+std::vector<ClpRow> clp_rows(const Results& r) {
+  std::vector<ClpRow> rows;
+  if (!r.scenario || !r.summary) return rows;
+  const Scenario& s = *r.scenario;
+  const Summary& sum = *r.summary;
+  const double runs = double(std::max<std::uint64_t>(1, sum.runs));
+  const size_t k = s.candidates.size();
+  rows.reserve(s.clps.size());
+  for (size_t i = 0; i < s.clps.size() && i < sum.clps.size(); ++i) {
+    const Clp& c = s.clps[i];
+    const ClpSummary& cs = sum.clps[i];
+    ClpRow row;
+    row.clp = int(i);
+    row.name = c.name;
+    row.nation = c.nation;
+    row.region = size_t(c.region) < s.regions.size() ? s.regions[size_t(c.region)] : "";
+    row.has_mp = c.labour_held;
+    row.covariate = c.covariate;
+    row.p_met = double(cs.met) / runs;
+    std::uint64_t nominated = 0, best = 0;
+    row.p_nominate.assign(k, 0);
+    for (size_t j = 0; j < k && j < cs.nominated.size(); ++j) {
+      row.p_nominate[j] = double(cs.nominated[j]) / runs;
+      nominated += cs.nominated[j];
+      if (cs.nominated[j] > best) {
+        best = cs.nominated[j];
+        row.likely = int(j);
+      }
+    }
+    row.p_none = sum.runs ? 1 - double(nominated) / runs : 0;
+    if (cs.met) {
+      row.mean_attendance = double(cs.attendance) / double(cs.met);
+      row.mean_eligible = double(cs.eligible) / double(cs.met);
+      row.attendance_rate = cs.eligible ? double(cs.attendance) / double(cs.eligible) : 0;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<Difference> differences(const Results& a, const Results& b) {
+  std::vector<Difference> out;
+  if (!a.scenario || !b.scenario || a.runs.size() == 0 || b.runs.size() == 0) return out;
+  const auto& ca = a.scenario->candidates;
+  const auto& cb = b.scenario->candidates;
+  if (ca.size() != cb.size()) return out;
+  for (size_t c = 0; c < ca.size(); ++c)
+    if (ca[c].id != cb[c].id) return out;
+
+  const size_t n = std::min(a.runs.size(), b.runs.size());
+  const int k = int(ca.size());
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? 0.0 : s / double(v.size());
+  };
+  // A per-run quantity of both results, paired by run.
+  auto paired = [&](const std::string& what, Unit unit, auto get) {
+    std::vector<double> xa(n), xb(n);
+    for (size_t i = 0; i < n; ++i) {
+      xa[i] = get(a.runs, i);
+      xb[i] = get(b.runs, i);
+    }
+    Difference d;
+    d.what = what;
+    d.unit = unit;
+    d.current = mean(xa);
+    d.pinned = mean(xb);
+    d.diff = paired_mean_difference(xa, xb);
+    d.pairs = n;
+    out.push_back(std::move(d));
+  };
+  static const char* kSectionNames[3] = {"members", "registered", "affiliated"};
+  for (int c = 0; c < k; ++c) {
+    const std::string& name = ca[size_t(c)].name;
+    std::uint64_t n11 = 0, n10 = 0, n01 = 0, n00 = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const bool wa = a.runs.winner[i] == c, wb = b.runs.winner[i] == c;
+      (wa ? (wb ? n11 : n10) : (wb ? n01 : n00))++;
+    }
+    Difference d;
+    d.what = "P(win) " + name;
+    d.unit = Unit::percent;
+    d.current = double(n11 + n10) / double(n);
+    d.pinned = double(n11 + n01) / double(n);
+    d.diff = paired_proportion_difference(n11, n10, n01, n00);
+    d.pairs = n;
+    out.push_back(std::move(d));
+    paired("Final share " + name, Unit::percent,
+           [c](const RunTable& t, size_t i) { return t.share_of(i, c); });
+    paired("CLP nominations " + name, Unit::number,
+           [c](const RunTable& t, size_t i) { return t.nominations_of(i, c); });
+  }
+  for (int sec = 0; sec < kSections; ++sec) {
+    // A section nobody votes in (no waves of it) has nothing to compare.
+    bool any = false;
+    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * 3 + size_t(sec)] > 0;
+    if (!any) continue;
+    for (int c = 0; c < k; ++c)
+      paired(std::string("1st pref. ") + kSectionNames[sec] + ": " + ca[size_t(c)].name,
+             Unit::percent,
+             [sec, c](const RunTable& t, size_t i) { return t.first_of(i, sec, c); });
+  }
+  paired("Meeting attendance", Unit::percent,
+         [](const RunTable& t, size_t i) { return double(t.attendance_rate[i]); });
+  for (int sec = 0; sec < kSections; ++sec) {
+    bool any = false;
+    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * 3 + size_t(sec)] > 0;
+    if (!any) continue;
+    paired(std::string("Turnout ") + kSectionNames[sec], Unit::percent,
+           [sec](const RunTable& t, size_t i) { return double(t.turnout[i * 3 + size_t(sec)]); });
+  }
+  return out;
+}
+
+std::vector<std::vector<int>> eligible_by_wave(const Scenario& s, const Population& pop) {
+  std::vector<std::vector<int>> out(s.clps.size(), std::vector<int>(s.waves.size(), 0));
+  const Electorate el(s);
+  for (size_t c = 0; c < s.clps.size() && c + 1 < pop.clp_begin.size(); ++c)
+    for (size_t i = pop.clp_begin[c]; i < pop.clp_begin[c + 1]; ++i)
+      if (el.may_attend(pop, i)) ++out[c][pop.wave[i]];
+  return out;
+}
+
+std::vector<std::vector<double>> member_support(const Scenario& s, const Population& pop,
+                                                std::uint64_t seed, int runs) {
+  const size_t k = s.candidates.size();
+  std::vector<std::vector<double>> support(s.clps.size(), std::vector<double>(k, 0.0));
+  std::vector<double> members(s.clps.size(), 0.0);
+  const Electorate el(s);
+  const std::vector<bool> standing(k, true);
+  std::vector<float> u(k);
+  for (int run = 0; run < runs; ++run) {
+    const RunPreferences prefs(s, run_key(seed, std::uint64_t(run)));
+    for (size_t c = 0; c < s.clps.size() && c + 1 < pop.clp_begin.size(); ++c)
+      for (size_t i = pop.clp_begin[c]; i < pop.clp_begin[c + 1]; ++i) {
+        if (!el.may_attend(pop, i)) continue;
+        prefs.utilities(pop, i, prefs.faction(pop, i), u.data());
+        const int first =
+            first_choice(s, std::span<const float>(u), standing, (pop.traits[i] & kHostile) != 0);
+        if (first >= 0) support[c][size_t(first)] += 1;
+        members[c] += 1;
+      }
+  }
+  for (size_t c = 0; c < support.size(); ++c)
+    for (auto& x : support[c]) x = members[c] > 0 ? x / members[c] : 0;
+  return support;
+}
+
+}  // namespace leadsim::viz

@@ -1,0 +1,114 @@
+// results.hpp: what the Monte Carlo runs of one job have produced, in the form the views read.
+//
+// Two kinds of record, both filled run by run in run order:
+//   Summary (the library's)  aggregates: wins, fine histograms of shares and nominations, per-CLP
+//                            nomination counts, attendance and turnout distributions
+//   RunTable (here)          one row per run of the few numbers the views need run by run: the
+//                            compare view pairs run i of two results (common random numbers make
+//                            paired differences far more precise), and the CSV export lists them.
+//                            About 60 bytes per run for two candidates.
+// Derived here, as plain functions the views and tests share: the CLP table rows and the
+// differences between a pinned result and the current one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leadsim/contest.hpp"
+#include "leadsim/population.hpp"
+#include "leadsim/scenario.hpp"
+#include "leadsim/summary.hpp"
+#include "plot.hpp"
+
+namespace leadsim::viz {
+
+// One row per run (column-major by quantity, row-major by candidate within a quantity).
+struct RunTable {
+  int candidates = 0;
+  std::vector<std::uint64_t> run;           // run index
+  std::vector<std::int8_t> winner;          // candidate, -1 if nobody was on the ballot
+  std::vector<float> share;                 // [row * K + c]: final-round share
+  std::vector<float> first_share;           // [(row * 3 + section) * K + c]: first preferences
+  std::vector<std::int32_t> nominations;    // [row * K + c]: CLP nominations
+  std::vector<float> attendance_rate;       // per row: attendance / eligible over all meetings
+  std::vector<float> turnout;               // [row * 3 + section]
+  std::vector<std::int32_t> meetings_held;  // per row
+
+  void reset(int k);
+  void add(const RunResult& r);
+  std::size_t size() const { return winner.size(); }
+  // Appends rows [from, other.size()) of `other` (same candidates).
+  void append(const RunTable& other, std::size_t from);
+
+  double share_of(std::size_t row, int c) const {
+    return share[row * size_t(candidates) + size_t(c)];
+  }
+  double first_of(std::size_t row, int section, int c) const {
+    return first_share[(row * 3 + size_t(section)) * size_t(candidates) + size_t(c)];
+  }
+  double nominations_of(std::size_t row, int c) const {
+    return nominations[row * size_t(candidates) + size_t(c)];
+  }
+};
+
+// The results of one job: a scenario (with the overrides that made it), its population, the
+// runs so far.
+struct Results {
+  std::uint64_t job = 0;  // 0: nothing yet
+  std::shared_ptr<const Scenario> scenario;
+  std::shared_ptr<const Population> population;
+  std::vector<std::string> overrides;  // as edited: "path=value"
+  std::uint64_t seed = 1, runs_requested = 0;
+  std::optional<Summary> summary;
+  RunTable runs;
+  bool complete = false, cancelled = false;
+
+  std::uint64_t count() const { return summary ? summary->runs : 0; }
+  bool empty() const { return count() == 0; }
+  int candidates() const { return scenario ? int(scenario->candidates.size()) : 0; }
+};
+
+// One CLP as the table and scatter show it (probabilities over the runs so far).
+struct ClpRow {
+  int clp = 0;
+  std::string name, nation, region;
+  bool has_mp = false;
+  double p_met = 0;                // share of runs in which it held a meeting
+  std::vector<double> p_nominate;  // per candidate: share of runs it nominated them
+  double p_none = 0;               // share of runs with no nomination (no meeting, inquorate)
+  int likely = -1;                 // the candidate it most often nominated, -1 if none
+  double mean_attendance = 0;      // attendees per meeting held
+  double mean_eligible = 0;        // eligible members per meeting held
+  double attendance_rate = 0;      // attendance / eligible
+  double covariate = 0;            // the scenario's CLP covariate (standardised)
+};
+std::vector<ClpRow> clp_rows(const Results& r);
+
+// A number compared between the pinned result (b) and the current one (a): a - b, paired by run.
+struct Difference {
+  std::string what;  // "P(win) Jeremy Corbyn"
+  Unit unit = Unit::percent;
+  double pinned = 0, current = 0;
+  Interval diff;  // current - pinned with its 95% interval
+  std::uint64_t pairs = 0;
+};
+// Win probability, mean final share, mean CLP nominations and first preferences by section per
+// candidate, then attendance and turnout: every number the overview shows, as differences.
+// The results must be of the same candidates (ids); otherwise the list is empty.
+std::vector<Difference> differences(const Results& current, const Results& pinned);
+
+// Members of each CLP who may attend its meeting (joined by the meeting freeze, in good standing),
+// by wave: [clp][wave]. From the population alone, for the scatter's covariates.
+std::vector<std::vector<int>> eligible_by_wave(const Scenario& s, const Population& pop);
+
+// Each CLP's members' support for each candidate before any meeting: the share of members who
+// may attend whose first choice it is, averaged over `runs` runs' faction draws and swings
+// (without the local MP's endorsement or momentum). [clp][candidate]. About 15 ms per run
+// for 900,000 people.
+std::vector<std::vector<double>> member_support(const Scenario& s, const Population& pop,
+                                                std::uint64_t seed, int runs);
+
+}  // namespace leadsim::viz

@@ -1,0 +1,120 @@
+// runner.hpp: Monte Carlo runs in the background, streaming into results the UI copies.
+//
+// One controller thread takes the latest request, synthesises the population if the request
+// needs a different one (population_key(): only parameters synthesise() reads), then calls
+// leadsim::run_ensemble, whose worker threads feed every RunResult, in run order, into a Summary
+// and a RunTable under a mutex. The UI thread never waits on a run: each frame it calls
+// update(), which copies what is new (at most every `min_interval` seconds, and once at the end).
+//
+// A new request cancels the running job at once (EnsembleOptions::cancel) and starts after a
+// debounce, so dragging a slider restarts the runs once, when the hand rests. Until the new job
+// has runs, the UI keeps showing the last results.
+//
+// The controller lowers its own scheduling priority (kWorkerNice) before starting work; on Linux
+// the ensemble's worker threads inherit it, so the UI thread wins the cores when it needs them and
+// the window stays smooth while the runs take everything else.
+//
+// Example:
+//   Runner runner;
+//   runner.submit(scenario, overrides, {.runs = 1000, .seed = 1}, /*immediately=*/true);
+//   Results view;
+//   every frame: if (runner.update(view)) redraw from view;
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "results.hpp"
+
+namespace leadsim::viz {
+
+// Scheduling priority of the runs' threads (nice, 0-19): high enough that the UI thread, and a
+// software OpenGL's rasterising threads, get the cores whenever they want them.
+inline constexpr int kWorkerNice = 10;
+
+struct RunSettings {
+  std::uint64_t runs = 1000;  // Monte Carlo runs per job
+  std::uint64_t seed = 1;     // master seed (the population's too)
+  int threads = 0;            // worker threads, 0: all cores
+  bool operator==(const RunSettings&) const = default;
+};
+
+class Runner {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit Runner(double debounce_seconds = 0.3);
+  ~Runner();  // cancels the job and joins the thread
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  // Asks for `settings.runs` runs of `s`. The running job (if any) is cancelled now; the new one
+  // starts after the debounce, or at once if `immediately`.
+  void submit(std::shared_ptr<const Scenario> s, std::vector<std::string> overrides,
+              RunSettings settings, bool immediately = false);
+  // Stops the running job (its runs so far are kept) and drops a waiting request.
+  void cancel();
+
+  enum class Phase { idle, waiting, synthesising, running, done, cancelled, failed };
+  struct Status {
+    Phase phase = Phase::idle;
+    std::uint64_t job = 0;              // the job running or last run
+    std::uint64_t done = 0, total = 0;  // runs
+    double runs_per_second = 0;
+    double seconds = 0;                // since the job's runs started
+    double synthesis_seconds = 0;      // of the last population drawn
+    bool population_reused = false;    // the job's population was the previous one
+    Clock::time_point requested_at{};  // when the job's request was submitted (the edit)
+    std::string error;                 // Phase::failed
+  };
+  Status status() const;
+
+  // Copies results newer than `view` into it: everything if a new job has runs, else the new
+  // rows and a fresh Summary if `min_interval` seconds have passed since the last copy or the job
+  // ended. Returns true if `view` changed.
+  bool update(Results& view, double min_interval = 0.1);
+
+ private:
+  struct Request {
+    std::shared_ptr<const Scenario> scenario;
+    std::vector<std::string> overrides;
+    RunSettings settings;
+    Clock::time_point submitted, start_at;
+  };
+  class Feed;  // the RunObserver: streams runs into shared_
+  void loop();
+
+  const double debounce_;
+  mutable std::mutex control_mu_;  // pending_, phase_, stop_, job bookkeeping
+  std::condition_variable cv_;
+  std::optional<Request> pending_;
+  bool stop_ = false;
+  std::atomic<bool> cancel_{false};
+  Status status_;
+
+  mutable std::mutex data_mu_;  // shared_
+  Results shared_;              // filled by the workers
+  Clock::time_point last_copy_{};
+
+  std::atomic<std::uint64_t> done_{0};
+  Clock::time_point run_start_{};
+
+  // The controller thread's own: the last population and its key.
+  std::shared_ptr<const Population> population_;
+  std::string population_key_;
+  std::uint64_t jobs_ = 0;
+
+  std::thread thread_;  // last: started once everything above exists
+};
+
+const char* phase_name(Runner::Phase p);
+
+}  // namespace leadsim::viz
