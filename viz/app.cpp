@@ -587,7 +587,10 @@ void App::frame() {
   ImGui::SetNextWindowSize(io.DisplaySize);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_MenuBar | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                 ImGuiWindowFlags_MenuBar | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoBackground;
+  // No background: the renderer clears to the window colour, and with a software OpenGL every
+  // full-window fill costs a few milliseconds a frame.
   ImGui::Begin("leadsim-viz", nullptr, flags);
   menu_bar();
   const ImVec2 avail = ImGui::GetContentRegionAvail();

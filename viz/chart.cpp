@@ -85,8 +85,9 @@ Chart::Chart(const char* id, const std::string& title, ImVec2 size, Axis x, Axis
   const float line = ImGui::GetTextLineHeight();
   const float pad = std::round(line * 0.45f);
 
-  dl_->AddRectFilled(pos, {pos.x + size.x, pos.y + size.y},
-                     ImGui::GetColorU32(ImGuiCol_FrameBg, 0.35f), style.FrameRounding);
+  // A frame, not a fill: a software renderer pays for every pixel blended.
+  dl_->AddRect(pos, {pos.x + size.x, pos.y + size.y}, ImGui::GetColorU32(ImGuiCol_Border, 0.6f),
+               style.FrameRounding);
   // Text in the header stays inside the chart.
   dl_->PushClipRect(pos, {pos.x + size.x - pad * 0.5f, pos.y + size.y}, true);
 

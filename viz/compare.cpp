@@ -156,7 +156,7 @@ void compare_panel(const Results& current, const Results* pinned, ImVec2 size) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(d.what.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(format_value(d.pinned, d.unit, pct ? 1 : 1).c_str());
+      ImGui::TextUnformatted(format_value(d.pinned, d.unit, 1).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_value(d.current, d.unit, 1).c_str());
       ImGui::TableNextColumn();

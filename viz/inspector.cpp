@@ -189,10 +189,12 @@ bool meeting_panel(const Results& r, const MeetingInspection* m, bool busy, View
 
   section_title("2. Who came, by cohort and faction (attended / invited)");
   const int nf = int(s.factions.size());
+  int member_waves = 0;
+  for (const auto& w : s.waves) member_waves += w.section == Section::member;
   if (ImGui::BeginTable(
           "cohorts", nf + 2,
           ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX,
-          {col_w, ImGui::GetTextLineHeightWithSpacing() * float(s.waves.size() + 2)})) {
+          {col_w, ImGui::GetTextLineHeightWithSpacing() * float(member_waves + 2)})) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("Cohort");
     for (const auto& f : s.factions) ImGui::TableSetupColumn(f.name.c_str());

@@ -433,8 +433,9 @@ int main(int argc, char** argv) {
   cli.add_option("--run", o.run, "Run to inspect in the meeting inspector");
   cli.add_option("--then", o.then,
                  "Headless: pin the first result, then apply path=value (repeatable)");
-  cli.add_option("--sweep", o.sweep,
-                 "Headless: sweep path=FROM:TO (9 points, --runs each) once the runs are done");
+  cli.add_option(
+      "--sweep", o.sweep,
+      "Headless: sweep path=FROM:TO[:win|share|nominations|attendance] (9 points, --runs each)");
   cli.add_option(
       "--measure", o.measure,
       "Headless: apply path=value once the runs are done and report latency and frame rate");

@@ -15,6 +15,7 @@ void RunTable::reset(int k) {
 }
 
 void RunTable::add(const RunResult& r) {
+  if (size() >= kMaxRows) return;
   run.push_back(r.run);
   winner.push_back(std::int8_t(r.winner));
   for (int c = 0; c < candidates; ++c) {

@@ -27,6 +27,10 @@ namespace leadsim::viz {
 
 // One row per run (column-major by quantity, row-major by candidate within a quantity).
 struct RunTable {
+  // Rows kept: enough for any comparison (a million pairs pin a difference to a few hundredths
+  // of a point) while memory stays bounded (about 60 MB) however many runs are asked for.
+  static constexpr std::size_t kMaxRows = 1'000'000;
+
   int candidates = 0;
   std::vector<std::uint64_t> run;           // run index
   std::vector<std::int8_t> winner;          // candidate, -1 if nobody was on the ballot
@@ -38,7 +42,7 @@ struct RunTable {
   std::vector<std::int32_t> meetings_held;  // per row
 
   void reset(int k);
-  void add(const RunResult& r);
+  void add(const RunResult& r);  // ignored once kMaxRows rows are kept
   std::size_t size() const { return winner.size(); }
   // Appends rows [from, other.size()) of `other` (same candidates).
   void append(const RunTable& other, std::size_t from);
