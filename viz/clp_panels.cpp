@@ -18,14 +18,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string pct(double v, int decimals = 1) { return format_value(v, Unit::percent, decimals); }
 
-bool contains_ci(const std::string& hay, const std::string& needle) {
-  if (needle.empty()) return true;
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != hay.end();
-}
 
 // "CLP 2" before "CLP 10": digits compare as numbers.
 bool natural_less(const std::string& a, const std::string& b) {

@@ -15,13 +15,6 @@ namespace {
 
 std::string pct(double v, int decimals = 1) { return format_value(v, Unit::percent, decimals); }
 
-bool contains_ci(const std::string& hay, const std::string& needle) {
-  if (needle.empty()) return true;
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         }) != hay.end();
-}
 
 // A stacked bar of votes or preferences per candidate, with a caption before it.
 void tally_bar(const char* id, const Scenario& s, const int* counts, size_t k, float width) {

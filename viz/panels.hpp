@@ -20,6 +20,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,6 +33,16 @@
 #include "results.hpp"
 
 namespace leadsim::viz {
+
+// Whether `hay` contains `needle`, ignoring case (the search boxes of the CLP table, the
+// meeting inspector's CLP picker and the parameter panel).
+inline bool contains_ci(const std::string& hay, const std::string& needle) {
+  if (needle.empty()) return true;
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         }) != hay.end();
+}
 
 // What the views remember between frames: selections, sort orders, filters. Owned by the app.
 struct ViewState {

@@ -15,13 +15,6 @@ namespace {
 const ImVec4 kRefusedColour{0.85f, 0.15f, 0.1f, 1};
 const ImVec4 kChangedColour{0.0f, 0.45f, 0.75f, 1};
 
-bool contains_ci(const std::string& hay, const std::string& needle) {
-  if (needle.empty()) return true;
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         }) != hay.end();
-}
 
 const char* section_title(const std::string& section) {
   static const std::map<std::string, const char*> titles = {
