@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -66,6 +68,27 @@ Estimate estimate(const std::vector<RunResult>& runs, F f) {
 inline bool clearly_above(const Estimate& b, const Estimate& a) {
   return b.mean - a.mean > 4 * std::sqrt(a.se * a.se + b.se * b.se);
 }
+
+// A GoogleTest fixture sharing one scenario and its population across a suite (synthesis is the
+// slow part). `Make` returns the scenario: struct P { static Scenario make(); };
+template <class Make>
+class SharedPopulation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    scenario_ = new Scenario(Make::make());
+    pop_ = new Population(synthesise(*scenario_, 1));
+  }
+  static void TearDownTestSuite() {
+    delete pop_;
+    delete scenario_;
+  }
+  static const Scenario& s() { return *scenario_; }
+  static const Population& pop() { return *pop_; }
+
+ private:
+  static inline Scenario* scenario_ = nullptr;
+  static inline Population* pop_ = nullptr;
+};
 
 // A scratch folder under the system temp folder, removed with the object.
 class TempDir {

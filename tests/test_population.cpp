@@ -64,25 +64,10 @@ std::vector<double> weight_shares(const Scenario& s) {
 double gamma_sd_se(double sigma, double k, double n) { return sigma / 2 * std::sqrt((2 + 6 / k) / n); }
 
 // Shared default population (seed 1) for the read-only tests.
-class ToyPopulation : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scenario_ = new Scenario(toy());
-    pop_ = new Population(synthesise(*scenario_, 1));
-  }
-  static void TearDownTestSuite() {
-    delete pop_;
-    delete scenario_;
-  }
-  static const Scenario& s() { return *scenario_; }
-  static const Population& pop() { return *pop_; }
-
- private:
-  static Scenario* scenario_;
-  static Population* pop_;
+struct ToyPopulationScenario {
+  static Scenario make() { return toy(); }
 };
-Scenario* ToyPopulation::scenario_ = nullptr;
-Population* ToyPopulation::pop_ = nullptr;
+using ToyPopulation = leadsim::test::SharedPopulation<ToyPopulationScenario>;
 
 TEST_F(ToyPopulation, SizeIsTheSumOfWaveSizes) {
   std::int64_t total = 0;

@@ -180,25 +180,10 @@ TEST(FactionProbability, DifferentRunsDrawDifferentLeansAndTheSameRunTheSame) {
   EXPECT_EQ(differ, int(s.clps.size()));
 }
 
-class ToyRun : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    scenario_ = new Scenario(toy({"candidates.left.valence=0.2"}));
-    pop_ = new Population(synthesise(*scenario_, 1));
-  }
-  static void TearDownTestSuite() {
-    delete pop_;
-    delete scenario_;
-  }
-  static const Scenario& s() { return *scenario_; }
-  static const Population& pop() { return *pop_; }
-
- private:
-  static Scenario* scenario_;
-  static Population* pop_;
+struct ToyRunScenario {
+  static Scenario make() { return toy({"candidates.left.valence=0.2"}); }
 };
-Scenario* ToyRun::scenario_ = nullptr;
-Population* ToyRun::pop_ = nullptr;
+using ToyRun = leadsim::test::SharedPopulation<ToyRunScenario>;
 
 TEST_F(ToyRun, EmpiricalFactionSharesMatchTheProbabilities) {
   for (std::uint64_t run = 0; run < 3; ++run) {
