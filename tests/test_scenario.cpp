@@ -103,12 +103,12 @@ const BrokenCase kBrokenCases[] = {
     // The unknown entry is dropped, so the shares no longer sum to 1 either: two messages.
     {"unknown_faction_in_shares.toml", 53, "unknown faction 'moderat' (did you mean 'moderate'?)",
      2},
-    {"unknown_mp_candidate.toml", 90, "'mps.support.centre': unknown candidate 'centre'", 2},
+    {"unknown_mp_candidate.toml", 89, "'mps.support.centre': unknown candidate 'centre'", 2},
     {"reversed_dates.toml", 5, "joined_to 2019-06-30 is before joined_from 2020-01-01", 1},
     {"unknown_target_clp.toml", 6, "unknown CLP 'CLP 21'", 1},
     {"unknown_enum.toml", 5, "'meetings.persuasion' is \"magic\", expected one of: utility_shift, "
                              "bounded_confidence", 1},
-    {"enum_typo.toml", 5, "expected one of: alternative_vote, plurality (did you mean 'plurality'?)",
+    {"enum_typo.toml", 5, "expected one of: alternative_vote, plurality, two_round (did you mean 'plurality'?)",
      1},
     // A missing key has no line of its own: the message points at the table that lacks it.
     {"missing_required_key.toml", 4, "missing required key 'waves.late.joined_from'", 1},
@@ -276,7 +276,7 @@ TEST(Labour2016Scenario, LoadsIntoTheTypedStruct) {
   EXPECT_EQ(s.candidates[0].id, "corbyn");
   EXPECT_EQ(s.candidates[1].id, "smith");
   EXPECT_TRUE(s.candidates[0].incumbent);
-  EXPECT_DOUBLE_EQ(s.mps.threshold, 0.2);
+  EXPECT_DOUBLE_EQ(s.rules.mp_nominations.threshold, 0.2);
   EXPECT_EQ(s.mps.meps, 20);
   // support = { smith = 0.70, corbyn = 0.17, none = 0.13 }, stored by candidate, then none.
   ASSERT_EQ(s.mps.support.size(), 3u);

@@ -198,6 +198,9 @@ RunResult blank_run(const Scenario& s, std::uint64_t run) {
   r.meeting_votes.assign(k, 0);
   r.affiliate_nominations.assign(k, 0);
   r.eliminated_round.assign(k, -1);
+  r.out_at_stage.assign(k, -1);
+  r.mp_ballot_first.assign(k, 0);
+  r.mp_out_round.assign(k, 0);
   r.clp_nominee.assign(clps, -1);
   r.clp_attendance.assign(clps, 0);
   r.clp_eligible.assign(clps, 0);

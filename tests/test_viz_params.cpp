@@ -218,7 +218,8 @@ TEST(VizParams, ParametersSaidNotToAffectThePopulationDoNot) {
            a.section == b.section && a.traits == b.traits && a.affiliate == b.affiliate &&
            a.joined == b.joined && a.activism == b.activism && a.turnout == b.turnout &&
            a.offset == b.offset && a.taste == b.taste && a.pull == b.pull &&
-           a.affiliated == b.affiliated;
+           a.affiliated == b.affiliated && a.parliament.clp == b.parliament.clp &&
+           a.parliament.faction == b.parliament.faction && a.parliament.base == b.parliament.base;
   };
   int checked = 0;
   for (const auto& r : base.resolved) {

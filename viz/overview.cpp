@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "chart.hpp"
+#include "leadsim/ballot.hpp"
 #include "panels.hpp"
 #include "shown.hpp"
 
@@ -11,7 +12,7 @@ namespace leadsim::viz {
 
 namespace {
 
-const char* kSectionLabels[kSections] = {"Members", "Registered", "Affiliated"};
+const char* kSectionLabels[kSections] = {"Members", "Registered", "Affiliated", "MPs"};
 
 std::string pct(double v, int decimals = 1) { return format_value(v, Unit::percent, decimals); }
 
@@ -19,11 +20,7 @@ std::string pct(double v, int decimals = 1) { return format_value(v, Unit::perce
 std::vector<int> sections_present(const Scenario& s) {
   std::vector<int> out;
   for (int sec = 0; sec < kSections; ++sec)
-    for (const auto& w : s.waves)
-      if (int(w.section) == sec && w.size > 0) {
-        out.push_back(sec);
-        break;
-      }
+    if (section_counts(s, Section(sec))) out.push_back(sec);
   return out;
 }
 

@@ -348,21 +348,23 @@ bool affects_population(const std::string& path) {
   auto in = [&](std::initializer_list<const char*> names) {
     return std::any_of(names.begin(), names.end(), [&](const char* n) { return field == n; });
   };
-  // What synthesise() reads (population.cpp): the CLPs, the waves, affiliates' shares, the
-  // candidates' positions and the salience (each person's "pull"), ballot turnout and its
-  // elasticity (each person's turnout), General Committee size and election date (delegates),
-  // the number of dimensions. Everything listed below is read by the runs only.
+  // What synthesise() reads (population.cpp, parliament.cpp): the CLPs, the waves, affiliates'
+  // shares, the candidates' positions and the salience (each person's "pull"), ballot turnout
+  // and its elasticity (each person's turnout), General Committee size and election date
+  // (delegates), the number of dimensions; and for the MPs, who are drawn and calibrated with
+  // the population, everything under [mps], the factions' centres and spreads, the candidates'
+  // valence and incumbency, and taste_sd. Everything else is read by the runs only.
   if (section == "contest") return !in({"name", "question", "ballot_date"});
-  if (section == "candidates") return !in({"name", "valence", "electability", "incumbent"});
-  if (section == "factions" || section == "registration" || section == "eligibility" ||
-      section == "mps")
-    return false;
+  if (section == "candidates") return !in({"name", "electability"});
+  if (section == "factions") return in({"centre", "spread"});
+  if (section == "registration" || section == "eligibility" || section == "rules") return false;
+  if (section == "mps") return field != "endorsements";
   if (section == "population") return !in({"dispersion", "max_agents"});
   if (section == "meetings") return in({"gc_size", "gc_elected_by"});
   if (section == "affiliates")
     return !in({"name", "method", "executive_lean", "consultation_turnout", "union"});
-  if (section == "campaign") return field == "salience";
-  if (section == "ballot") return field != "method";
+  if (section == "campaign") return in({"salience", "taste_sd"});
+  if (section == "ballot") return true;
   return true;  // clps, waves, and anything new
 }
 

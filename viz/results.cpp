@@ -40,10 +40,10 @@ void RunTable::append(const RunTable& o, std::size_t from) {
   tail(run, o.run, 1);
   tail(winner, o.winner, 1);
   tail(share, o.share, k);
-  tail(first_share, o.first_share, 3 * k);
+  tail(first_share, o.first_share, size_t(kSections) * k);
   tail(nominations, o.nominations, k);
   tail(attendance_rate, o.attendance_rate, 1);
-  tail(turnout, o.turnout, 3);
+  tail(turnout, o.turnout, size_t(kSections));
   tail(meetings_held, o.meetings_held, 1);
 }
 
@@ -119,7 +119,6 @@ std::vector<Difference> differences(const Results& a, const Results& b) {
     d.pairs = n;
     out.push_back(std::move(d));
   };
-  static const char* kSectionNames[3] = {"members", "registered", "affiliated"};
   for (int c = 0; c < k; ++c) {
     const std::string& name = ca[size_t(c)].name;
     std::uint64_t n11 = 0, n10 = 0, n01 = 0, n00 = 0;
@@ -143,10 +142,10 @@ std::vector<Difference> differences(const Results& a, const Results& b) {
   for (int sec = 0; sec < kSections; ++sec) {
     // A section nobody votes in (no waves of it) has nothing to compare.
     bool any = false;
-    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * 3 + size_t(sec)] > 0;
+    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * size_t(kSections) + size_t(sec)] > 0;
     if (!any) continue;
     for (int c = 0; c < k; ++c)
-      paired(std::string("1st pref. ") + kSectionNames[sec] + ": " + ca[size_t(c)].name,
+      paired(std::string("1st pref. ") + section_id(Section(sec)) + ": " + ca[size_t(c)].name,
              Unit::percent,
              [sec, c](const RunTable& t, size_t i) { return t.first_of(i, sec, c); });
   }
@@ -154,10 +153,10 @@ std::vector<Difference> differences(const Results& a, const Results& b) {
          [](const RunTable& t, size_t i) { return double(t.attendance_rate[i]); });
   for (int sec = 0; sec < kSections; ++sec) {
     bool any = false;
-    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * 3 + size_t(sec)] > 0;
+    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * size_t(kSections) + size_t(sec)] > 0;
     if (!any) continue;
-    paired(std::string("Turnout ") + kSectionNames[sec], Unit::percent,
-           [sec](const RunTable& t, size_t i) { return double(t.turnout[i * 3 + size_t(sec)]); });
+    paired(std::string("Turnout ") + section_id(Section(sec)), Unit::percent,
+           [sec](const RunTable& t, size_t i) { return double(t.turnout[i * size_t(kSections) + size_t(sec)]); });
   }
   return out;
 }

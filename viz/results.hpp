@@ -35,10 +35,10 @@ struct RunTable {
   std::vector<std::uint64_t> run;           // run index
   std::vector<std::int8_t> winner;          // candidate, -1 if nobody was on the ballot
   std::vector<float> share;                 // [row * K + c]: final-round share
-  std::vector<float> first_share;           // [(row * 3 + section) * K + c]: first preferences
+  std::vector<float> first_share;           // [(row * kSections + section) * K + c]: first preferences
   std::vector<std::int32_t> nominations;    // [row * K + c]: CLP nominations
   std::vector<float> attendance_rate;       // per row: attendance / eligible over all meetings
-  std::vector<float> turnout;               // [row * 3 + section]
+  std::vector<float> turnout;               // [row * kSections + section]
   std::vector<std::int32_t> meetings_held;  // per row
 
   void reset(int k);
@@ -51,7 +51,7 @@ struct RunTable {
     return share[row * size_t(candidates) + size_t(c)];
   }
   double first_of(std::size_t row, int section, int c) const {
-    return first_share[(row * 3 + size_t(section)) * size_t(candidates) + size_t(c)];
+    return first_share[(row * size_t(kSections) + size_t(section)) * size_t(candidates) + size_t(c)];
   }
   double nominations_of(std::size_t row, int c) const {
     return nominations[row * size_t(candidates) + size_t(c)];

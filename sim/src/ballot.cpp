@@ -133,6 +133,14 @@ void permutation_from_index(int index, int m, std::uint8_t* order) {
   }
 }
 
+bool section_counts(const Scenario& s, Section sec) {
+  const FinalBallotRules& rules = s.rules.final_ballot;
+  if (sec == Section::mp) return rules.college && rules.weight[size_t(sec)] > 0;
+  if (rules.college && rules.weight[size_t(sec)] <= 0) return false;
+  return std::any_of(s.waves.begin(), s.waves.end(),
+                     [&](const Wave& w) { return w.section == sec && w.size > 0; });
+}
+
 void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOutcome& out) {
   const Scenario& s = in.scenario;
   const Population& pop = in.population;
@@ -293,23 +301,41 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
     }
   }
 
-  // First preferences by section, and the combined ballot set (one member one vote).
+  // The MP section of an electoral college: MPs and MEPs rank the candidates by their utility.
+  if (in.mps && s.rules.final_ballot.college &&
+      s.rules.final_ballot.weight[size_t(Section::mp)] > 0) {
+    const int sec = int(Section::mp);
+    Stream g(derive_key(in.run_key, name_hash("mp-turnout")));
+    std::uint8_t ranked[kMaxCandidates];
+    for (int i = 0; i < in.mps->size(); ++i) {
+      ++out.eligible[size_t(sec)];
+      if (g.uniform() >= s.ballot.turnout[sec]) continue;
+      ++out.voted[size_t(sec)];
+      in.mps->ranking(i, in.standing, ranked);
+      // To local indices 0..m-1 for the permutation tally.
+      for (int j = 0; j < m; ++j)
+        for (int l = 0; l < m; ++l)
+          if (local[l] == ranked[j]) order[j] = std::uint8_t(l);
+      ++scratch.tally[size_t(sec)][size_t(permutation_index(order, m))];
+    }
+  }
+
+  // First preferences by section, and the ballot set: one row per ranking and section.
   BallotSet ballots(k);
   std::uint8_t ranking[kMaxCandidates];
   for (int sec = 0; sec < kSections; ++sec) out.first[size_t(sec)].assign(size_t(k), 0.0);
   for (int p = 0; p < perms && m > 0; ++p) {
     permutation_from_index(p, m, order);
-    double w = 0;
+    for (int j = 0; j < m; ++j) ranking[j] = local[order[j]];
     for (int sec = 0; sec < kSections; ++sec) {
       const double t = double(scratch.tally[size_t(sec)][size_t(p)]);
+      if (t == 0) continue;
       out.first[size_t(sec)][local[order[0]]] += t;
-      w += t;
+      ballots.add({ranking, size_t(m)}, t, sec);
     }
-    if (w == 0) continue;
-    for (int j = 0; j < m; ++j) ranking[j] = local[order[j]];
-    ballots.add({ranking, size_t(m)}, w);
   }
-  out.count = count_ballots(ballots, s.ballot.method, in.standing,
+  CountRules rules = s.rules.final_ballot.count_rules();
+  out.count = count_ballots(ballots, rules, in.standing,
                             derive_key(in.run_key, name_hash("count-lots")));
 }
 

@@ -1,5 +1,7 @@
 #include "leadsim/eligibility.hpp"
 
+#include <algorithm>
+
 namespace leadsim {
 
 namespace {
@@ -29,6 +31,8 @@ bool Electorate::may_vote(const Population& pop, std::size_t i, const PersonDraw
       return !rejected(pop, i, draws);
     case Section::affiliated:
       return pop.joined[i] <= affiliated_freeze_;
+    case Section::mp:
+      break;  // MPs are not in the population (parliament.hpp)
   }
   return false;
 }
@@ -53,6 +57,9 @@ void Electorate::block_may_vote(const Population& pop, std::size_t first, int n,
       break;
     case Section::affiliated:
       for (int j = 0; j < n; ++j) out[j] = std::uint32_t(joined[j] <= affiliated_freeze_);
+      break;
+    case Section::mp:  // not in the population (parliament.hpp)
+      std::fill(out, out + n, 0u);
       break;
   }
 }

@@ -18,36 +18,76 @@ int draw_index(const std::vector<double>& p, double u) {
 }
 }  // namespace
 
-MpNominations nominate_by_mps(const Scenario& s, std::uint64_t run_key) {
+MpNominations nominate_by_mps(const Scenario& s, const MpRun& mps,
+                              const std::vector<bool>& standing) {
   const int k = int(s.candidates.size());
+  const MpNominationRules& rules = s.rules.mp_nominations;
   MpNominations out;
   out.count.assign(size_t(k), 0);
   out.endorsement.assign(s.clps.size(), -1);
-  Stream g(derive_key(run_key, name_hash("mps")));
-  auto nominate = [&]() {
-    const int c = draw_index(s.mps.support, g.uniform());
-    return c < k ? c : -1;  // the last slot is "none"
-  };
-  for (size_t c = 0; c < s.clps.size(); ++c) {
-    if (!s.clps[c].labour_held) continue;
+  std::vector<int> known(s.clps.size(), -2);  // -2: no known choice
+  for (const auto& [clp, cand] : s.mps.endorsements) known[size_t(clp)] = cand;
+  std::uint8_t order[kMaxCandidates];
+  for (int i = 0; i < mps.size(); ++i) {
+    const int clp = mps.clp(i);
+    if (mps.is_mep(i) && !rules.include_meps) continue;
     ++out.electorate;
-    const int choice = nominate();  // drawn even when known, so known choices don't shift others
-    out.endorsement[c] = std::int8_t(choice);
+    const int m = mps.ranking(i, standing, order);
+    int first = mps.nominates(i) && m > 0 ? order[0] : -1;
+    if (clp >= 0 && known[size_t(clp)] != -2) {
+      first = known[size_t(clp)];
+      if (first >= 0 && !standing[size_t(first)]) first = -1;
+    }
+    if (clp >= 0) out.endorsement[size_t(clp)] = std::int8_t(first);
+    if (first < 0) continue;
+    ++out.count[size_t(first)];
+    // Further nominations go to the next choices, skipping the known first choice.
+    for (int j = 0, extra = 1; j < m && extra < rules.max_per_mp; ++j)
+      if (order[j] != first) {
+        ++out.count[size_t(order[j])];
+        ++extra;
+      }
   }
-  for (const auto& [clp, cand] : s.mps.endorsements) out.endorsement[size_t(clp)] = std::int8_t(cand);
-  for (std::int8_t e : out.endorsement)
-    if (e >= 0) ++out.count[size_t(e)];
-  for (int j = 0; j < s.mps.extra_mps + s.mps.meps; ++j) {
-    ++out.electorate;
-    const int c = nominate();
-    if (c >= 0) ++out.count[size_t(c)];
-  }
-  out.threshold = int(std::ceil(s.mps.threshold * out.electorate - 1e-9));
+  out.threshold = rules.threshold_count > 0
+                      ? rules.threshold_count
+                      : int(std::ceil(rules.threshold * out.electorate - 1e-9));
   out.on_ballot.assign(size_t(k), false);
   for (int c = 0; c < k; ++c)
-    out.on_ballot[size_t(c)] = out.count[size_t(c)] >= out.threshold ||
-                               (s.candidates[size_t(c)].incumbent && s.mps.incumbent_exempt);
+    out.on_ballot[size_t(c)] =
+        standing[size_t(c)] &&
+        (out.count[size_t(c)] >= out.threshold ||
+         (s.candidates[size_t(c)].incumbent && rules.incumbent_exempt));
   return out;
+}
+
+std::vector<bool> supporting_threshold(const Scenario& s, const std::vector<int>& clp_nominations,
+                                       const std::vector<int>& affiliate_nominee,
+                                       const std::vector<bool>& standing) {
+  const SupportingRules& r = s.rules.supporting;
+  const size_t k = s.candidates.size();
+  std::vector<bool> ok(k, false);
+  const int clps_needed = int(std::ceil(r.clp_share * double(s.clps.size()) - 1e-9));
+  for (size_t c = 0; c < k; ++c) {
+    if (!standing[c]) continue;
+    if (s.candidates[c].incumbent && r.incumbent_exempt) {
+      ok[c] = true;
+      continue;
+    }
+    const bool by_clps = r.clp_share > 0 && clp_nominations[c] >= clps_needed;
+    int affiliates = 0, unions = 0;
+    double share = 0;
+    for (size_t a = 0; a < affiliate_nominee.size(); ++a)
+      if (affiliate_nominee[a] == int(c)) {
+        ++affiliates;
+        unions += s.affiliates[a].is_union;
+        share += s.affiliates[a].share;
+      }
+    const bool by_affiliates = r.affiliates > 0 && affiliates >= r.affiliates &&
+                               unions >= r.affiliate_unions &&
+                               share >= r.affiliate_share - 1e-12;
+    ok[c] = by_clps || by_affiliates;
+  }
+  return ok;
 }
 
 std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop,

@@ -63,12 +63,13 @@ void OutputDir::commit() {
 // ------------------------------------------------------------------------------------------------
 
 RunsCsv::RunsCsv(const Scenario& s, std::ostream& out) : s_(s), out_(out) {
-  out_ << "run,winner,rounds,winner_by_lot";
+  out_ << "run,winner,rounds,winner_by_lot,unopposed,mp_rounds";
   for (const auto& c : s.candidates) {
     out_ << ",share_" << c.id;
     for (int sec = 0; sec < kSections; ++sec) out_ << ",first_" << c.id << "_" << section_id(Section(sec));
     out_ << ",nominations_" << c.id << ",meeting_votes_" << c.id << ",mp_nominations_" << c.id
          << ",affiliate_nominations_" << c.id << ",on_ballot_" << c.id << ",eliminated_round_"
+         << c.id << ",out_at_stage_" << c.id << ",mp_ballot_votes_" << c.id << ",mp_out_round_"
          << c.id;
   }
   out_ << ",meetings_held,meetings_quorate,meetings_general_committee,meeting_attendance,"
@@ -78,15 +79,19 @@ RunsCsv::RunsCsv(const Scenario& s, std::ostream& out) : s_(s), out_(out) {
 }
 
 void RunsCsv::on_run(const RunResult& r) {
-  std::string row = fmt::format("{},{},{},{}", r.run,
+  std::string row = fmt::format("{},{},{},{},{},{}", r.run,
                                 r.winner >= 0 ? s_.candidates[size_t(r.winner)].id : "none",
-                                r.rounds, int(r.winner_by_lot));
+                                r.rounds, int(r.winner_by_lot), int(r.unopposed), r.mp_rounds);
   for (size_t c = 0; c < s_.candidates.size(); ++c) {
     row += fmt::format(",{:.6f}", r.share[c]);
     for (int sec = 0; sec < kSections; ++sec) row += fmt::format(",{:.6f}", r.first_share[size_t(sec)][c]);
-    row += fmt::format(",{},{},{},{},{},{}", r.nominations[c], r.meeting_votes[c],
+    row += fmt::format(",{},{},{},{},{},{},{},{},{}", r.nominations[c], r.meeting_votes[c],
                        r.mp_nominations[c], r.affiliate_nominations[c], int(r.on_ballot[c]),
-                       r.eliminated_round[c]);
+                       r.eliminated_round[c],
+                       r.out_at_stage[c] >= 0
+                           ? stage_id(s_.rules.stages[size_t(r.out_at_stage[c])])
+                           : std::string_view("none"),
+                       r.mp_ballot_first[c], r.mp_out_round[c]);
   }
   row += fmt::format(",{},{},{},{},{}", r.meetings_held, r.meetings_quorate,
                      r.meetings_general_committee, r.meeting_attendance, r.meeting_eligible);
@@ -142,6 +147,17 @@ void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
   j["runs"] = summary.runs;
   j["no_valid_nominations"] = summary.no_valid_nominations;
   j["decided_by_lot"] = summary.decided_by_lot;
+  j["unopposed"] = summary.unopposed;
+  {
+    auto& st = j["stages"];
+    st = nlohmann::ordered_json::array();
+    for (Stage x : s.rules.stages) st.push_back(std::string(stage_id(x)));
+    j["count"] = {{"method", std::string(to_string(s.rules.final_ballot.method))},
+                  {"tie_break", std::string(to_string(s.rules.final_ballot.tie))}};
+    if (s.rules.final_ballot.college)
+      for (int sec = 0; sec < kSections; ++sec)
+        j["count"]["college"][section_id(Section(sec))] = s.rules.final_ballot.weight[size_t(sec)];
+  }
   auto& cands = j["candidates"];
   cands = nlohmann::ordered_json::array();
   for (size_t c = 0; c < s.candidates.size(); ++c) {
@@ -164,6 +180,17 @@ void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
                                     cs.eliminated_in_round.begin() +
                                         std::ptrdiff_t(std::max<size_t>(1, s.candidates.size() - 1)));
     x["runs_eliminated_in_round"] = elim;
+    auto& left = x["runs_out_at_stage"];
+    left = nlohmann::ordered_json::object();
+    for (size_t st = 0; st < s.rules.stages.size(); ++st)
+      if (cs.out_at_stage[st]) left[std::string(stage_id(s.rules.stages[st]))] = cs.out_at_stage[st];
+    if (s.rules.has(Stage::mp_ballot)) {
+      x["mp_ballot_round1_votes"] = describe(cs.mp_ballot_first);
+      auto& by_round = x["runs_out_in_mp_round"];
+      by_round = nlohmann::ordered_json::object();
+      for (size_t rd = 1; rd < cs.mp_out_round.size(); ++rd)
+        if (cs.mp_out_round[rd]) by_round[std::to_string(rd)] = cs.mp_out_round[rd];
+    }
     cands.push_back(x);
   }
   auto& rounds = j["rounds"];
@@ -231,40 +258,71 @@ std::string format_report(const Scenario& s, const Manifest& m, const EnsembleRe
   if (sm.no_valid_nominations)
     o += fmt::format("  no valid nominations (nobody on the ballot) in {} runs\n",
                      sm.no_valid_nominations);
+  const double runs = double(std::max<std::uint64_t>(1, sm.runs));
+  if (sm.unopposed)
+    o += fmt::format("  elected unopposed (one candidate left, no ballot held) in {} of runs\n",
+                     pct(double(sm.unopposed) / runs));
   for (size_t c = 0; c < s.candidates.size(); ++c) {
-    const double on = double(sm.candidates[c].on_ballot) / double(std::max<std::uint64_t>(1, sm.runs));
-    if (on < 1)
-      o += fmt::format("  {} was on the ballot in {} of runs (MP nominations: mean {:.0f})\n",
-                       s.candidates[c].name, pct(on), sm.candidates[c].mp_nominations.mean());
+    const auto& cs = sm.candidates[c];
+    std::string where;
+    for (size_t st = 0; st < s.rules.stages.size(); ++st)
+      if (cs.out_at_stage[st])
+        where += fmt::format("{}{} {}", where.empty() ? "" : ", ", stage_id(s.rules.stages[st]),
+                             pct(double(cs.out_at_stage[st]) / runs));
+    if (!where.empty())
+      o += fmt::format("  {} left the contest at: {} (MP nominations: mean {:.0f})\n",
+                       s.candidates[c].name, where, cs.mp_nominations.mean());
   }
-
-  o += fmt::format("\nFirst preferences by section (mean share of votes cast)\n  {:<{}}", "", width);
-  for (int sec = 0; sec < kSections; ++sec) o += fmt::format("{:>12}", section_id(Section(sec)));
+  if (s.rules.has(Stage::mp_ballot)) {
+    o += fmt::format("\nMPs' ballot{:>{}}   90% range   P(reached the members)\n",
+                     "round 1", width + 3);
+    for (size_t c = 0; c < s.candidates.size(); ++c) {
+      const auto& d = sm.candidates[c].mp_ballot_first;
+      o += fmt::format("  {:<{}}{:>8.1f}   [{:.0f}, {:.0f}]   {:>8}\n", s.candidates[c].name, width,
+                       d.mean(), d.quantile(0.05), d.quantile(0.95),
+                       pct(double(sm.candidates[c].on_ballot) / runs));
+    }
+  }
+  std::vector<int> present;  // sections with voters in this contest
+  for (int sec = 0; sec < kSections; ++sec)
+    if (section_counts(s, Section(sec))) present.push_back(sec);
+  o += fmt::format("\nFirst preferences by section (mean share of votes cast){}\n  {:<{}}",
+                   s.rules.final_ballot.college ? "; electoral college" : "", "", width);
+  for (int sec : present)
+    o += fmt::format("{:>12}", s.rules.final_ballot.college
+                                   ? fmt::format("{} {:.0f}%", section_id(Section(sec)),
+                                                 100 * s.rules.final_ballot.weight[size_t(sec)])
+                                   : std::string(section_id(Section(sec))));
   o += "\n";
   for (size_t c = 0; c < s.candidates.size(); ++c) {
     o += fmt::format("  {:<{}}", s.candidates[c].name, width);
-    for (int sec = 0; sec < kSections; ++sec)
+    for (int sec : present)
       o += fmt::format("{:>12}", pct(sm.candidates[c].first_share[size_t(sec)].mean()));
     o += "\n";
   }
 
-  o += fmt::format("\nCLP nominations (of {} CLPs; meetings held per run: mean {:.0f})\n",
-                   s.clps.size(), sm.meetings_held.mean());
-  o += fmt::format("  {:<{}}{:>8}   90% range   meeting votes (mean per run)\n", "", width, "mean");
-  for (size_t c = 0; c < s.candidates.size(); ++c) {
-    const auto& d = sm.candidates[c].nominations;
-    o += fmt::format("  {:<{}}{:>8.1f}   [{:.0f}, {:.0f}]   {:>10.0f}\n", s.candidates[c].name,
-                     width, d.mean(), std::floor(d.quantile(0.05)), std::floor(d.quantile(0.95)),
-                     sm.candidates[c].meeting_votes / double(std::max<std::uint64_t>(1, sm.runs)));
+  if (s.rules.has(Stage::clp_nominations)) {
+    o += fmt::format("\nCLP nominations (of {} CLPs; meetings held per run: mean {:.0f})\n",
+                     s.clps.size(), sm.meetings_held.mean());
+    o += fmt::format("  {:<{}}{:>8}   90% range   meeting votes (mean per run)\n", "", width, "mean");
+    for (size_t c = 0; c < s.candidates.size(); ++c) {
+      const auto& d = sm.candidates[c].nominations;
+      o += fmt::format("  {:<{}}{:>8.1f}   [{:.0f}, {:.0f}]   {:>10.0f}\n", s.candidates[c].name,
+                       width, d.mean(), std::floor(d.quantile(0.05)), std::floor(d.quantile(0.95)),
+                       sm.candidates[c].meeting_votes / double(std::max<std::uint64_t>(1, sm.runs)));
+    }
+    o += fmt::format("\nMeetings: attendance {} of those eligible to attend (members past the freeze; "
+                     "delegates at a General Committee) [90% range {:.1f}, {:.1f}]\n",
+                     pct(sm.attendance_rate.mean()), 100 * sm.attendance_rate.quantile(0.05),
+                     100 * sm.attendance_rate.quantile(0.95));
+  } else {
+    o += "\n";
   }
-  o += fmt::format("\nMeetings: attendance {} of those eligible to attend (members past the freeze; "
-                   "delegates at a General Committee) [90% range {:.1f}, {:.1f}]\n",
-                   pct(sm.attendance_rate.mean()), 100 * sm.attendance_rate.quantile(0.05),
-                   100 * sm.attendance_rate.quantile(0.95));
   o += "Turnout:";
-  for (int sec = 0; sec < kSections; ++sec)
-    o += fmt::format(" {} {}{}", section_id(Section(sec)), pct(sm.turnout[size_t(sec)].mean()),
-                     sec + 1 < kSections ? "," : "\n");
+  for (size_t i = 0; i < present.size(); ++i)
+    o += fmt::format(" {} {}{}", section_id(Section(present[i])),
+                     pct(sm.turnout[size_t(present[i])].mean()), i + 1 < present.size() ? "," : "");
+  o += "\n";
   o += "Counting rounds:";
   for (size_t k = 0; k < sm.rounds.size(); ++k)
     if (sm.rounds[k])

@@ -34,6 +34,7 @@ const char* section_id(Section s) {
     case Section::member: return "member";
     case Section::registered: return "registered";
     case Section::affiliated: return "affiliated";
+    case Section::mp: return "mp";
   }
   return "?";
 }
@@ -504,6 +505,9 @@ class Reader {
     return out;
   }
 
+  // A node read as a whole by its caller: its children are not unknown keys.
+  void mark_opaque(const toml::node* n) { opaque_.insert(n); }
+
   // Records a whole table's value in force (for tables read entry by entry).
   void resolve_table(const Ctx& parent, std::string_view key) {
     const toml::node* n = parent.table ? parent.table->get(key) : nullptr;
@@ -826,6 +830,218 @@ void read_clps(Reader& r, const Ctx& root, const std::string& scenario_path, Sce
 
 }  // namespace
 
+
+// The number of MPs (and MEPs) the parliamentary party will have (parliament.cpp draws them).
+static int parliament_size(const Scenario& s, bool with_meps) {
+  int held = 0;
+  for (const auto& c : s.clps) held += c.labour_held;
+  const int mps = s.mps.count > 0 ? s.mps.count + s.mps.extra_mps : held + s.mps.extra_mps;
+  return mps + (with_meps ? s.mps.meps : 0);
+}
+
+// [rules]: the rulebook (rulebook.hpp), read and checked for stages that cannot run in order.
+static void read_rules(Reader& r, const Ctx& top, Scenario& s, const std::vector<std::string>&) {
+  Ctx rc = r.table(top, "rules");
+  Rulebook& rb = s.rules;
+  const std::vector<std::pair<std::string, Stage>> kinds = {
+      {"mp_nominations", Stage::mp_nominations},
+      {"clp_nominations", Stage::clp_nominations},
+      {"affiliate_nominations", Stage::affiliate_nominations},
+      {"supporting_nominations", Stage::supporting_nominations},
+      {"mp_ballot", Stage::mp_ballot},
+      {"final_ballot", Stage::final_ballot}};
+  std::vector<const toml::node*> nodes;
+  const bool stages_given = rc.table && rc.table->get("stages");
+  std::vector<std::string> names =
+      r.strings(rc, "stages",
+                "The contest's stages in the order they run: mp_nominations, clp_nominations, "
+                "affiliate_nominations, supporting_nominations, mp_ballot, final_ballot (last). "
+                "Default: mp_nominations, clp_nominations, affiliate_nominations, final_ballot",
+                &nodes);
+  const Place where = rc.table && rc.table->get("stages") ? place_of(*rc.table->get("stages"))
+                                                          : rc.where;
+  if (stages_given) {
+    rb.stages.clear();
+    std::vector<std::string> words;
+    for (const auto& [n, k] : kinds) words.push_back(n);
+    for (size_t i = 0; i < names.size(); ++i) {
+      auto it = std::find_if(kinds.begin(), kinds.end(), [&](auto& k) { return k.first == names[i]; });
+      if (it == kinds.end()) {
+        r.error_at(*nodes[i], fmt::format("'rules.stages': unknown stage \"{}\", expected one of: "
+                                          "mp_nominations, clp_nominations, "
+                                          "affiliate_nominations, supporting_nominations, "
+                                          "mp_ballot, final_ballot{}",
+                                          names[i], did_you_mean(names[i], words)));
+      } else if (rb.has(it->second)) {
+        r.error_at(*nodes[i], fmt::format("'rules.stages': stage \"{}\" is listed twice", names[i]));
+      } else {
+        rb.stages.push_back(it->second);
+      }
+    }
+  }
+
+  Ctx mn = r.table(rc, "mp_nominations");
+  MpNominationRules& mr = rb.mp_nominations;
+  mr.threshold = r.number(mn, "threshold", 0.2, 0, 1, "share of MPs (+MEPs)",
+                          "Nominations a candidate needs, as a share of the electorate", true);
+  mr.threshold_count = int(r.integer(mn, "threshold_count", 0, 0, 2000, "nominations",
+                                     "If > 0: nominations needed as a number (overrides "
+                                     "threshold)"));
+  mr.include_meps = r.boolean(mn, "include_meps", true, "MEPs nominate and count in the electorate");
+  mr.incumbent_exempt = r.boolean(mn, "incumbent_exempt", true,
+                                  "The incumbent stands without nominations");
+  mr.max_per_mp = int(r.integer(mn, "max_per_mp", 1, 1, kMaxCandidates, "candidates",
+                                "Candidates one MP may nominate (their top choices)"));
+
+  Ctx sn = r.table(rc, "supporting_nominations");
+  SupportingRules& sr = rb.supporting;
+  sr.clp_share = r.number(sn, "clp_share", 0.05, 0, 1, "share of CLPs",
+                          "Route 1: nominations from this share of CLPs (0 closes the route)");
+  sr.affiliates = int(r.integer(sn, "affiliates", 3, 0, 100, "affiliates",
+                                "Route 2: nominations from this many affiliates (0 closes it)"));
+  sr.affiliate_unions = int(r.integer(sn, "affiliate_unions", 2, 0, 100, "unions",
+                                      "Route 2: of which at least this many are unions"));
+  sr.affiliate_share = r.probability(sn, "affiliate_share", 0.05,
+                                     "Route 2: together covering this share of the affiliated "
+                                     "membership");
+  sr.incumbent_exempt = r.boolean(sn, "incumbent_exempt", true,
+                                  "The incumbent needs no supporting nominations");
+
+  Ctx mb = r.table(rc, "mp_ballot");
+  MpBallotRules& br = rb.mp_ballot;
+  r.document(mb, "minimum_votes", "array of integers", "[]", "MPs' votes",
+             "Per round (first = round 1): candidates with fewer votes are eliminated");
+  if (const toml::node* n = r.find(mb, "minimum_votes")) {
+    const toml::array* a = n->as_array();
+    if (!a) r.error_at(*n, "'rules.mp_ballot.minimum_votes' should be an array of integers, e.g. [17, 33]");
+    for (size_t i = 0; a && i < a->size(); ++i) {
+      auto x = (*a)[i].as_integer();
+      if (!x || x->get() < 0)
+        r.error_at((*a)[i], "'rules.mp_ballot.minimum_votes' should hold non-negative integers");
+      else
+        br.minimum_votes.push_back(int(x->get()));
+    }
+  }
+  {
+    std::string v = "[";
+    for (size_t i = 0; i < br.minimum_votes.size(); ++i) v += (i ? ", " : "") + std::to_string(br.minimum_votes[i]);
+    r.resolve(mb, "minimum_votes", v + "]");
+  }
+  br.withdraw_below = r.number(mb, "withdraw_below", 0.0, 0, 0.5, "share of votes",
+                               "After a round, trailing candidates under this share withdraw");
+  br.finalists = int(r.integer(mb, "finalists", 2, 1, kMaxCandidates, "candidates",
+                               "The MPs' rounds stop when this many remain"));
+  br.runner_up_withdraws = r.probability(mb, "runner_up_withdraws", 0.0,
+                                         "Probability the second finalist withdraws (the other "
+                                         "is elected unopposed)");
+
+  Ctx fb = r.table(rc, "final_ballot");
+  FinalBallotRules& fr = rb.final_ballot;
+  fr.method = r.choice<CountMethod>(fb, "method", CountMethod::alternative_vote,
+                                    {{"alternative_vote", CountMethod::alternative_vote},
+                                     {"plurality", CountMethod::plurality},
+                                     {"two_round", CountMethod::two_round}},
+                                    "Counting method of the final ballot");
+  fr.tie = r.choice<TieRule>(fb, "tie_break", TieRule::backwards,
+                             {{"backwards", TieRule::backwards}, {"lot", TieRule::lot}},
+                             "A tie for last place: fewest votes in the latest earlier round "
+                             "where they differed, then lots; or lots at once");
+  r.document(fb, "college", "table section -> weight, summing to 1", "{} (one member one vote)",
+             "share", "Electoral college: weight of each section (mp, member, registered, "
+             "affiliated); each round combines the sections' percentages");
+  if (const toml::node* n = r.find(fb, "college")) {
+    r.mark_opaque(n);
+    const toml::table* t = n->as_table();
+    if (!t) {
+      r.error_at(*n, "'rules.final_ballot.college' should be a table like "
+                     "{ mp = 0.3333, member = 0.3333, affiliated = 0.3334 }");
+    } else {
+      fr.college = true;
+      double sum = 0;
+      std::vector<std::string> ids;
+      for (int k = 0; k < kSections; ++k) ids.push_back(section_id(Section(k)));
+      for (auto&& [key, v] : *t) {
+        auto it = std::find(ids.begin(), ids.end(), std::string(key.str()));
+        auto x = v.value<double>();
+        if (it == ids.end()) {
+          r.error_at(v, fmt::format("'rules.final_ballot.college.{}': unknown section, expected "
+                                    "mp, member, registered or affiliated{}",
+                                    key.str(), did_you_mean(std::string(key.str()), ids)));
+        } else if (!x || !v.is_number() || *x < 0 || *x > 1) {
+          r.error_at(v, fmt::format("'rules.final_ballot.college.{}' should be a weight in "
+                                    "[0, 1], got {}", key.str(), toml_repr(v)));
+        } else {
+          fr.weight[size_t(it - ids.begin())] = *x;
+          sum += *x;
+        }
+      }
+      // Thirds cannot be written exactly: accept 0.3333 + 0.3333 + 0.3334 and rescale.
+      if (std::abs(sum - 1) > 1e-3)
+        r.error_at(*n, fmt::format("'rules.final_ballot.college': weights sum to {:.6g}, "
+                                   "expected 1", sum));
+      else
+        for (double& w : fr.weight) w /= sum;
+    }
+  }
+  r.resolve_table(fb, "college");
+
+  // Can the stages run in this order?
+  auto pos = [&](Stage st) {
+    auto it = std::find(rb.stages.begin(), rb.stages.end(), st);
+    return it == rb.stages.end() ? -1 : int(it - rb.stages.begin());
+  };
+  if (pos(Stage::final_ballot) < 0)
+    r.error(where, "'rules.stages' has no final_ballot: a contest must end in a ballot");
+  else if (pos(Stage::final_ballot) != int(rb.stages.size()) - 1)
+    r.error(where, "'rules.stages': final_ballot must be the last stage");
+  const int sup = pos(Stage::supporting_nominations);
+  if (sup >= 0) {
+    if (sr.clp_share <= 0 && sr.affiliates <= 0)
+      r.error(sn.where, "'rules.supporting_nominations': both routes are closed (clp_share = 0 "
+                        "and affiliates = 0)");
+    if (sr.clp_share > 0 && (pos(Stage::clp_nominations) < 0 || pos(Stage::clp_nominations) > sup))
+      r.error(where, "'rules.stages': supporting_nominations counts CLP nominations, so "
+                     "clp_nominations must come before it (or set clp_share = 0)");
+    if (sr.affiliates > 0 &&
+        (pos(Stage::affiliate_nominations) < 0 || pos(Stage::affiliate_nominations) > sup))
+      r.error(where, "'rules.stages': supporting_nominations counts affiliates' nominations, so "
+                     "affiliate_nominations must come before it (or set affiliates = 0)");
+    if (sr.affiliate_unions > sr.affiliates)
+      r.error(sn.where, fmt::format("'rules.supporting_nominations': affiliate_unions ({}) is more "
+                                    "than affiliates ({})", sr.affiliate_unions, sr.affiliates));
+  }
+  if (pos(Stage::affiliate_nominations) >= 0 && s.affiliates.empty() && stages_given)
+    r.error(where, "'rules.stages' has affiliate_nominations but the scenario has no "
+                   "[affiliates.<id>]");
+  const int electorate = parliament_size(s, mr.include_meps);
+  if (pos(Stage::mp_nominations) >= 0 && mr.threshold_count > electorate)
+    r.error(mn.where, fmt::format("'rules.mp_nominations.threshold_count' is {} but there are only "
+                                  "{} MPs{}", mr.threshold_count, electorate,
+                                  mr.include_meps ? " and MEPs" : ""));
+  if (pos(Stage::mp_ballot) >= 0) {
+    if (parliament_size(s, false) + s.mps.meps == 0)
+      r.error(mb.where, "'rules.stages' has mp_ballot but the party has no MPs (no seats held, "
+                        "mps.count, mps.extra_mps)");
+    for (int m : br.minimum_votes)
+      if (m > parliament_size(s, true))
+        r.error(mb.where, fmt::format("'rules.mp_ballot.minimum_votes' has {} but there are only "
+                                      "{} MPs", m, parliament_size(s, true)));
+  }
+  if (fr.college) {
+    if (fr.weight[size_t(Section::mp)] > 0 && parliament_size(s, true) == 0)
+      r.error(fb.where, "'rules.final_ballot.college' gives MPs a weight but the party has no MPs");
+    for (int k = 0; k < kSections; ++k) {
+      if (Section(k) == Section::mp || fr.weight[size_t(k)] <= 0) continue;
+      bool any = false;
+      for (const auto& w : s.waves) any = any || w.section == Section(k);
+      if (!any)
+        r.error(fb.where, fmt::format("'rules.final_ballot.college' gives the {} section a "
+                                      "weight but no wave is in that section",
+                                      section_id(Section(k))));
+    }
+  }
+}
+
 // -----------------------------------------------------------------------------------------------
 
 static Scenario read_scenario(Reader& r, const toml::table& root, const std::string& path,
@@ -1040,15 +1256,23 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
                                                   "Only members in good standing take part");
 
   Ctx mps = r.table(top, "mps");
-  s.mps.threshold = r.number(mps, "threshold", 0.2, 0, 1, "share of MPs+MEPs",
-                             "Nominations a challenger needs", true);
-  s.mps.meps = int(r.integer(mps, "meps", 0, 0, 1000, "MEPs", "MEPs who nominate alongside MPs"));
+  s.mps.count = int(r.integer(mps, "count", 0, 0, 2000, "MPs",
+                              "MPs in the parliamentary party; 0: one per seat held in the CLP "
+                              "file (plus extra_mps)"));
+  s.mps.meps = int(r.integer(mps, "meps", 0, 0, 1000, "MEPs", "MEPs in the parliamentary party"));
   s.mps.extra_mps = int(r.integer(mps, "extra_mps", 0, 0, 1000, "MPs",
                                   "MPs not tied to a CLP in the file"));
-  s.mps.incumbent_exempt = r.boolean(mps, "incumbent_exempt", true,
-                                     "The incumbent is on the ballot without nominations");
+  s.mps.factions = r.shares(mps, "factions", faction_ids, "", false, "faction",
+                            "Share of MPs in each faction (their ideal points are drawn around "
+                            "the faction's centre)");
+  s.mps.loyalty = r.number(mps, "loyalty", 0.0, 0, 10, "utility",
+                           "Mean utility bonus MPs give the incumbent (exponential across MPs)");
+  s.mps.noise = r.number(mps, "noise", 0.3, 0, 10, "utility",
+                         "Scale of each MP's per-run Gumbel utility noise", true);
+  s.mps.support_given = mps.table && mps.table->get("support");
   s.mps.support = r.shares(mps, "support", cand_ids, "none", false, "candidate",
-                           "Share of MPs (and MEPs) nominating each candidate (or none)");
+                           "Published share of MPs (and MEPs) nominating each candidate (or "
+                           "none): MPs' first choices are calibrated to it");
   {
     Ctx e = r.table(mps, "endorsements");
     r.document(mps, "endorsements", "table CLP name -> candidate id", "{}", "",
@@ -1150,11 +1374,7 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
   s.ballot.activism_elasticity = r.number(b, "activism_elasticity", 0.5, 0, 10,
                                           "log-odds per log activism",
                                           "How much more the active vote");
-  s.ballot.method = r.choice<CountMethod>(b, "method", CountMethod::alternative_vote,
-                                          {{"alternative_vote", CountMethod::alternative_vote},
-                                           {"plurality", CountMethod::plurality}},
-                                          "Counting method of the final ballot");
-
+  read_rules(r, top, s, faction_ids);
   return s;
 }
 
@@ -1167,6 +1387,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   std::vector<std::string> files, hashes;
   toml::table root = load_with_includes(path, diags, files, hashes, 0);
   if (!diags.empty()) throw InputError(diags);  // syntax errors: the tree is not worth reading
+  root.erase("sweep");  // a sweep's spec (sweep.hpp reads it): not part of the contest
   for (const auto& o : overrides) apply_override(root, o, diags);
   if (!diags.empty()) throw InputError(diags);
 

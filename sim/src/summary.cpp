@@ -65,6 +65,9 @@ Summary::Summary(const Scenario& s)
     c.affiliate_nominations = Distribution(0, double(s.affiliates.size()) + 1,
                                            int(s.affiliates.size()) + 1);
     c.eliminated_in_round.assign(size_t(kMaxCandidates), 0);
+    c.out_at_stage.assign(s.rules.stages.size(), 0);
+    c.mp_ballot_first = Distribution(0, 2001, 2001);
+    c.mp_out_round.assign(size_t(kMaxCandidates + 1), 0);
   }
   clps.resize(size_t(n_clps));
   for (auto& c : clps) c.nominated.assign(k, 0);
@@ -74,6 +77,7 @@ void Summary::add(const RunResult& r) {
   ++runs;
   if (r.winner < 0) ++no_valid_nominations;
   decided_by_lot += r.winner_by_lot;
+  unopposed += r.unopposed;
   rounds[size_t(std::min(r.rounds, kMaxCandidates))]++;
   for (size_t c = 0; c < candidates.size(); ++c) {
     CandidateSummary& cs = candidates[c];
@@ -86,6 +90,9 @@ void Summary::add(const RunResult& r) {
     cs.affiliate_nominations.add(r.affiliate_nominations[c]);
     cs.meeting_votes += double(r.meeting_votes[c]);
     if (r.eliminated_round[c] >= 0) cs.eliminated_in_round[size_t(r.eliminated_round[c])]++;
+    if (r.out_at_stage[c] >= 0) cs.out_at_stage[size_t(r.out_at_stage[c])]++;
+    cs.mp_ballot_first.add(r.mp_ballot_first[c]);
+    cs.mp_out_round[size_t(std::min(r.mp_out_round[c], kMaxCandidates))]++;
   }
   for (size_t c = 0; c < clps.size(); ++c) {
     if (!r.clp_met[c]) continue;

@@ -4,9 +4,11 @@
 //   logistic(logit(turnout[section]) + activism_elasticity * log(activism)),
 // ranks the candidates on the ballot by utility (preferences.hpp) plus the campaign's shifts
 // (national momentum, the local MP's endorsement, what they heard at their meeting), or, if
-// hostile, from least to most electable, and the ballots are counted by ballot.method, one
-// member one vote across the sections. Rankings are tallied as counts per permutation (at most
-// 8! of them), so the count costs nothing per voter.
+// hostile, from least to most electable. Under an electoral college with an MP section, the MPs
+// and MEPs (parliament.hpp) rank the candidates by their own utilities. The ballots are counted
+// under the rulebook's final_ballot rules (one member one vote, or a college; plurality, AV or
+// two rounds). Rankings are tallied as counts per permutation and section (at most 8! of them),
+// so the count costs nothing per voter.
 #pragma once
 
 #include <array>
@@ -16,6 +18,7 @@
 #include "leadsim/count.hpp"
 #include "leadsim/eligibility.hpp"
 #include "leadsim/meeting.hpp"
+#include "leadsim/parliament.hpp"
 #include "leadsim/population.hpp"
 #include "leadsim/preferences.hpp"
 #include "leadsim/scenario.hpp"
@@ -31,6 +34,7 @@ struct BallotInputs {
   const std::vector<std::int8_t>& mp_endorsement;  // per CLP
   const Persuasion& persuasion;                    // from the meetings, sorted by person
   std::uint64_t run_key;
+  const MpRun* mps = nullptr;                      // for a college's MP section
 };
 
 struct BallotOutcome {
@@ -44,6 +48,10 @@ struct BallotOutcome {
 struct BallotScratch {
   std::array<std::vector<std::uint32_t>, kSections> tally;  // voters per section, per permutation
 };
+
+// Whether a section's votes count in this contest's final ballot: someone is in it (a wave, or
+// for the MP section a college weight) and, under a college, it has weight.
+bool section_counts(const Scenario& s, Section sec);
 
 void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOutcome& out);
 

@@ -1,13 +1,17 @@
 // contest.hpp: one Monte Carlo run of a whole contest.
 //
-// The pipeline (run_contest), each stage a function of its own module:
-//   1. preferences   this run's CLP leans, national swings and everyone's faction (preferences.hpp)
-//   2. eligibility   freeze dates, the court ruling, standing, vetting            (eligibility.hpp)
-//   3. MPs           nominations and the ballot; local MPs' endorsements          (nominations.hpp)
-//   4. meetings      every CLP's nomination meeting                                   (meeting.hpp)
-//   5. affiliates    unions' and societies' nominations                           (nominations.hpp)
-//   6. campaign      momentum from nominations won
-//   7. final ballot  turnout, rankings, the count                                      (ballot.hpp)
+// The pipeline (run_contest): first what every run needs,
+//   preferences   this run's CLP leans, national swings and everyone's faction (preferences.hpp)
+//   eligibility   freeze dates, the court ruling, standing, vetting            (eligibility.hpp)
+//   MPs           this run's view of the parliamentary party                    (parliament.hpp)
+// then the rulebook's stages in its order (rulebook.hpp), each a function of its own module:
+//   mp_nominations, supporting_nominations                                     (nominations.hpp)
+//   clp_nominations: every CLP's nomination meeting                                (meeting.hpp)
+//   affiliate_nominations                                                      (nominations.hpp)
+//   mp_ballot: the MPs' exhaustive rounds                                       (parliament.hpp)
+// and last, for the candidates still standing,
+//   campaign      momentum from nominations won
+//   final ballot  turnout, rankings, the count                                      (ballot.hpp)
 // The run's result depends only on (scenario, population, seed, run index).
 #pragma once
 
@@ -28,15 +32,21 @@ struct RunResult {
   std::uint64_t run = 0;
   int winner = -1;                     // -1: no valid nominations (nobody on the ballot)
   bool winner_by_lot = false;
-  std::vector<bool> on_ballot;         // per candidate
+  bool unopposed = false;              // one candidate left: elected without a ballot
+  std::vector<bool> on_ballot;         // per candidate: reached the final ballot (or unopposed)
+  std::vector<int> out_at_stage;       // per candidate: index into rules.stages of the stage that
+                                       // removed it, -1 if it reached the end
   std::vector<int> mp_nominations;     // per candidate
+  std::vector<int> mp_ballot_first;    // per candidate: MPs' votes in round 1 of an MPs' ballot
+  std::vector<int> mp_out_round;       // per candidate: 1-based MPs' round it went out in, 0 if not
+  int mp_rounds = 0;                   // rounds of the MPs' ballot
   std::vector<double> share;           // per candidate: share of the final round's votes
   std::array<std::vector<double>, kSections> first_share;  // per section, per candidate
   std::vector<int> nominations;        // per candidate: CLP nominations
   std::vector<std::int64_t> meeting_votes;  // per candidate: first-round votes in all meetings
   std::vector<int> affiliate_nominations;   // per candidate
-  std::vector<int> eliminated_round;   // per candidate, -1 if never eliminated
-  int rounds = 0;
+  std::vector<int> eliminated_round;   // per candidate: 0-based count round, -1 if never eliminated
+  int rounds = 0;                      // rounds of the final count (0: no ballot held)
   int meetings_held = 0, meetings_quorate = 0, meetings_general_committee = 0;
   std::int64_t meeting_attendance = 0, meeting_eligible = 0;
   std::array<std::int64_t, kSections> ballot_eligible{}, ballot_voted{};

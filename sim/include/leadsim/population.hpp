@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "leadsim/parliament.hpp"
 #include "leadsim/scenario.hpp"
 
 namespace leadsim {
@@ -67,6 +68,8 @@ struct Population {
   std::vector<std::uint16_t> affiliated_clp;
   PersonMatrix affiliated_pull, affiliated_taste;
 
+  Parliament parliament;  // the MPs and MEPs (parliament.hpp)
+
   std::size_t size() const { return uid.size(); }
   const float* offset_row(int d) const { return offset.data() + size_t(d) * size(); }
   const float* taste_row(int c) const { return taste.data() + size_t(c) * size(); }
@@ -80,5 +83,17 @@ Population synthesise(const Scenario& s, std::uint64_t seed);
 // The CLPs a wave is concentrated on in the population synthesise(s, seed) draws (empty for
 // proportional and uniform targeting).
 std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed);
+
+}  // namespace leadsim
+
+namespace leadsim {
+
+// Whether synthesise() reads the parameter at `path` (a `--set` path such as "waves.new.size"):
+// a sweep or the visualiser redraws the population only when such a parameter changes. Unknown
+// sections count as read (redrawing is slow but never wrong).
+bool population_depends_on(const std::string& path);
+// Identifies the population synthesise(s, seed) would draw: the seed and the value in force of
+// every parameter it depends on. Equal signatures, equal populations.
+std::string population_signature(const Scenario& s, std::uint64_t seed);
 
 }  // namespace leadsim

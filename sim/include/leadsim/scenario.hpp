@@ -14,11 +14,12 @@
 //   [waves.X]      joining cohorts: section, size, join window, faction mix, activism, targeting
 //   [registration] vetting of registered-supporter applications
 //   [eligibility]  freeze dates and the court ruling
-//   [mps]          MP (+MEP) nominations and local endorsements
+//   [mps]          the parliamentary party: size, factions, loyalty, support, endorsements
 //   [meetings]     CLP nomination meetings: format, invitations, attendance, speakers, persuasion
 //   [affiliates.X] unions and societies: size, executive decision or consultation
 //   [campaign]     momentum, endorsements, national swing, idiosyncratic taste
-//   [ballot]       turnout by section, counting method
+//   [ballot]       turnout by section
+//   [rules]        the rulebook: stages in order and their thresholds, the count (rulebook.hpp)
 #pragma once
 
 #include <Eigen/Core>
@@ -29,14 +30,12 @@
 #include <vector>
 
 #include "leadsim/count.hpp"
+#include "leadsim/rulebook.hpp"
+#include "leadsim/section.hpp"
 
 namespace leadsim {
 
 using Day = std::int32_t;  // days since 1970-01-01
-
-enum class Section : std::uint8_t { member = 0, registered = 1, affiliated = 2 };
-inline constexpr int kSections = 3;
-const char* section_id(Section s);  // "member", "registered", "affiliated"
 
 // One problem found in the input, located in its file.
 struct Diagnostic {
@@ -121,11 +120,15 @@ struct Eligibility {
   bool require_good_standing = true;
 };
 
+// The parliamentary party (parliament.hpp). The rules they nominate under are in the rulebook.
 struct MpRules {
-  double threshold = 0.2;        // share of MPs+MEPs a challenger needs
-  int meps = 0;                  // MEPs who nominate alongside MPs
+  int count = 0;                 // MPs; 0: one per seat held in the CLP file, plus extra_mps
+  int meps = 0;                  // MEPs
   int extra_mps = 0;             // MPs not tied to a CLP in the file (e.g. Northern Ireland, vacant)
-  bool incumbent_exempt = true;  // the incumbent is on the ballot without nominations
+  std::vector<double> factions;  // per faction: share of MPs
+  double loyalty = 0.0;          // mean utility bonus for the incumbent (exponential across MPs)
+  double noise = 0.3;            // scale of each MP's per-run Gumbel utility noise
+  bool support_given = false;    // `support` was in the file: calibrate MPs' first choices to it
   std::vector<double> support;   // per candidate (+1 last = none): share of MPs nominating each
   std::vector<std::pair<int, int>> endorsements;  // (clp, candidate or -1): known local MPs' choices
 };
@@ -177,9 +180,8 @@ struct Campaign {
 };
 
 struct BallotRules {
-  double turnout[kSections] = {0.8, 0.7, 0.5};  // base turnout of a typical eligible voter
+  double turnout[kSections] = {0.8, 0.7, 0.5, 0.95};  // base turnout of a typical eligible voter
   double activism_elasticity = 0.5;  // log-odds of voting per unit log activism
-  CountMethod method = CountMethod::alternative_vote;
 };
 
 // One resolved parameter, for manifests and `leadsim keys`.
@@ -208,6 +210,7 @@ struct Scenario {
   std::vector<Affiliate> affiliates;
   Campaign campaign;
   BallotRules ballot;
+  Rulebook rules;
   std::int64_t max_agents = 20'000'000;  // refuse populations above this (memory guard)
   std::vector<ResolvedParam> resolved;   // every parameter in force, in reading order
 

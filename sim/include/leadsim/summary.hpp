@@ -53,6 +53,9 @@ struct CandidateSummary {
   Distribution affiliate_nominations;
   double meeting_votes = 0;                          // summed over runs
   std::vector<std::uint64_t> eliminated_in_round;    // count of runs, by round
+  std::vector<std::uint64_t> out_at_stage;           // runs, by the rulebook stage that removed it
+  Distribution mp_ballot_first;                      // MPs' votes in round 1 of an MPs' ballot
+  std::vector<std::uint64_t> mp_out_round;           // runs, by MPs' round it went out in (0: never)
 };
 
 struct ClpSummary {
@@ -69,6 +72,7 @@ class Summary {
   std::uint64_t runs = 0;
   std::uint64_t no_valid_nominations = 0;  // runs with nobody on the ballot
   std::uint64_t decided_by_lot = 0;
+  std::uint64_t unopposed = 0;             // runs with one candidate left: no ballot held
   std::vector<CandidateSummary> candidates;
   std::vector<ClpSummary> clps;
   std::vector<std::uint64_t> rounds;          // runs by number of counting rounds
