@@ -114,6 +114,13 @@ const BrokenCase kBrokenCases[] = {
     {"missing_required_key.toml", 4, "missing required key 'waves.late.joined_from'", 1},
     {"over_agent_cap.toml", 5, "MB of memory", 1},
     {"missing_include.toml", 2, "no_such_base.toml' does not exist", 1},
+    // Rulebooks.
+    {"rules_threshold_zero.toml", 5, "'rules.mp_nominations.threshold' is 0, expected a number in (0, 1]", 1},
+    {"rules_threshold_above_mps.toml", 4, "'rules.mp_nominations.threshold_count' is 500 but there are only", 1},
+    {"rules_college_sum.toml", 5, "'rules.final_ballot.college': weights sum to 0.8, expected 1", 1},
+    {"rules_unknown_stage.toml", 5, "unknown stage \"final_balot\"", 2},
+    {"rules_stage_order.toml", 6, "clp_nominations must come before it", 2},
+    {"rules_final_not_last.toml", 5, "final_ballot must be the last stage", 1},
 };
 
 class BrokenScenario : public ::testing::TestWithParam<BrokenCase> {};

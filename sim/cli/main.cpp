@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "leadsim/ballot_file.hpp"
 #include "leadsim/contest.hpp"
 #include "leadsim/ensemble.hpp"
 #include "leadsim/population.hpp"
@@ -32,6 +33,8 @@ struct Options {
   bool quiet = false;
   std::string clp;
   std::uint64_t run_index = 0;
+  std::string ballots;
+  bool json = false;
 };
 
 std::atomic<bool> interrupted{false};
@@ -135,6 +138,17 @@ int cmd_meeting(const Options& o) {
   return 0;
 }
 
+int cmd_count(const Options& o) {
+  using namespace leadsim;
+  const Scenario s = load_scenario(o.scenario, o.set);
+  const BallotSet ballots = read_ballot_file(o.ballots, s);
+  const CountRules rules = s.rules.final_ballot.count_rules();
+  const CountResult r = count_ballots(ballots, rules, std::vector<bool>(s.candidates.size(), true),
+                                      o.seed);
+  std::cout << (o.json ? count_json(s, rules, r) : format_count(s, rules, r));
+  return 0;
+}
+
 int cmd_keys(bool markdown) {
   if (markdown) std::cout << "| key | type | default | unit | meaning |\n|---|---|---|---|---|\n";
   for (const auto& k : leadsim::scenario_keys()) {
@@ -181,6 +195,17 @@ int main(int argc, char** argv) {
   meeting->add_option("--run", o.run_index, "Run index")->capture_default_str();
   meeting->add_option("--set", o.set, "Override a parameter: path=value (repeatable)");
 
+  auto* count = app.add_subcommand(
+      "count", "Count given ballots under a scenario's final-ballot rules, round by round");
+  count->add_option("rules", o.scenario, "Scenario whose candidates and [rules.final_ballot] apply")
+      ->required();
+  count->add_option("ballots", o.ballots,
+                    "CSV of ballots: ranking (ids separated by '>'), optional section and count")
+      ->required();
+  count->add_flag("--json", o.json, "Print the count as JSON");
+  count->add_option("--seed,-s", o.seed, "Seed for lots, should a tie need them")->capture_default_str();
+  count->add_option("--set", o.set, "Override a parameter: path=value (repeatable)");
+
   auto* keys = app.add_subcommand("keys", "List every scenario key with its type, default, unit and meaning");
   bool markdown = false;
   keys->add_flag("--markdown", markdown, "As a Markdown table (the README's)");
@@ -198,6 +223,7 @@ int main(int argc, char** argv) {
     if (*validate) return cmd_validate(o);
     if (*meeting) return cmd_meeting(o);
     if (*keys) return cmd_keys(markdown);
+    if (*count) return cmd_count(o);
   } catch (const leadsim::InputError& e) {
     print_diagnostics(e);
     return 2;

@@ -252,9 +252,11 @@ void BallotSet::add(std::span<const std::uint8_t> prefs, double w, int sec) {
   check_ranking(prefs, candidates);
   check_weight(w);
   if (sec < 0 || sec > 255) throw std::invalid_argument("ballots: section must be 0..255");
-  // Sections are stored only once a ballot is outside section 0.
-  if (sec != 0 && section.empty()) section.assign(weight.size(), 0);
-  if (!section.empty()) section.push_back(static_cast<std::uint8_t>(sec));
+  // Sections are stored only once a ballot is outside section 0 (earlier rows: section 0).
+  if (sec != 0 || !section.empty()) {
+    section.resize(weight.size(), 0);
+    section.push_back(static_cast<std::uint8_t>(sec));
+  }
   ranking.insert(ranking.end(), prefs.begin(), prefs.end());
   ranking.insert(ranking.end(), static_cast<std::size_t>(candidates) - prefs.size(), kNoPreference);
   weight.push_back(w);

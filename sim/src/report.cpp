@@ -336,6 +336,128 @@ std::string format_report(const Scenario& s, const Manifest& m, const EnsembleRe
 
 namespace leadsim {
 
+namespace {
+// The candidates eliminated at the end of a round (several under two_round).
+std::vector<int> eliminated_in(const CountRound& r) {
+  std::vector<int> out;
+  if (r.eliminated >= 0) out.push_back(r.eliminated);
+  out.insert(out.end(), r.also_eliminated.begin(), r.also_eliminated.end());
+  return out;
+}
+
+std::string describe_rules(const CountRules& rules) {
+  std::string o = std::string(to_string(rules.method));
+  if (rules.is_college()) {
+    o += ", electoral college (";
+    std::string parts;
+    for (size_t sec = 0; sec < rules.college.size(); ++sec)
+      if (rules.college[sec] > 0)
+        parts += fmt::format("{}{} {:.2f}%", parts.empty() ? "" : ", ", section_id(Section(sec)),
+                             100 * rules.college[sec]);
+    o += parts;
+    o += ")";
+  } else {
+    o += ", one member one vote";
+  }
+  return o + ", ties for last: " + std::string(to_string(rules.tie));
+}
+}  // namespace
+
+std::string format_count(const Scenario& s, const CountRules& rules, const CountResult& r) {
+  std::string o = fmt::format("{}: {}\n\n", s.name, describe_rules(rules));
+  if (r.rounds.empty()) return o + "No candidate stood: no count.\n";
+  size_t width = 10;
+  for (const auto& c : s.candidates) width = std::max(width, c.name.size() + 2);
+  const bool college = rules.is_college();
+  o += fmt::format("  {:<{}}", "", width);
+  for (size_t i = 0; i < r.rounds.size(); ++i) o += fmt::format("{:>14}", fmt::format("Round {}", i + 1));
+  o += "\n";
+  for (size_t c = 0; c < s.candidates.size(); ++c) {
+    o += fmt::format("  {:<{}}", s.candidates[c].name, width);
+    for (const auto& round : r.rounds) {
+      double total = 0;
+      for (double v : round.votes) total += v;
+      const bool out_already = round.votes[c] == 0 && r.eliminated_round[c] >= 0 &&
+                               &round - &r.rounds[0] > r.eliminated_round[c];
+      if (out_already) o += fmt::format("{:>14}", "-");
+      else if (college) o += fmt::format("{:>14}", fmt::format("{:.2f}%", 100 * round.votes[c]));
+      else o += fmt::format("{:>14}", fmt::format("{:.0f} {:.1f}%", round.votes[c],
+                                                  total > 0 ? 100 * round.votes[c] / total : 0.0));
+    }
+    o += "\n";
+  }
+  if (!college) {
+    o += fmt::format("  {:<{}}", "exhausted", width);
+    for (const auto& round : r.rounds) o += fmt::format("{:>14.0f}", round.exhausted);
+    o += "\n";
+  }
+  o += fmt::format("  {:<{}}", "eliminated", width);
+  for (const auto& round : r.rounds) {
+    std::string names;
+    for (int c : eliminated_in(round)) names += (names.empty() ? "" : "+") + s.candidates[size_t(c)].id;
+    o += fmt::format("{:>14}", names.empty() ? "" : names + (round.eliminated_by_lot ? " (lot)" : ""));
+  }
+  o += "\n";
+  if (college) {
+    // Each section's continuing votes, which the percentages come from.
+    for (size_t sec = 0; sec < rules.college.size(); ++sec) {
+      double any = 0;
+      for (const auto& round : r.rounds)
+        for (double v : round.section_votes[sec]) any += v;
+      if (any == 0) continue;
+      o += fmt::format("\n  {} section (weight {:.2f}%): votes\n", section_id(Section(sec)),
+                       100 * rules.college[sec]);
+      for (size_t c = 0; c < s.candidates.size(); ++c) {
+        o += fmt::format("  {:<{}}", s.candidates[c].name, width);
+        for (const auto& round : r.rounds) {
+          const auto& v = round.section_votes[sec];
+          double total = 0;
+          for (double x : v) total += x;
+          o += fmt::format("{:>14}", fmt::format("{:.0f} {:.2f}%", v[c], total > 0 ? 100 * v[c] / total : 0.0));
+        }
+        o += "\n";
+      }
+    }
+  }
+  o += fmt::format("\nWinner: {}{} after {} round{}\n",
+                   r.winner >= 0 ? s.candidates[size_t(r.winner)].name : "nobody",
+                   r.winner_by_lot ? " (by lot)" : "", r.rounds.size(),
+                   r.rounds.size() == 1 ? "" : "s");
+  return o;
+}
+
+std::string count_json(const Scenario& s, const CountRules& rules, const CountResult& r) {
+  nlohmann::ordered_json j;
+  j["contest"] = s.name;
+  j["method"] = std::string(to_string(rules.method));
+  j["tie_break"] = std::string(to_string(rules.tie));
+  if (rules.is_college())
+    for (size_t sec = 0; sec < rules.college.size(); ++sec)
+      j["college"][section_id(Section(sec))] = rules.college[sec];
+  j["rounds"] = nlohmann::ordered_json::array();
+  for (const auto& round : r.rounds) {
+    nlohmann::ordered_json x;
+    double total = 0;
+    for (double v : round.votes) total += v;
+    for (size_t c = 0; c < s.candidates.size(); ++c) {
+      x["votes"][s.candidates[c].id] = round.votes[c];
+      x["percent"][s.candidates[c].id] = total > 0 ? 100 * round.votes[c] / total : 0.0;
+    }
+    x["exhausted"] = round.exhausted;
+    std::vector<std::string> out;
+    for (int c : eliminated_in(round)) out.push_back(s.candidates[size_t(c)].id);
+    x["eliminated"] = out;
+    x["eliminated_by_lot"] = round.eliminated_by_lot;
+    for (size_t sec = 0; sec < round.section_votes.size(); ++sec)
+      for (size_t c = 0; c < s.candidates.size(); ++c)
+        x["sections"][section_id(Section(sec))][s.candidates[c].id] = round.section_votes[sec][c];
+    j["rounds"].push_back(x);
+  }
+  j["winner"] = r.winner >= 0 ? s.candidates[size_t(r.winner)].id : "none";
+  j["winner_by_lot"] = r.winner_by_lot;
+  return j.dump(2) + "\n";
+}
+
 std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed, std::uint64_t run,
                                  const MeetingStory& st) {
   const MeetingResult& r = st.result;

@@ -104,7 +104,9 @@ MpRoundDecision decide_mp_round(const MpBallotRules& rules, int round,
     for (int c : left) {
       if (int(left.size() - d.withdrawn.size()) <= rules.finalists) break;
       if (double(v(c)) >= rules.withdraw_below * total) break;
-      d.withdrawn.push_back(c);
+      // Each candidate decides for themselves: a draw per (round, candidate).
+      const double u = double(lot(tie_seed ^ 0x5744524157ULL, std::uint64_t(round) * 64 + std::uint64_t(c)) >> 11) * 0x1.0p-53;
+      if (u < rules.withdraw_probability) d.withdrawn.push_back(c);
     }
   }
   return d;

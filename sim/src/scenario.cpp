@@ -653,40 +653,6 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
 // ---------------------------------------------------------------------------------------------
 // CLPs.
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<int> lines;
-};
-
-bool read_csv(const std::string& path, CsvTable& out, std::vector<Diagnostic>& diags) {
-  std::ifstream in(path);
-  if (!in) {
-    diags.push_back({path, 0, 0, "cannot open the CLP file"});
-    return false;
-  }
-  std::string line;
-  int ln = 0;
-  while (std::getline(in, line)) {
-    ++ln;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> f = split_csv_line(line);
-    if (out.header.empty()) {
-      out.header = f;
-      continue;
-    }
-    if (f.size() != out.header.size()) {
-      diags.push_back({path, ln, 1, fmt::format("expected {} comma-separated fields, got {}",
-                                                out.header.size(), f.size())});
-      continue;
-    }
-    out.rows.push_back(std::move(f));
-    out.lines.push_back(ln);
-  }
-  return true;
-}
-
 void read_clps(Reader& r, const Ctx& root, const std::string& scenario_path, Scenario& s,
                std::vector<Diagnostic>& diags) {
   Ctx c = r.table(root, "clps");
@@ -735,7 +701,7 @@ void read_clps(Reader& r, const Ctx& root, const std::string& scenario_path, Sce
       base = *n->source().path;
     fs::path p = fs::path(base).parent_path() / file;
     CsvTable csv;
-    if (!read_csv(p.string(), csv, diags)) return;
+    if (!read_csv(p.string(), "CLP file", csv, diags)) return;
     auto col = [&](const std::string& name) -> int {
       auto it = std::find(csv.header.begin(), csv.header.end(), name);
       return it == csv.header.end() ? -1 : int(it - csv.header.begin());
@@ -928,7 +894,9 @@ static void read_rules(Reader& r, const Ctx& top, Scenario& s, const std::vector
     r.resolve(mb, "minimum_votes", v + "]");
   }
   br.withdraw_below = r.number(mb, "withdraw_below", 0.0, 0, 0.5, "share of votes",
-                               "After a round, trailing candidates under this share withdraw");
+                               "After a round, trailing candidates under this share may withdraw");
+  br.withdraw_probability = r.probability(mb, "withdraw_probability", 1.0,
+                                          "Probability a candidate under withdraw_below withdraws");
   br.finalists = int(r.integer(mb, "finalists", 2, 1, kMaxCandidates, "candidates",
                                "The MPs' rounds stop when this many remain"));
   br.runner_up_withdraws = r.probability(mb, "runner_up_withdraws", 0.0,
@@ -975,7 +943,8 @@ static void read_rules(Reader& r, const Ctx& top, Scenario& s, const std::vector
           sum += *x;
         }
       }
-      // Thirds cannot be written exactly: accept 0.3333 + 0.3333 + 0.3334 and rescale.
+      // Thirds cannot be written exactly: accept sums within 0.001 of 1 and rescale (write
+      // 0.333333333333 for an exact third once rescaled).
       if (std::abs(sum - 1) > 1e-3)
         r.error_at(*n, fmt::format("'rules.final_ballot.college': weights sum to {:.6g}, "
                                    "expected 1", sum));

@@ -1,5 +1,10 @@
 #include "text.hpp"
 
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <algorithm>
 #include <numeric>
 
@@ -72,6 +77,42 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   if (best && best_d > 0 && best_d <= std::max<int>(2, int(word.size()) / 3))
     return " (did you mean '" + *best + "'?)";
   return "";
+}
+
+int CsvTable::column(const std::string& name) const {
+  for (size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return int(i);
+  return -1;
+}
+
+bool read_csv(const std::string& path, const std::string& what, CsvTable& out,
+              std::vector<Diagnostic>& diags) {
+  std::ifstream in(path);
+  if (!in || std::filesystem::is_directory(path)) {
+    diags.push_back({path, 0, 0, "cannot open the " + what});
+    return false;
+  }
+  std::string line;
+  int ln = 0;
+  while (std::getline(in, line)) {
+    ++ln;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f = split_csv_line(line);
+    if (out.header.empty()) {
+      for (auto& h : f) h = trim(h);
+      out.header = f;
+      continue;
+    }
+    if (f.size() != out.header.size()) {
+      diags.push_back({path, ln, 1, fmt::format("expected {} comma-separated fields, got {}",
+                                                out.header.size(), f.size())});
+      continue;
+    }
+    out.rows.push_back(std::move(f));
+    out.lines.push_back(ln);
+  }
+  return true;
 }
 
 }  // namespace leadsim

@@ -4,7 +4,22 @@
 #include <string>
 #include <vector>
 
+#include "leadsim/scenario.hpp"
+
 namespace leadsim {
+
+// A CSV file: a header row, then rows of the same width. Blank lines and lines starting with
+// '#' (comments naming a source, say) are skipped; `lines` holds each row's 1-based line number.
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int> lines;
+  int column(const std::string& name) const;  // index, or -1
+};
+// Reads `path`; problems (no such file: "cannot open the <what>", ragged rows) go to `diags`.
+// Returns false if the file could not be opened.
+bool read_csv(const std::string& path, const std::string& what, CsvTable& out,
+              std::vector<Diagnostic>& diags);
 
 std::string trim(const std::string& s);
 std::vector<std::string> split(const std::string& s, char sep);

@@ -73,6 +73,10 @@ void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary
 // The readable summary (tables of win probabilities, shares, nominations, meetings, turnout).
 std::string format_report(const Scenario& s, const Manifest& m, const EnsembleResult& r);
 
+// A count of given ballots (`leadsim count`), round by round: as a table, and as JSON.
+std::string format_count(const Scenario& s, const CountRules& rules, const CountResult& r);
+std::string count_json(const Scenario& s, const CountRules& rules, const CountResult& r);
+
 // The story of one CLP's meeting in one run, in prose and small tables.
 std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
                                  std::uint64_t run, const MeetingStory& story);

@@ -70,7 +70,8 @@ struct MpBallotRules {
   std::vector<int> minimum_votes;  // per round (first = round 1): fewer votes eliminates; absent
                                    // rounds have none
   double withdraw_below = 0.0;     // after a round, a trailing candidate under this share of the
-                                   // votes withdraws (if more than `finalists` would remain)
+                                   // votes may withdraw (if more than `finalists` would remain)...
+  double withdraw_probability = 1;  // ... with this probability (a candidate's own decision)
   int finalists = 2;               // the rounds stop when this many remain
   double runner_up_withdraws = 0;  // probability the second finalist withdraws (elected unopposed)
 };
@@ -108,8 +109,9 @@ struct MpRoundDecision {
 //      would eliminate everyone, the leader (ties: lots) stays;
 //   2. if nobody fell below a minimum, the candidate with fewest votes is eliminated (a tie:
 //      fewest in the most recent earlier round in which they differed, then lots from tie_seed);
-//   3. then, while more than `finalists` remain, trailing candidates with less than
-//      withdraw_below of the round's votes withdraw (lowest first).
+//   3. then, while more than `finalists` remain, each trailing candidate with less than
+//      withdraw_below of the round's votes withdraws with probability withdraw_probability
+//      (lowest first; the draws come from tie_seed).
 // Published tallies fed in round by round reproduce history (tests/test_rulebook.cpp).
 MpRoundDecision decide_mp_round(const MpBallotRules& rules, int round,
                                 const std::vector<std::vector<int>>& history,
