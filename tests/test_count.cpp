@@ -477,7 +477,7 @@ TEST(Count, InvalidInputsThrow) {
   EXPECT_THROW(BallotSet(0).add(one, 1), std::invalid_argument);
   EXPECT_THROW(BallotSet(leadsim::kMaxCandidates + 1).add(one, 1), std::invalid_argument);
   EXPECT_THROW(count_ballots(BallotSet(0), kAV, {}, 1), std::invalid_argument);
-  EXPECT_THROW(count_ballots(BallotSet(9), kAV, all_standing(9), 1), std::invalid_argument);
+  EXPECT_THROW(count_ballots(BallotSet(leadsim::kMaxCandidates + 1), kAV, all_standing(leadsim::kMaxCandidates + 1), 1), std::invalid_argument);
 
   BallotSet set(3);
   EXPECT_THROW(add(set, {3}, 1), std::invalid_argument);        // not a candidate

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "leadsim/ballot_file.hpp"
 #include "leadsim/nominations.hpp"
@@ -137,6 +138,25 @@ TEST(History, Labour2015EndsInTheFirstRoundWithCorbynOnFiftyNinePointFive) {
   for (const auto& [id, p] : pct)
     EXPECT_TRUE(as_published(100 * v[size_t(s.candidate_index(id))] / total, p, 1)) << id;
   for (int e : r.eliminated_round) EXPECT_EQ(e, -1);
+}
+
+TEST(History, ShippedScenariosCountLikeTheirRulebooks) {
+  // scenarios/labour-2010.toml and -2015.toml carry the same final-ballot rules as the minimal
+  // rules files: `leadsim count scenarios/labour-2010.toml ...` gives the same count.
+  for (const auto& [scenario, rules, ballots] :
+       {std::tuple{"labour-2010.toml", "labour-2010-rules.toml", "labour-2010-ballots.csv"},
+        std::tuple{"labour-2015.toml", "labour-2015-rules.toml", "labour-2015-first-round.csv"}}) {
+    const Scenario shipped = load_scenario(test::scenario_path(scenario));
+    const BallotSet b = read_ballot_file(data(ballots), shipped);
+    const CountResult a = count_ballots(b, shipped.rules.final_ballot.count_rules(),
+                                        std::vector<bool>(shipped.candidates.size(), true), 1);
+    const CountResult r = count_file(rules, ballots);
+    ASSERT_EQ(a.rounds.size(), r.rounds.size()) << scenario;
+    for (size_t i = 0; i < a.rounds.size(); ++i)
+      for (size_t c = 0; c < shipped.candidates.size(); ++c)
+        EXPECT_NEAR(a.rounds[i].votes[c], r.rounds[i].votes[c], 1e-12) << scenario;
+    EXPECT_EQ(a.winner, r.winner);
+  }
 }
 
 namespace {

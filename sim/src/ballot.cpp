@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "leadsim/random.hpp"
 
 namespace leadsim {
 
 namespace {
-constexpr int kFactorial[kMaxCandidates + 1] = {1, 1, 2, 6, 24, 120, 720, 5040, 40320};
+constexpr int kFactorial[kMaxBallotCandidates + 1] = {1, 1, 2, 6, 24, 120, 720, 5040, 40320};
 
 // Two candidates on the ballot, one CLP-wave segment: everything the fused loop needs.
 struct PairSegment {
@@ -151,6 +153,9 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
   int m = 0;
   for (int c = 0; c < k; ++c)
     if (in.standing[size_t(c)]) local[m++] = std::uint8_t(c);
+  if (m > kMaxBallotCandidates)  // the loader prevents it; a guard against a future stage
+    throw std::logic_error("more than " + std::to_string(kMaxBallotCandidates) +
+                           " candidates reached the final ballot");
   const int perms = kFactorial[m];
   for (auto& t : scratch.tally) t.assign(size_t(perms), 0);
 

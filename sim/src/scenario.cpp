@@ -996,6 +996,13 @@ static void read_rules(Reader& r, const Ctx& top, Scenario& s, const std::vector
         r.error(mb.where, fmt::format("'rules.mp_ballot.minimum_votes' has {} but there are only "
                                       "{} MPs", m, parliament_size(s, true)));
   }
+  // The simulated final ballot takes at most kMaxBallotCandidates: more declared candidates need
+  // an MPs' ballot that narrows the field to that many first.
+  if (int(s.candidates.size()) > kMaxBallotCandidates &&
+      !(pos(Stage::mp_ballot) >= 0 && br.finalists <= kMaxBallotCandidates))
+    r.error(where, fmt::format("{} candidates, but at most {} can stand in the simulated final "
+                               "ballot: add an mp_ballot stage with finalists <= {}",
+                               s.candidates.size(), kMaxBallotCandidates, kMaxBallotCandidates));
   if (fr.college) {
     if (fr.weight[size_t(Section::mp)] > 0 && parliament_size(s, true) == 0)
       r.error(fb.where, "'rules.final_ballot.college' gives MPs a weight but the party has no MPs");

@@ -38,7 +38,7 @@
 namespace leadsim {
 
 inline constexpr std::uint8_t kNoPreference = 0xFF;  // marks the end of a partial ranking
-inline constexpr int kMaxCandidates = 8;              // rankings are stored as small fixed rows
+inline constexpr int kMaxCandidates = 12;             // rankings are stored as small fixed rows
 
 // Weighted ranked ballots over `candidates` candidates, stored flat (one row per ballot).
 struct BallotSet {

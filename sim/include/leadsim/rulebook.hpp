@@ -39,6 +39,11 @@
 
 namespace leadsim {
 
+// The simulated final ballot tallies rankings per permutation of the candidates standing
+// (ballot.hpp), so at most this many may reach it (8! = 40,320 tallies per section). The loader
+// refuses a scenario with more declared candidates unless an MPs' ballot narrows the field first.
+inline constexpr int kMaxBallotCandidates = 8;
+
 enum class Stage : std::uint8_t {
   mp_nominations,
   clp_nominations,
