@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(cmake g++ ninja-build pkg-config git
           libeigen3-dev libboost-random-dev libtomlplusplus-dev libcli11-dev libfmt-dev
           nlohmann-json3-dev libgtest-dev
+          libopenmpi-dev openmpi-bin                                         # leadsim sweep on MPI ranks
+          pybind11-dev python3-dev python3-numpy python3-pytest              # the Python module
           libimgui-dev libglfw3-dev libgl-dev libstb-dev fonts-dejavu-core   # leadsim-viz
           xvfb xauth libgl1-mesa-dri)                                        # its window tests
 

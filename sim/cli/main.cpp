@@ -17,6 +17,8 @@
 #include "leadsim/population.hpp"
 #include "leadsim/report.hpp"
 #include "leadsim/scenario.hpp"
+#include "sensitivity_command.hpp"
+#include "sweep_command.hpp"
 
 namespace {
 
@@ -210,6 +212,9 @@ int main(int argc, char** argv) {
   bool markdown = false;
   keys->add_flag("--markdown", markdown, "As a Markdown table (the README's)");
 
+  const leadsim::cli::Command sensitivity = leadsim::cli::add_sensitivity_command(app);
+  const leadsim::cli::Command sweep = leadsim::cli::add_sweep_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -224,6 +229,8 @@ int main(int argc, char** argv) {
     if (*meeting) return cmd_meeting(o);
     if (*keys) return cmd_keys(markdown);
     if (*count) return cmd_count(o);
+    if (*sensitivity.app) return sensitivity.run();
+    if (*sweep.app) return sweep.run();
   } catch (const leadsim::InputError& e) {
     print_diagnostics(e);
     return 2;
