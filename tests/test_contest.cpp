@@ -33,6 +33,17 @@ TEST(Contest, ResultIsWellFormed) {
     }
     EXPECT_EQ(noms, r.nominations[0] + r.nominations[1]);
     EXPECT_EQ(met, r.meetings_held);
+    // Per-CLP meeting votes add up to the national meeting votes; only meetings held have any.
+    std::int64_t votes[2] = {0, 0};
+    for (size_t c = 0; c < r.clp_met.size(); ++c)
+      for (size_t j = 0; j < 2; ++j) {
+        votes[j] += r.clp_votes[c * 2 + j];
+        if (!r.clp_met[c]) {
+          EXPECT_EQ(r.clp_votes[c * 2 + j], 0);
+        }
+      }
+    EXPECT_EQ(votes[0], r.meeting_votes[0]);
+    EXPECT_EQ(votes[1], r.meeting_votes[1]);
   }
 }
 

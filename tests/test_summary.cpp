@@ -205,6 +205,7 @@ RunResult blank_run(const Scenario& s, std::uint64_t run) {
   r.clp_attendance.assign(clps, 0);
   r.clp_eligible.assign(clps, 0);
   r.clp_met.assign(clps, 0);
+  r.clp_votes.assign(clps * k, 0);
   return r;
 }
 
@@ -231,6 +232,8 @@ class SummaryOfHandBuiltRuns : public ::testing::Test {
     a.clp_nominee[1] = 1;
     a.clp_attendance[0] = 20;
     a.clp_eligible[0] = 400;
+    a.clp_votes[0] = 12;  // CLP 0: left 12, right 8
+    a.clp_votes[1] = 8;
     a.clp_attendance[1] = 30;
     a.clp_eligible[1] = 600;
     a.meetings_held = 2;
@@ -254,6 +257,8 @@ class SummaryOfHandBuiltRuns : public ::testing::Test {
     b.clp_nominee[0] = 1;
     b.clp_attendance[0] = 10;
     b.clp_eligible[0] = 400;
+    b.clp_votes[0] = 2;  // CLP 0 again: left 2, right 8
+    b.clp_votes[1] = 8;
     b.clp_attendance[5] = 3;
     b.clp_eligible[5] = 300;
     b.meetings_held = 2;
@@ -298,6 +303,10 @@ TEST_F(SummaryOfHandBuiltRuns, PerClpNominationsOnlyFromMeetingsHeld) {
   EXPECT_EQ(m.clps[0].nominated, (std::vector<std::uint64_t>{1, 1}));
   EXPECT_EQ(m.clps[0].attendance, 30);
   EXPECT_EQ(m.clps[0].eligible, 800);
+  // Meeting votes pooled over the meetings held: left 14 of 30.
+  EXPECT_EQ(m.clps[0].votes, (std::vector<std::int64_t>{14, 16}));
+  EXPECT_DOUBLE_EQ(m.clps[0].meeting_share(0), 14.0 / 30.0);
+  EXPECT_DOUBLE_EQ(m.clps[2].meeting_share(0), 0.0);  // never met
   EXPECT_EQ(m.clps[1].met, 1u);
   EXPECT_EQ(m.clps[1].nominated, (std::vector<std::uint64_t>{0, 1}));
   EXPECT_EQ(m.clps[5].met, 1u);

@@ -165,6 +165,26 @@ TEST_F(ImGuiTest, ClpScatterAndTable) {
     frames(2, [&] { clp_panel(r, &facts, v, {1000, 760}); });
     EXPECT_EQ(drawn_plots().size(), 1u);
   }
+  // The meeting-vote y axis: every CLP that met is a point at its candidate's pooled share.
+  v.scatter_x = kScatterCovariate;
+  v.scatter_vote_share = true;
+  Shown::get().start();
+  frames(1, [&] { clp_panel(r, &facts, v, {1000, 760}); });
+  Shown::get().stop();
+  const auto vote_rows = clp_rows(r);
+  int points = 0;
+  for (const auto& rec : Shown::get().records()) {
+    if (rec.view != "clp_scatter") continue;
+    ++points;
+    for (const auto& row : vote_rows)
+      if (row.name == rec.series) {
+        EXPECT_DOUBLE_EQ(rec.value, row.meeting_share[0]) << row.name;
+      }
+  }
+  int met = 0;
+  for (const auto& row : vote_rows) met += row.p_met > 0;
+  EXPECT_EQ(points, met);
+  v.scatter_vote_share = false;
   // Without the facts yet: the scatter waits for members' support, the table still lists CLPs.
   v.scatter_x = kScatterSupport;
   frames(2, [&] { clp_panel(r, nullptr, v, {1000, 760}); });

@@ -208,7 +208,7 @@ TEST(VizParams, SaveAsWritesAFileLeadsimRuns) {
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
-// Every parameter affects_population() says the runs alone read must leave synthesise()'s
+// Every parameter population_depends_on() says the runs alone read must leave synthesise()'s
 // population unchanged: perturb each in the toy scenario and compare the populations.
 TEST(VizParams, ParametersSaidNotToAffectThePopulationDoNot) {
   const Scenario base = load_scenario(scenario_path("toy.toml"));
@@ -224,7 +224,7 @@ TEST(VizParams, ParametersSaidNotToAffectThePopulationDoNot) {
   int checked = 0;
   for (const auto& r : base.resolved) {
     const ParamSpec p = spec_of(r.path);
-    if (affects_population(r.path)) continue;
+    if (population_depends_on(r.path)) continue;
     std::string v;
     switch (p.kind) {
       case ParamKind::probability:
@@ -280,8 +280,8 @@ TEST(VizParams, ParametersSaidNotToAffectThePopulationDoNot) {
   for (const char* p : {"waves.old.activism", "campaign.salience", "candidates.left.position",
                         "ballot.turnout.member", "meetings.gc_size", "clps.count",
                         "affiliates.union.share", "contest.dimensions", "something.new"})
-    EXPECT_TRUE(affects_population(p)) << p;
-  EXPECT_NE(population_key(load_scenario(scenario_path("toy.toml"), {"campaign.salience=1.5"}), 7),
-            population_key(base, 7));
-  EXPECT_NE(population_key(base, 8), population_key(base, 7));
+    EXPECT_TRUE(population_depends_on(p)) << p;
+  EXPECT_NE(population_signature(load_scenario(scenario_path("toy.toml"), {"campaign.salience=1.5"}), 7),
+            population_signature(base, 7));
+  EXPECT_NE(population_signature(base, 8), population_signature(base, 7));
 }

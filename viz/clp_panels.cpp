@@ -149,8 +149,11 @@ void clp_scatter(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 s
     xs[i] = scatter_x_value(rows[i], facts, v.scatter_x, v.scatter_candidate);
     const double p = rows[i].p_nominate[size_t(v.scatter_candidate)];
     // Given a meeting: whether a CLP meets at all is a coin the scenario tosses (meetings.meet);
-    // what the meeting decides is what the scatter is for.
-    ys[i] = !v.scatter_given_met ? p : rows[i].p_met > 0 ? p / rows[i].p_met : kNaN;
+    // what the meeting decides is what the scatter is for. Or how the room voted.
+    if (v.scatter_vote_share)
+      ys[i] = rows[i].p_met > 0 ? rows[i].meeting_share[size_t(v.scatter_candidate)] : kNaN;
+    else
+      ys[i] = !v.scatter_given_met ? p : rows[i].p_met > 0 ? p / rows[i].p_met : kNaN;
     if (!std::isfinite(ys[i])) xs[i] = kNaN;
   }
   const bool x_share = v.scatter_x == kScatterSupport || v.scatter_x == kScatterAttendance ||
@@ -167,9 +170,13 @@ void clp_scatter(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 s
     legend.emplace_back("mostly nominates " + s.candidates[size_t(i)].name, candidate_colour(i));
   legend.emplace_back("never nominated", none_colour());
   const std::string ylabel =
-      v.scatter_given_met ? "P(nominates " + cand + " | it held a meeting), share of its meetings"
-                          : "P(nominates " + cand + "), share of runs";
-  Chart c("scatter", "Each CLP: how often it nominates " + cand, size,
+      v.scatter_vote_share ? cand + "'s share of the meeting vote (first round, all meetings held)"
+      : v.scatter_given_met ? "P(nominates " + cand + " | it held a meeting), share of its meetings"
+                            : "P(nominates " + cand + "), share of runs";
+  Chart c("scatter",
+          v.scatter_vote_share ? "Each CLP: how its meetings voted for " + cand
+                               : "Each CLP: how often it nominates " + cand,
+          size,
           Axis{xr, xu, scatter_x_label(s, v.scatter_x, v.scatter_candidate)},
           Axis{{-0.02, 1.02}, Unit::percent, ylabel}, legend);
   if (v.scatter_x == kScatterSupport) c.vline(0.5, kMarkColour, "half the members", true);
@@ -386,6 +393,11 @@ void clp_panel(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 siz
     }
     ImGui::SameLine();
     ImGui::Checkbox("given a meeting", &v.scatter_given_met);
+    ImGui::SameLine();
+    ImGui::Checkbox("y: meeting vote share", &v.scatter_vote_share);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Plot the candidate's share of the first-round meeting vote (all meetings "
+                        "held, all runs) instead of how often the CLP nominates them");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
           "up the page: the share of the CLP's meetings that nominated the candidate "

@@ -50,6 +50,7 @@ struct ViewState {
   int scatter_x = 0;
   int scatter_candidate = 0;
   bool scatter_given_met = true;  // y: P(nominates | meeting held), not P(nominates)
+  bool scatter_vote_share = false;  // y: the candidate's share of the meeting vote instead
   // CLP table: the search text; the selected CLP (also the inspector's), -1 none.
   std::string clp_filter;
   int selected_clp = -1;

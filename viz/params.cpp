@@ -340,41 +340,6 @@ std::optional<std::string> find_override(const std::vector<std::string>& list,
   return std::nullopt;
 }
 
-bool affects_population(const std::string& path) {
-  const std::vector<std::string> parts = split(path, '.');
-  const std::string& section = parts[0];
-  const bool keyed = keyed_section(section) && parts.size() >= 3;
-  const std::string field = join(parts, keyed ? 2 : 1, '.');
-  auto in = [&](std::initializer_list<const char*> names) {
-    return std::any_of(names.begin(), names.end(), [&](const char* n) { return field == n; });
-  };
-  // What synthesise() reads (population.cpp, parliament.cpp): the CLPs, the waves, affiliates'
-  // shares, the candidates' positions and the salience (each person's "pull"), ballot turnout
-  // and its elasticity (each person's turnout), General Committee size and election date
-  // (delegates), the number of dimensions; and for the MPs, who are drawn and calibrated with
-  // the population, everything under [mps], the factions' centres and spreads, the candidates'
-  // valence and incumbency, and taste_sd. Everything else is read by the runs only.
-  if (section == "contest") return !in({"name", "question", "ballot_date"});
-  if (section == "candidates") return !in({"name", "electability"});
-  if (section == "factions") return in({"centre", "spread"});
-  if (section == "registration" || section == "eligibility" || section == "rules") return false;
-  if (section == "mps") return field != "endorsements";
-  if (section == "population") return !in({"dispersion", "max_agents"});
-  if (section == "meetings") return in({"gc_size", "gc_elected_by"});
-  if (section == "affiliates")
-    return !in({"name", "method", "executive_lean", "consultation_turnout", "union"});
-  if (section == "campaign") return in({"salience", "taste_sd"});
-  if (section == "ballot") return true;
-  return true;  // clps, waves, and anything new
-}
-
-std::string population_key(const Scenario& s, std::uint64_t seed) {
-  std::string key = "seed=" + std::to_string(seed) + "\n";
-  for (const auto& r : s.resolved)
-    if (affects_population(r.path)) key += r.path + "=" + r.value + "\n";
-  return key;
-}
-
 std::string scenario_file_text(const std::string& new_file, const std::string& original,
                                const std::vector<std::string>& overrides) {
   // The include is read relative to the including file's folder (as the loader does).

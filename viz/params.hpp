@@ -12,7 +12,6 @@
 //   toml_number(), parse_numbers(), ...  TOML values in and out
 //   Shares, rebalance_shares()           share tables that must sum to 1
 //   set_override(), ...                  the list of "path=value" overrides
-//   affects_population(), population_key()   when to re-synthesise
 //   scenario_file_text(), save_scenario()    "save as": include the original, then the overrides
 #pragma once
 
@@ -89,15 +88,6 @@ std::vector<std::string> set_override(std::vector<std::string> list, const std::
 std::vector<std::string> remove_override(std::vector<std::string> list, const std::string& path);
 std::optional<std::string> find_override(const std::vector<std::string>& list,
                                          const std::string& path);
-
-// Does the parameter change what synthesise() draws? Conservative: only parameters known to be
-// read by the runs alone (meeting rules, eligibility, MPs, campaign except salience, ...) say
-// no; anything else, including keys added to the library later, says yes.
-// (tests/test_viz_params.cpp checks every "no" against synthesise() on the toy scenario.)
-bool affects_population(const std::string& path);
-// Identifies the population synthesise(s, seed) would draw: the seed and every parameter that
-// affects it. Equal keys: the population can be reused.
-std::string population_key(const Scenario& s, std::uint64_t seed);
 
 // "Save as": a scenario file that includes `include_path` (written relative to the new file's
 // folder when it can be) and sets each override, grouped under table headers. `leadsim run`

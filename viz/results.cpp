@@ -77,6 +77,8 @@ std::vector<ClpRow> clp_rows(const Results& r) {
       }
     }
     row.p_none = sum.runs ? 1 - double(nominated) / runs : 0;
+    row.meeting_share.assign(k, 0);
+    for (size_t j = 0; j < k && j < cs.votes.size(); ++j) row.meeting_share[j] = cs.meeting_share(j);
     if (cs.met) {
       row.mean_attendance = double(cs.attendance) / double(cs.met);
       row.mean_eligible = double(cs.eligible) / double(cs.met);

@@ -88,6 +88,7 @@ struct ClpRow {
   double mean_eligible = 0;        // eligible members per meeting held
   double attendance_rate = 0;      // attendance / eligible
   double covariate = 0;            // the scenario's CLP covariate (standardised)
+  std::vector<double> meeting_share;  // per candidate: share of the first-round meeting vote
 };
 std::vector<ClpRow> clp_rows(const Results& r);
 

@@ -139,7 +139,7 @@ void Runner::loop() {
     status_.requested_at = req.submitted;
 
     // The population: reused when nothing it depends on has changed.
-    const std::string key = population_key(*req.scenario, req.settings.seed);
+    const std::string key = population_signature(*req.scenario, req.settings.seed);
     const bool reuse = population_ && key == population_key_;
     status_.population_reused = reuse;
     if (!reuse) {

@@ -1,7 +1,7 @@
 // runner.hpp: Monte Carlo runs in the background, streaming into results the UI copies.
 //
 // One controller thread takes the latest request, synthesises the population if the request
-// needs a different one (population_key(): only parameters synthesise() reads), then calls
+// needs a different one (population_signature(): only parameters synthesise() reads), then calls
 // leadsim::run_ensemble, whose worker threads feed every RunResult, in run order, into a Summary
 // and a RunTable under a mutex. The UI thread never waits on a run: each frame it calls
 // update(), which copies what is new (at most every `min_interval` seconds, and once at the end).

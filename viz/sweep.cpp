@@ -85,7 +85,7 @@ void Sweep::work(std::string file, std::vector<std::string> overrides, SweepSett
     const std::string value = integer ? std::to_string(std::llround(v)) : toml_number(v);
     try {
       const Scenario sc = load_scenario(file, set_override(overrides, s.path, value));
-      const std::string key = population_key(sc, s.seed);
+      const std::string key = population_signature(sc, s.seed);
       if (!pop || key != pop_key) {
         pop = std::make_shared<const Population>(synthesise(sc, s.seed));
         pop_key = key;

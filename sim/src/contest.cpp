@@ -96,6 +96,7 @@ void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, s
   out.clp_attendance.assign(n_clps, 0);
   out.clp_eligible.assign(n_clps, 0);
   out.clp_met.assign(n_clps, 0);
+  out.clp_votes.assign(n_clps * k, 0);
   out.meetings_held = out.meetings_quorate = out.meetings_general_committee = 0;
   out.meeting_attendance = out.meeting_eligible = 0;
   ws.persuasion.clear();
@@ -128,7 +129,10 @@ void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, s
           out.clp_eligible[c] = r.eligible;
           out.clp_nominee[c] = std::int8_t(r.nominee);
           if (r.nominee >= 0) ++out.nominations[size_t(r.nominee)];
-          for (size_t j = 0; j < k; ++j) out.meeting_votes[j] += r.votes[j];
+          for (size_t j = 0; j < k; ++j) {
+            out.meeting_votes[j] += r.votes[j];
+            out.clp_votes[c * k + j] = r.votes[j];
+          }
         }
         break;
       }

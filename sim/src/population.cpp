@@ -248,14 +248,15 @@ bool population_depends_on(const std::string& path) {
   if (section == "contest") return !in({"name", "question", "ballot_date"});
   if (section == "candidates") return !in({"name", "electability"});
   if (section == "factions") return in({"centre", "spread"});
-  if (section == "registration" || section == "eligibility") return false;
+  if (section == "registration" || section == "eligibility" || section == "rules") return false;
+  if (section == "mps") return field != "endorsements";  // known choices are read per run
   if (section == "population") return !in({"dispersion", "max_agents"});
   if (section == "meetings") return in({"gc_size", "gc_elected_by"});
   if (section == "affiliates")
     return !in({"name", "method", "executive_lean", "consultation_turnout", "union"});
   if (section == "campaign") return in({"salience", "taste_sd"});
-  if (section == "ballot") return field != "method";
-  return true;  // clps, waves, mps, and anything new
+  if (section == "ballot") return true;  // turnout and its elasticity
+  return true;  // clps, waves, and anything new
 }
 
 std::string population_signature(const Scenario& s, std::uint64_t seed) {

@@ -207,7 +207,9 @@ void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
 void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary) {
   out << "clp,nation,region,mp,p_met";
   for (const auto& c : s.candidates) out << ",p_nominate_" << c.id;
-  out << ",p_no_nomination,mean_attendance,mean_eligible\n";
+  out << ",p_no_nomination,mean_attendance,mean_eligible";
+  for (const auto& c : s.candidates) out << ",meeting_share_" << c.id;
+  out << "\n";
   const double runs = double(std::max<std::uint64_t>(1, summary.runs));
   for (size_t i = 0; i < s.clps.size(); ++i) {
     const Clp& clp = s.clps[i];
@@ -227,8 +229,10 @@ void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary
       nominated += cs.nominated[c];
     }
     const double met = double(std::max<std::uint64_t>(1, cs.met));
-    row += fmt::format(",{:.4f},{:.2f},{:.2f}\n", 1.0 - double(nominated) / runs,
+    row += fmt::format(",{:.4f},{:.2f},{:.2f}", 1.0 - double(nominated) / runs,
                        double(cs.attendance) / met, double(cs.eligible) / met);
+    for (size_t c = 0; c < s.candidates.size(); ++c) row += fmt::format(",{:.4f}", cs.meeting_share(c));
+    row += "\n";
     out << row;
   }
 }
@@ -288,16 +292,17 @@ std::string format_report(const Scenario& s, const Manifest& m, const EnsembleRe
     if (section_counts(s, Section(sec))) present.push_back(sec);
   o += fmt::format("\nFirst preferences by section (mean share of votes cast){}\n  {:<{}}",
                    s.rules.final_ballot.college ? "; electoral college" : "", "", width);
+  const size_t column = s.rules.final_ballot.college ? 17 : 12;  // "affiliated 33.3%" fits
   for (int sec : present)
-    o += fmt::format("{:>12}", s.rules.final_ballot.college
-                                   ? fmt::format("{} {:.0f}%", section_id(Section(sec)),
+    o += fmt::format("{:>{}}", s.rules.final_ballot.college
+                                   ? fmt::format("{} {:.1f}%", section_id(Section(sec)),
                                                  100 * s.rules.final_ballot.weight[size_t(sec)])
-                                   : std::string(section_id(Section(sec))));
+                                   : std::string(section_id(Section(sec))), column);
   o += "\n";
   for (size_t c = 0; c < s.candidates.size(); ++c) {
     o += fmt::format("  {:<{}}", s.candidates[c].name, width);
     for (int sec : present)
-      o += fmt::format("{:>12}", pct(sm.candidates[c].first_share[size_t(sec)].mean()));
+      o += fmt::format("{:>{}}", pct(sm.candidates[c].first_share[size_t(sec)].mean()), column);
     o += "\n";
   }
 

@@ -70,7 +70,16 @@ Summary::Summary(const Scenario& s)
     c.mp_out_round.assign(size_t(kMaxCandidates + 1), 0);
   }
   clps.resize(size_t(n_clps));
-  for (auto& c : clps) c.nominated.assign(k, 0);
+  for (auto& c : clps) {
+    c.nominated.assign(k, 0);
+    c.votes.assign(k, 0);
+  }
+}
+
+double ClpSummary::meeting_share(size_t c) const {
+  std::int64_t total = 0;
+  for (auto v : votes) total += v;
+  return total > 0 ? double(votes[c]) / double(total) : 0.0;
 }
 
 void Summary::add(const RunResult& r) {
@@ -101,6 +110,7 @@ void Summary::add(const RunResult& r) {
     cs.attendance += r.clp_attendance[c];
     cs.eligible += r.clp_eligible[c];
     if (r.clp_nominee[c] >= 0) cs.nominated[size_t(r.clp_nominee[c])]++;
+    for (size_t j = 0; j < cs.votes.size(); ++j) cs.votes[j] += r.clp_votes[c * cs.votes.size() + j];
   }
   meetings_held.add(r.meetings_held);
   attendance_rate.add(r.meeting_eligible ? double(r.meeting_attendance) / double(r.meeting_eligible)

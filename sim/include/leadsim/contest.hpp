@@ -54,6 +54,7 @@ struct RunResult {
   std::vector<std::int8_t> clp_nominee;     // candidate, -1 none
   std::vector<std::int32_t> clp_attendance, clp_eligible;
   std::vector<std::uint8_t> clp_met;
+  std::vector<std::int32_t> clp_votes;      // [clp * candidates + c]: first-round meeting votes
 
   double turnout(int section) const {
     return ballot_eligible[size_t(section)] ? double(ballot_voted[size_t(section)]) /

@@ -62,6 +62,8 @@ struct ClpSummary {
   std::vector<std::uint64_t> nominated;  // per candidate: runs in which the CLP nominated it
   std::uint64_t met = 0;                 // runs in which it met
   std::int64_t attendance = 0, eligible = 0;  // summed over runs in which it met
+  std::vector<std::int64_t> votes;       // per candidate: first-round meeting votes, summed
+  double meeting_share(size_t c) const;  // c's share of all those votes (0 if none)
 };
 
 class Summary {
