@@ -5,12 +5,9 @@
 //
 // The Saltelli layout here matches the one `leadsim sweep` writes: AB_i is A with column i taken
 // from B.
-#include "leadsim/sensitivity.hpp"
-
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-
-#include <fmt/format.h>
 
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
@@ -19,6 +16,7 @@
 
 #include "leadsim/random.hpp"
 #include "leadsim/scenario.hpp"
+#include "leadsim/sensitivity.hpp"
 #include "support.hpp"
 
 namespace {
@@ -209,7 +207,8 @@ std::string sweep_json(int n) {
          ",\n  \"parameters\": [\n"
          "    {\"path\": \"meetings.attendance\", \"kind\": \"number\", \"min\": \"-3.14159\"},\n"
          "    {\"path\": \"meetings.chair_bias\", \"kind\": \"number\", \"min\": \"-3.14159\"},\n"
-         "    {\"path\": \"campaign.momentum\", \"kind\": \"number\", \"min\": \"-3.14159\"}\n  ]\n}\n";
+         "    {\"path\": \"campaign.momentum\", \"kind\": \"number\", \"min\": \"-3.14159\"}\n  "
+         "]\n}\n";
 }
 
 // points.csv rows for samples [0, n): A, B, AB1..AB3 per sample, outputs y (Ishigami), a
@@ -311,16 +310,17 @@ TEST(SaltelliSweep, UsesCompleteSamplesOfARunningSweep) {
 // Runs `body`, expecting an InputError whose first diagnostic is in `file` at `line` and whose
 // message contains `words`.
 template <class F>
-void expect_input_error(F body, const std::string& file_suffix, int line, const std::string& words) {
+void expect_input_error(F body, const std::string& file_suffix, int line,
+                        const std::string& words) {
   try {
     body();
     ADD_FAILURE() << "no error; expected: " << words;
   } catch (const leadsim::InputError& e) {
     ASSERT_FALSE(e.diagnostics().empty());
     const auto& d = e.diagnostics()[0];
-    EXPECT_TRUE(d.file.size() >= file_suffix.size() &&
-                d.file.compare(d.file.size() - file_suffix.size(), file_suffix.size(),
-                               file_suffix) == 0)
+    EXPECT_TRUE(
+        d.file.size() >= file_suffix.size() &&
+        d.file.compare(d.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0)
         << d.str();
     EXPECT_EQ(d.line, line) << d.str();
     EXPECT_NE(d.message.find(words), std::string::npos) << d.str();
@@ -349,8 +349,8 @@ TEST(SaltelliSweep, BadInputIsLocated) {
   expect_input_error([&] { leadsim::read_saltelli_sweep("/nonexistent/sweep"); }, "sweep", 0,
                      "no such folder");
   {
-    auto d = with(R"({"design": {"type": "latin", "points": 64}, "parameters": [{"path": "a"}]})",
-                  good);
+    auto d =
+        with(R"({"design": {"type": "latin", "points": 64}, "parameters": [{"path": "a"}]})", good);
     expect_input_error([&] { leadsim::read_saltelli_sweep(d->path()); }, "sweep.json", 0,
                        "the sweep's design is 'latin', not a Saltelli layout");
   }
@@ -363,11 +363,10 @@ TEST(SaltelliSweep, BadInputIsLocated) {
     auto d = with(sweep_json(10), good);
     expect_input_error([&] { leadsim::read_saltelli_sweep(d->path(), {"yy"}); }, "points.csv", 1,
                        "no output column 'yy' (did you mean 'y'?)");
-    expect_input_error(
-        [&] { leadsim::read_saltelli_sweep(d->path(), {"meetings.chair_bias"}); }, "points.csv",
-        1, "is a parameter");
-    expect_input_error([&] { leadsim::read_saltelli_sweep(d->path(), {"label"}); }, "points.csv",
-                       2, "output 'label' is 'x', expected a finite number");
+    expect_input_error([&] { leadsim::read_saltelli_sweep(d->path(), {"meetings.chair_bias"}); },
+                       "points.csv", 1, "is a parameter");
+    expect_input_error([&] { leadsim::read_saltelli_sweep(d->path(), {"label"}); }, "points.csv", 2,
+                       "output 'label' is 'x', expected a finite number");
   }
   {
     std::string csv = good;
@@ -470,7 +469,8 @@ TEST(SensitivityCommand, PrintsSortedTableAndWritesCsv) {
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
   // Same seed: the same file.
-  const Shell again = leadsim_cmd("sensitivity " + dir.path().string() + " --bootstrap 200 --seed 3");
+  const Shell again =
+      leadsim_cmd("sensitivity " + dir.path().string() + " --bootstrap 200 --seed 3");
   ASSERT_EQ(again.code, 0);
   EXPECT_EQ(read_file(dir / "sensitivity.csv"), csv);
 }

@@ -91,7 +91,7 @@ def main(argv=None):
     print(f"{base.name}: an organised wave of '{a.faction}' joiners for {name}")
     print(f"{a.runs} runs per point, seed {a.seed}. P(wins at least half of the target CLPs "
           f"that hold a meeting) [mean share of them won]")
-    print("targets  " + "".join(f"{s:>7d}/CLP    " for s in sizes))
+    print(("targets  " + "".join(f"{s:>7d}/CLP    " for s in sizes)).rstrip())
     start = time.time()
     answers = []
     for n in counts:
@@ -100,8 +100,8 @@ def main(argv=None):
             p, share, _ = win_half_probability(base, size, n, a.candidate, a.runs, a.seed,
                                                a.threads)
             probs.append(p)
-            cells.append(f"{p:5.2f} [{share:4.2f}]  ")
-        print(f"{n:7d}  " + " ".join(cells), flush=True)
+            cells.append(f"{p:5.2f} [{share:4.2f}]")
+        print(f"{n:7d}  " + "   ".join(cells), flush=True)
         answers.append((n, threshold(sizes, probs, a.goal)))
     print(f"\nSmallest wave for P >= {a.goal:.0%} (interpolated between grid points):")
     for n, t in answers:

@@ -17,11 +17,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -46,11 +46,21 @@ std::string toml_string(const std::string& s) {
   std::string q = "\"";
   for (unsigned char ch : s) {
     switch (ch) {
-      case '"': q += "\\\""; break;
-      case '\\': q += "\\\\"; break;
-      case '\n': q += "\\n"; break;
-      case '\t': q += "\\t"; break;
-      case '\r': q += "\\r"; break;
+      case '"':
+        q += "\\\"";
+        break;
+      case '\\':
+        q += "\\\\";
+        break;
+      case '\n':
+        q += "\\n";
+        break;
+      case '\t':
+        q += "\\t";
+        break;
+      case '\r':
+        q += "\\r";
+        break;
       default:
         if (ch < 0x20 || ch == 0x7f) {
           char buf[8];
@@ -98,10 +108,9 @@ std::string to_toml(py::handle v, const std::string& path) {
   }
   // numpy scalars (numpy.int64, numpy.bool_, ...) and 0-d arrays: their Python value.
   if (py::hasattr(v, "item") && py::hasattr(v, "dtype")) return to_toml(v.attr("item")(), path);
-  throw py::type_error("leadsim: cannot use a " +
-                       py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
-                       " as the value of '" + path +
-                       "' (use a number, bool, str, datetime.date, list or dict)");
+  throw py::type_error(
+      "leadsim: cannot use a " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
+      " as the value of '" + path + "' (use a number, bool, str, datetime.date, list or dict)");
 }
 
 // TOML text (a resolved parameter) -> a Python value, through the standard library's tomllib.
@@ -212,15 +221,14 @@ py::array numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape,
 struct RunColumns : RunObserver {
   size_t runs, cands, clps;
   bool per_run_clps;
-  std::vector<std::int32_t> winner, rounds, mp_rounds, meetings_held, meetings_quorate,
-      meetings_gc;
+  std::vector<std::int32_t> winner, rounds, mp_rounds, meetings_held, meetings_quorate, meetings_gc;
   std::vector<std::uint8_t> winner_by_lot, unopposed, on_ballot, clp_met;
   std::vector<double> share, first_share, attendance_rate, turnout;
   std::vector<std::int32_t> nominations, mp_nominations, affiliate_nominations, eliminated_round,
       out_at_stage, mp_ballot_first, mp_out_round;
   std::vector<std::int64_t> meeting_votes, meeting_attendance, meeting_eligible;
   std::vector<std::int8_t> clp_nominee;
-  std::vector<std::int32_t> clp_attendance;
+  std::vector<std::int32_t> clp_attendance, clp_votes;
   std::vector<std::int64_t> clp_nominations;  // clps x candidates, summed over runs
   std::vector<std::int64_t> clp_met_count;
   // Set from Python's thread on Ctrl-C. The observer stops the ensemble by throwing from
@@ -258,6 +266,7 @@ struct RunColumns : RunObserver {
       clp_nominee.resize(runs * clps);
       clp_met.resize(runs * clps);
       clp_attendance.resize(runs * clps);
+      clp_votes.resize(runs * clps * cands);
     }
     clp_nominations.resize(clps * cands);
     clp_met_count.resize(clps);
@@ -301,6 +310,8 @@ struct RunColumns : RunObserver {
         clp_nominee[i * clps + k] = std::int8_t(nominee);
         clp_met[i * clps + k] = r.clp_met[k];
         clp_attendance[i * clps + k] = r.clp_attendance[k];
+        for (size_t c = 0; c < cands; ++c)
+          clp_votes[(i * clps + k) * cands + c] = r.clp_votes[k * cands + c];
       }
     }
   }
@@ -317,11 +328,11 @@ struct PyResult {
   std::uint64_t no_valid_nominations = 0;
   py::dict win_probability;
   py::object winner, winner_by_lot, unopposed, rounds, mp_rounds, out_at_stage, mp_ballot_first,
-      mp_out_round, on_ballot, share, first_share, nominations,
-      meeting_votes, mp_nominations, affiliate_nominations, eliminated_round, meetings_held,
-      meetings_quorate, meetings_general_committee, meeting_attendance, meeting_eligible,
-      attendance_rate, turnout, clp_nominee, clp_met, clp_attendance, clp_nominations,
-      clp_nomination_probability, clp_met_probability;
+      mp_out_round, on_ballot, share, first_share, nominations, meeting_votes, mp_nominations,
+      affiliate_nominations, eliminated_round, meetings_held, meetings_quorate,
+      meetings_general_committee, meeting_attendance, meeting_eligible, attendance_rate, turnout,
+      clp_nominee, clp_met, clp_attendance, clp_votes, clp_nominations, clp_nomination_probability,
+      clp_met_probability;
 };
 
 struct ArrayField {
@@ -330,35 +341,67 @@ struct ArrayField {
   const char* doc;
 };
 const ArrayField kArrayFields[] = {
-    {"winner", &PyResult::winner, "int32 [runs]: index of the winner in `candidates`; -1: nobody on the ballot"},
-    {"winner_by_lot", &PyResult::winner_by_lot, "bool [runs]: the count ended in a tie broken by lot"},
-    {"unopposed", &PyResult::unopposed, "bool [runs]: one candidate was left before the final ballot, elected without one"},
-    {"rounds", &PyResult::rounds, "int32 [runs]: counting rounds of the final ballot (0: no ballot held)"},
-    {"mp_rounds", &PyResult::mp_rounds, "int32 [runs]: rounds of the MPs' ballot (rulebooks with an mp_ballot stage)"},
-    {"out_at_stage", &PyResult::out_at_stage, "int32 [runs, candidates]: index into `stages` of the stage that removed the candidate, -1 if it reached the end"},
-    {"mp_ballot_first", &PyResult::mp_ballot_first, "int32 [runs, candidates]: MPs' votes in round 1 of an MPs' ballot"},
-    {"mp_out_round", &PyResult::mp_out_round, "int32 [runs, candidates]: 1-based MPs' ballot round the candidate went out in, 0 if not"},
-    {"on_ballot", &PyResult::on_ballot, "bool [runs, candidates]: had enough MP nominations (or was exempt)"},
+    {"winner", &PyResult::winner,
+     "int32 [runs]: index of the winner in `candidates`; -1: nobody on the ballot"},
+    {"winner_by_lot", &PyResult::winner_by_lot,
+     "bool [runs]: the count ended in a tie broken by lot"},
+    {"unopposed", &PyResult::unopposed,
+     "bool [runs]: one candidate was left before the final ballot, elected without one"},
+    {"rounds", &PyResult::rounds,
+     "int32 [runs]: counting rounds of the final ballot (0: no ballot held)"},
+    {"mp_rounds", &PyResult::mp_rounds,
+     "int32 [runs]: rounds of the MPs' ballot (rulebooks with an mp_ballot stage)"},
+    {"out_at_stage", &PyResult::out_at_stage,
+     "int32 [runs, candidates]: index into `stages` of the stage that removed the candidate, -1 if "
+     "it reached the end"},
+    {"mp_ballot_first", &PyResult::mp_ballot_first,
+     "int32 [runs, candidates]: MPs' votes in round 1 of an MPs' ballot"},
+    {"mp_out_round", &PyResult::mp_out_round,
+     "int32 [runs, candidates]: 1-based MPs' ballot round the candidate went out in, 0 if not"},
+    {"on_ballot", &PyResult::on_ballot,
+     "bool [runs, candidates]: had enough MP nominations (or was exempt)"},
     {"share", &PyResult::share, "float64 [runs, candidates]: share of the final round's votes"},
-    {"first_share", &PyResult::first_share, "float64 [runs, sections, candidates]: first-preference share of the votes cast in each section"},
+    {"first_share", &PyResult::first_share,
+     "float64 [runs, sections, candidates]: first-preference share of the votes cast in each "
+     "section"},
     {"nominations", &PyResult::nominations, "int32 [runs, candidates]: CLP nominations"},
-    {"meeting_votes", &PyResult::meeting_votes, "int64 [runs, candidates]: first-round votes in all CLP meetings"},
-    {"mp_nominations", &PyResult::mp_nominations, "int32 [runs, candidates]: MP (and MEP) nominations"},
-    {"affiliate_nominations", &PyResult::affiliate_nominations, "int32 [runs, candidates]: affiliates' nominations"},
-    {"eliminated_round", &PyResult::eliminated_round, "int32 [runs, candidates]: round of elimination, -1 if never eliminated"},
-    {"meetings_held", &PyResult::meetings_held, "int32 [runs]: CLPs that held a nomination meeting"},
-    {"meetings_quorate", &PyResult::meetings_quorate, "int32 [runs]: meetings that reached their quorum"},
-    {"meetings_general_committee", &PyResult::meetings_general_committee, "int32 [runs]: meetings held as General Committees of delegates"},
+    {"meeting_votes", &PyResult::meeting_votes,
+     "int64 [runs, candidates]: first-round votes in all CLP meetings"},
+    {"mp_nominations", &PyResult::mp_nominations,
+     "int32 [runs, candidates]: MP (and MEP) nominations"},
+    {"affiliate_nominations", &PyResult::affiliate_nominations,
+     "int32 [runs, candidates]: affiliates' nominations"},
+    {"eliminated_round", &PyResult::eliminated_round,
+     "int32 [runs, candidates]: round of elimination, -1 if never eliminated"},
+    {"meetings_held", &PyResult::meetings_held,
+     "int32 [runs]: CLPs that held a nomination meeting"},
+    {"meetings_quorate", &PyResult::meetings_quorate,
+     "int32 [runs]: meetings that reached their quorum"},
+    {"meetings_general_committee", &PyResult::meetings_general_committee,
+     "int32 [runs]: meetings held as General Committees of delegates"},
     {"meeting_attendance", &PyResult::meeting_attendance, "int64 [runs]: people at all meetings"},
-    {"meeting_eligible", &PyResult::meeting_eligible, "int64 [runs]: people eligible to attend the meetings held"},
-    {"attendance_rate", &PyResult::attendance_rate, "float64 [runs]: meeting_attendance / meeting_eligible"},
+    {"meeting_eligible", &PyResult::meeting_eligible,
+     "int64 [runs]: people eligible to attend the meetings held"},
+    {"attendance_rate", &PyResult::attendance_rate,
+     "float64 [runs]: meeting_attendance / meeting_eligible"},
     {"turnout", &PyResult::turnout, "float64 [runs, sections]: share of eligible voters who voted"},
-    {"clp_nominee", &PyResult::clp_nominee, "int8 [runs, clps]: candidate each CLP nominated, -1 none (no meeting, inquorate); None if run(per_run_clps=False)"},
-    {"clp_met", &PyResult::clp_met, "bool [runs, clps]: the CLP held a meeting; None if run(per_run_clps=False)"},
-    {"clp_attendance", &PyResult::clp_attendance, "int32 [runs, clps]: attendance of each CLP's meeting (0 if none); None if run(per_run_clps=False)"},
-    {"clp_nominations", &PyResult::clp_nominations, "int64 [clps, candidates]: runs in which each CLP nominated each candidate"},
-    {"clp_nomination_probability", &PyResult::clp_nomination_probability, "float64 [clps, candidates]: clp_nominations / runs"},
-    {"clp_met_probability", &PyResult::clp_met_probability, "float64 [clps]: share of runs in which each CLP met"},
+    {"clp_nominee", &PyResult::clp_nominee,
+     "int8 [runs, clps]: candidate each CLP nominated, -1 none (no meeting, inquorate); None if "
+     "run(per_run_clps=False)"},
+    {"clp_met", &PyResult::clp_met,
+     "bool [runs, clps]: the CLP held a meeting; None if run(per_run_clps=False)"},
+    {"clp_attendance", &PyResult::clp_attendance,
+     "int32 [runs, clps]: attendance of each CLP's meeting (0 if none); None if "
+     "run(per_run_clps=False)"},
+    {"clp_votes", &PyResult::clp_votes,
+     "int32 [runs, clps, candidates]: first-round votes in each CLP's meeting (0 if none); None "
+     "if run(per_run_clps=False)"},
+    {"clp_nominations", &PyResult::clp_nominations,
+     "int64 [clps, candidates]: runs in which each CLP nominated each candidate"},
+    {"clp_nomination_probability", &PyResult::clp_nomination_probability,
+     "float64 [clps, candidates]: clp_nominations / runs"},
+    {"clp_met_probability", &PyResult::clp_met_probability,
+     "float64 [clps]: share of runs in which each CLP met"},
 };
 
 py::array bools(std::vector<std::uint8_t>&& v, std::vector<py::ssize_t> shape) {
@@ -440,8 +483,9 @@ PyResult run(const PyScenario& ps, std::uint64_t runs, std::uint64_t seed, int t
     r.clp_nominee = numpy(std::move(x.clp_nominee), {Rs, Ks});
     r.clp_met = bools(std::move(x.clp_met), {Rs, Ks});
     r.clp_attendance = numpy(std::move(x.clp_attendance), {Rs, Ks});
+    r.clp_votes = numpy(std::move(x.clp_votes), {Rs, Ks, Cs});
   } else {
-    r.clp_nominee = r.clp_met = r.clp_attendance = py::none();
+    r.clp_nominee = r.clp_met = r.clp_attendance = r.clp_votes = py::none();
   }
   std::vector<double> prob(K * C), met(K);
   for (size_t i = 0; i < K * C; ++i) prob[i] = double(x.clp_nominations[i]) / double(R);
@@ -524,13 +568,18 @@ py::dict csv_columns(const std::string& text) {
         break;
       }
       x.push_back(value);
-      if (v.find_first_not_of("-0123456789") != std::string::npos) integers = false;
-      else n.push_back(std::stoll(v));
+      if (v.find_first_not_of("-0123456789") != std::string::npos)
+        integers = false;
+      else
+        n.push_back(std::stoll(v));
     }
     const auto rows = py::ssize_t(cols[c].size());
-    if (integers) d[py::str(header[c])] = numpy(std::move(n), {rows});
-    else if (numbers) d[py::str(header[c])] = numpy(std::move(x), {rows});
-    else d[py::str(header[c])] = py::array(py::cast(cols[c]));
+    if (integers)
+      d[py::str(header[c])] = numpy(std::move(n), {rows});
+    else if (numbers)
+      d[py::str(header[c])] = numpy(std::move(x), {rows});
+    else
+      d[py::str(header[c])] = py::array(py::cast(cols[c]));
   }
   return d;
 }
@@ -586,17 +635,24 @@ py::dict sweep(const PyScenario& ps, const py::dict& parameters, const std::stri
                bool saltelli, const std::string& streams, const py::object& adaptive,
                std::uint64_t max_runs, int threads, const py::object& out, bool resume) {
   SweepSpec spec;
-  for (auto [k, v] : parameters) spec.params.push_back(sweep_param(py::str(k).cast<std::string>(), v));
-  if (design == "grid") spec.design = SweepDesign::grid;
-  else if (design == "random") spec.design = SweepDesign::random;
-  else if (design == "latin") spec.design = SweepDesign::latin;
-  else if (design == "sobol") spec.design = SweepDesign::sobol;
+  for (auto [k, v] : parameters)
+    spec.params.push_back(sweep_param(py::str(k).cast<std::string>(), v));
+  if (design == "grid")
+    spec.design = SweepDesign::grid;
+  else if (design == "random")
+    spec.design = SweepDesign::random;
+  else if (design == "latin")
+    spec.design = SweepDesign::latin;
+  else if (design == "sobol")
+    spec.design = SweepDesign::sobol;
   else if (design == "saltelli") {
     spec.design = SweepDesign::sobol;
     saltelli = true;
   } else {
-    throw py::value_error("leadsim.sweep: design should be grid, random, latin, sobol or "
-                          "saltelli, not '" + design + "'");
+    throw py::value_error(
+        "leadsim.sweep: design should be grid, random, latin, sobol or "
+        "saltelli, not '" +
+        design + "'");
   }
   if (streams != "common" && streams != "independent")
     throw py::value_error("leadsim.sweep: streams should be 'common' or 'independent'");
@@ -729,8 +785,8 @@ Scenarios are immutable: set() returns a new one.)")
                                 "' in force (see Scenario.parameters, or `leadsim keys`)");
           },
           py::arg("path"), "The value in force for a dotted path, e.g. s.get('meetings.meet').")
-      .def_property_readonly("path", [](const PyScenario& s) { return s.path; },
-                             "The file it was loaded from")
+      .def_property_readonly(
+          "path", [](const PyScenario& s) { return s.path; }, "The file it was loaded from")
       .def_property_readonly(
           "overrides",
           [](const PyScenario& s) {
@@ -747,10 +803,11 @@ Scenarios are immutable: set() returns a new one.)")
             return d;
           },
           "Every parameter in force, {path: value}, in reading order")
-      .def_property_readonly("name", [](const PyScenario& s) { return s.s->name; },
-                             "The contest's title")
-      .def_property_readonly("question", [](const PyScenario& s) { return s.s->question; },
-                             "The question the scenario asks")
+      .def_property_readonly(
+          "name", [](const PyScenario& s) { return s.s->name; }, "The contest's title")
+      .def_property_readonly(
+          "question", [](const PyScenario& s) { return s.s->question; },
+          "The question the scenario asks")
       .def_property_readonly(
           "candidates",
           [](const PyScenario& s) {
@@ -791,8 +848,9 @@ Scenarios are immutable: set() returns a new one.)")
             return v;
           },
           "Faction ids, in file order")
-      .def_property_readonly("agents", [](const PyScenario& s) { return s.s->agents(); },
-                             "People in all waves (the size of the simulated selectorate)")
+      .def_property_readonly(
+          "agents", [](const PyScenario& s) { return s.s->agents(); },
+          "People in all waves (the size of the simulated selectorate)")
       .def(
           "wave_targets",
           [](const PyScenario& s, const std::string& wave, std::uint64_t seed) {
@@ -821,8 +879,8 @@ Scenarios are immutable: set() returns a new one.)")
           py::arg("id"), "Index of a candidate id in `candidates`")
       .def("__repr__", [](const PyScenario& s) {
         return "<leadsim.Scenario '" + s.s->name + "' from " + s.path + ", " +
-               std::to_string(s.overrides.size()) + " overrides, " +
-               std::to_string(s.s->agents()) + " agents>";
+               std::to_string(s.overrides.size()) + " overrides, " + std::to_string(s.s->agents()) +
+               " agents>";
       });
 
   m.def(
@@ -914,5 +972,4 @@ keep running); Ctrl-C stops them and raises KeyboardInterrupt. per_run_clps=Fals
 the [runs x clps] arrays (clp_nominee, clp_met, clp_attendance) to save memory on large
 ensembles; the per-CLP totals are kept. The same scenario, runs and seed give the same
 arrays whatever the thread count. Returns a leadsim.Result.)");
-
 }

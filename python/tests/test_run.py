@@ -37,7 +37,8 @@ class ShapesTest(unittest.TestCase):
             "meeting_attendance": ((R,), np.int64), "meeting_eligible": ((R,), np.int64),
             "attendance_rate": ((R,), np.float64), "turnout": ((R, S), np.float64),
             "clp_nominee": ((R, K), np.int8), "clp_met": ((R, K), np.bool_),
-            "clp_attendance": ((R, K), np.int32), "clp_nominations": ((K, C), np.int64),
+            "clp_attendance": ((R, K), np.int32), "clp_votes": ((R, K, C), np.int32),
+            "clp_nominations": ((K, C), np.int64),
             "clp_nomination_probability": ((K, C), np.float64),
             "clp_met_probability": ((K,), np.float64),
         }
@@ -64,6 +65,8 @@ class ShapesTest(unittest.TestCase):
         np.testing.assert_allclose(r.clp_nomination_probability, r.clp_nominations / RUNS)
         self.assertTrue(np.all(r.clp_nominee[~r.clp_met] == -1))
         self.assertEqual(int(r.clp_attendance.sum()), int(r.meeting_attendance.sum()))
+        np.testing.assert_array_equal(r.clp_votes.sum(axis=1), r.meeting_votes)
+        self.assertFalse(r.clp_votes[~r.clp_met].any())
         # The winner has the largest final share; win probabilities are the winners counted.
         decided = r.winner >= 0
         np.testing.assert_array_equal(r.winner[decided], r.share[decided].argmax(axis=1))
@@ -131,6 +134,7 @@ class OverridesTest(unittest.TestCase):
         lean = leadsim.run(s, runs=30, seed=2, per_run_clps=False)
         self.assertIsNone(lean.clp_nominee)
         self.assertIsNone(lean.clp_met)
+        self.assertIsNone(lean.clp_votes)
         np.testing.assert_array_equal(full.clp_nominations, lean.clp_nominations)
         np.testing.assert_array_equal(full.share, lean.share)
 

@@ -82,7 +82,11 @@ class SweepTest(unittest.TestCase):
             again = leadsim.sweep(self.s, params, design="saltelli", points=8, runs=5, out=out,
                                   resume=True)
             np.testing.assert_array_equal(first["nominations_right"], again["nominations_right"])
-            # Without resume, an existing sweep is not overwritten silently.
+            # Resuming against another spec is refused, naming what differs.
+            with self.assertRaises(leadsim.ScenarioError) as caught:
+                leadsim.sweep(self.s, params, design="saltelli", points=8, runs=6, out=out,
+                              resume=True)
+            self.assertIn("spec differs", str(caught.exception))
             if BINARY:
                 r = subprocess.run([BINARY, "sensitivity", out, "--bootstrap", "100"],
                                    capture_output=True, text=True, timeout=120)

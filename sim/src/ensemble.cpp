@@ -39,9 +39,12 @@ EnsembleResult run_ensemble(const Scenario& s, const Population& pop, const Ense
         const std::uint64_t run = next_run.fetch_add(1);
         if (run >= opt.runs || stopped()) break;
         {
-          // Keep at most `window` runs ahead of the oldest unfinished one.
+          // Keep at most `window` runs ahead of the oldest unfinished one. The cancel flag is set
+          // from outside without a notification, so waits wake now and then to look at it.
           std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return run < next_emit + window || stopped(); });
+          while (!cv.wait_for(lock, std::chrono::milliseconds(50),
+                              [&] { return run < next_emit + window || stopped(); })) {
+          }
         }
         if (stopped()) break;
         run_contest(s, pop, opt.seed, run, ws, r);
@@ -58,6 +61,9 @@ EnsembleResult run_ensemble(const Scenario& s, const Population& pop, const Ense
         cv.notify_all();
       }
       profiles[size_t(t)] = ws.profile;
+      // A worker leaving early (cancelled) wakes the others, who may be waiting for its run.
+      std::lock_guard lock(mu);
+      cv.notify_all();
     } catch (...) {
       std::lock_guard lock(mu);
       if (!error) error = std::current_exception();

@@ -24,9 +24,8 @@ namespace {
 
 // The two estimators and V over the base samples listed in `rows` (a bootstrap resample, or
 // 0..N-1). Writes S_i and ST_i into first[i], total[i]; returns V.
-double estimate(const Eigen::VectorXd& f_a, const Eigen::VectorXd& f_b,
-                const Eigen::MatrixXd& f_ab, const std::vector<int>& rows, double* first,
-                double* total) {
+double estimate(const Eigen::VectorXd& f_a, const Eigen::VectorXd& f_b, const Eigen::MatrixXd& f_ab,
+                const std::vector<int>& rows, double* first, double* total) {
   const auto n = double(rows.size());
   const Eigen::Index k = f_ab.cols();
   // V over the 2N values of f(A) and f(B), centred first: the outputs are often large numbers
@@ -70,9 +69,9 @@ SobolIndices sobol_indices(const Eigen::VectorXd& f_a, const Eigen::VectorXd& f_
                            const Eigen::MatrixXd& f_ab, const SobolOptions& opt) {
   const Eigen::Index n = f_a.size(), k = f_ab.cols();
   if (f_b.size() != n || f_ab.rows() != n)
-    throw std::invalid_argument(fmt::format(
-        "sobol_indices: f(A) has {} values, f(B) {}, f(AB) {} rows; they must match", n,
-        f_b.size(), f_ab.rows()));
+    throw std::invalid_argument(
+        fmt::format("sobol_indices: f(A) has {} values, f(B) {}, f(AB) {} rows; they must match", n,
+                    f_b.size(), f_ab.rows()));
   if (n < 2) throw std::invalid_argument("sobol_indices: need at least 2 base samples");
   if (k < 1) throw std::invalid_argument("sobol_indices: need at least one parameter");
   if (!f_a.allFinite() || !f_b.allFinite() || !f_ab.allFinite())
@@ -152,7 +151,8 @@ bool parse_number(const std::string& text, double& out) {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Columns that are not estimates of an output: the bounds of an interval (an index of a bound
@@ -217,8 +217,8 @@ SweepSpec read_sweep_json(const fs::path& file) {
         break;
       }
     if (!found)
-      throw InputError({{file.string(), 0, 0,
-                         "a parameter is neither a name nor an object with a \"path\""}});
+      throw InputError(
+          {{file.string(), 0, 0, "a parameter is neither a name nor an object with a \"path\""}});
   }
   return spec;
 }
@@ -240,8 +240,9 @@ struct Group {
 
 SaltelliTable read_saltelli_sweep(const fs::path& dir, const std::vector<std::string>& wanted) {
   if (!fs::is_directory(dir))
-    throw InputError({{dir.string(), 0, 0, "no such folder (expected the --out folder of "
-                                           "`leadsim sweep`)"}});
+    throw InputError({{dir.string(), 0, 0,
+                       "no such folder (expected the --out folder of "
+                       "`leadsim sweep`)"}});
   SaltelliTable t;
   t.points_file = finished_or_partial(dir, "points.csv");
   const std::string file = t.points_file.string();
@@ -296,14 +297,14 @@ SaltelliTable read_saltelli_sweep(const fs::path& dir, const std::vector<std::st
   if (!wanted.empty()) {
     for (const auto& w : wanted) {
       if (std::find(candidates.begin(), candidates.end(), w) == candidates.end()) {
-        const bool is_param = std::find(t.parameters.begin(), t.parameters.end(), w) !=
-                              t.parameters.end();
-        throw InputError({{file, 1, 1,
-                           is_param ? fmt::format("'{}' is a parameter of the sweep, not an "
-                                                  "output",
-                                                  w)
-                                    : fmt::format("no output column '{}'{}", w,
-                                                  did_you_mean(w, candidates))}});
+        const bool is_param =
+            std::find(t.parameters.begin(), t.parameters.end(), w) != t.parameters.end();
+        throw InputError(
+            {{file, 1, 1,
+              is_param ? fmt::format("'{}' is a parameter of the sweep, not an "
+                                     "output",
+                                     w)
+                       : fmt::format("no output column '{}'{}", w, did_you_mean(w, candidates))}});
       }
       if (std::find(outputs.begin(), outputs.end(), w) == outputs.end()) outputs.push_back(w);
     }
@@ -330,11 +331,11 @@ SaltelliTable read_saltelli_sweep(const fs::path& dir, const std::vector<std::st
                          fmt::format("{} fields, the header has {}", f.size(), header.size())}});
     }
     double sample_d = 0;
-    if (!parse_number(f[sample_col], sample_d) || sample_d < 0 || sample_d != std::floor(sample_d) ||
-        sample_d > 2e9)
-      throw InputError({{file, line_no, 1,
-                         fmt::format("saltelli_sample is '{}', expected a whole number >= 0",
-                                     f[sample_col])}});
+    if (!parse_number(f[sample_col], sample_d) || sample_d < 0 ||
+        sample_d != std::floor(sample_d) || sample_d > 2e9)
+      throw InputError(
+          {{file, line_no, 1,
+            fmt::format("saltelli_sample is '{}', expected a whole number >= 0", f[sample_col])}});
     const std::string m = trim(f[matrix_col]);
     size_t slot = slots;
     if (m == "A") slot = 0;
@@ -392,11 +393,11 @@ SaltelliTable read_saltelli_sweep(const fs::path& dir, const std::vector<std::st
       complete.push_back(&g);
     }
   if (complete.size() < 2)
-    throw InputError({{file, 0, 0,
-                       fmt::format("{} complete Saltelli samples (each needs its A, B and AB1.."
-                                   "AB{} rows); at least 2 are needed{}",
-                                   complete.size(), k,
-                                   groups.empty() ? ": the file has no rows yet" : "")}});
+    throw InputError(
+        {{file, 0, 0,
+          fmt::format("{} complete Saltelli samples (each needs its A, B and AB1.."
+                      "AB{} rows); at least 2 are needed{}",
+                      complete.size(), k, groups.empty() ? ": the file has no rows yet" : "")}});
   const auto n = Eigen::Index(complete.size());
   for (size_t o : keep) {
     Eigen::VectorXd fa(n), fb(n);
@@ -433,16 +434,15 @@ void write_sensitivity_csv(std::ostream& out, const SaltelliTable& t,
     for (size_t i = 0; i < t.parameters.size(); ++i)
       out << fmt::format("{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{},{}\n",
                          t.outputs[o], t.parameters[i], s.first[i].value, s.first[i].lo,
-                         s.first[i].hi, s.total[i].value, s.total[i].lo, s.total[i].hi,
-                         s.variance, s.samples, opt.bootstrap, opt.confidence);
+                         s.first[i].hi, s.total[i].value, s.total[i].lo, s.total[i].hi, s.variance,
+                         s.samples, opt.bootstrap, opt.confidence);
   }
 }
 
 std::string format_sensitivity(const SaltelliTable& t, const std::vector<SobolIndices>& indices,
                                const SobolOptions& opt) {
-  std::string s = fmt::format(
-      "Sobol indices from {}: {} parameters, {} complete Saltelli samples", t.points_file.string(),
-      t.parameters.size(), t.samples.size());
+  std::string s = fmt::format("Sobol indices from {}: {} parameters, {} complete Saltelli samples",
+                              t.points_file.string(), t.parameters.size(), t.samples.size());
   if (t.samples_seen > int(t.samples.size()))
     s += fmt::format(" ({} incomplete left out)", t.samples_seen - int(t.samples.size()));
   if (t.samples_expected > 0 && int(t.samples.size()) < t.samples_expected)
@@ -462,13 +462,12 @@ std::string format_sensitivity(const SaltelliTable& t, const std::vector<SobolIn
       continue;
     }
     const std::string level = fmt::format("{:g}% interval", 100 * opt.confidence);
-    s += fmt::format("  {:<{}}  {:>6} {:<16}  {:>6} {:<16}\n", "parameter", width, "S1", level,
-                     "ST", level);
+    s += fmt::format("  {:<{}}  {:>6} {:<16}  {:>6} {}\n", "parameter", width, "S1", level, "ST",
+                     level);
     std::vector<size_t> order(t.parameters.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return x.total[a].value > x.total[b].value;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return x.total[a].value > x.total[b].value; });
     for (size_t i : order)
       s += fmt::format("  {:<{}}  {:>6.3f} [{:>6.3f}, {:>6.3f}]  {:>6.3f} [{:>6.3f}, {:>6.3f}]\n",
                        t.parameters[i], width, x.first[i].value, x.first[i].lo, x.first[i].hi,

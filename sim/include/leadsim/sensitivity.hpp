@@ -50,9 +50,9 @@ struct SobolIndices {
 };
 
 struct SobolOptions {
-  int bootstrap = 1000;       // resamples for the intervals (0: no intervals, lo = hi = value)
-  double confidence = 0.95;   // two-sided percentile interval
-  std::uint64_t seed = 1;     // of the resampling stream
+  int bootstrap = 1000;      // resamples for the intervals (0: no intervals, lo = hi = value)
+  double confidence = 0.95;  // two-sided percentile interval
+  std::uint64_t seed = 1;    // of the resampling stream
 };
 
 // First- and total-order indices from Saltelli-layout outputs: f_a and f_b (N values each) and
@@ -74,7 +74,7 @@ struct SaltelliTable {
   int samples_expected = 0;             // N the sweep was asked for (0 if sweep.json omits it)
   // Per output (same order as `outputs`), one entry per complete sample (same order as samples):
   std::vector<Eigen::VectorXd> f_a, f_b;
-  std::vector<Eigen::MatrixXd> f_ab;    // N x k
+  std::vector<Eigen::MatrixXd> f_ab;  // N x k
 };
 
 // Reads DIR/sweep.json (the parameters and the design) and DIR/points.csv (one row per point:
