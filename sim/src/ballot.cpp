@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "block.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {
@@ -60,8 +61,12 @@ void pair_block(const PairSegment& g, int first, int n, std::uint32_t* __restric
   const float* __restrict pull1 = g.pull[1] + first;
   const float* __restrict taste0 = g.taste[0] + first;
   const float* __restrict taste1 = g.taste[1] + first;
+  // The trait bytes widened first, so that the main loop works on 32-bit lanes only (eight
+  // people per vector, few enough live values to stay in registers).
+  alignas(32) std::uint32_t wide[kBlock];
+  for (int j = 0; j < n; ++j) wide[j] = traits[j];
   for (int j = 0; j < n; ++j) {
-    const std::uint32_t t = traits[j];
+    const std::uint32_t t = wide[j];
     std::uint32_t el = std::uint32_t(joined[j] <= date_cut) & std::uint32_t((t & need) == need);
     const std::uint32_t hostile = (t & kHostile) / kHostile;
     if constexpr (Vet) {
@@ -203,8 +208,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
     const std::uint32_t clp_end = pop.clp_begin[c + 1];
     for (std::uint32_t seg = pop.clp_begin[c]; seg < clp_end;) {
       const int w = pop.wave[seg];
-      std::uint32_t seg_end = seg;
-      while (seg_end < clp_end && pop.wave[seg_end] == w) ++seg_end;
+      const std::uint32_t seg_end = run_end(pop.wave.data(), seg, clp_end);
       const Wave& wave = s.waves[size_t(w)];
       const int sec = int(wave.section);
       std::uint32_t* tally = scratch.tally[size_t(sec)].data();
@@ -244,7 +248,11 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         g.hostile_second = std::uint32_t(hostile_index);
         for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
           const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
-          kernel(g, int(first - seg), n, eligible, votes, second, utility[0], utility[1]);
+          // Rounded up to whole vectors (the people after the block are read but ignored: only
+          // lanes below n are counted), so that no lane runs through a scalar remainder loop.
+          const int padded = int(std::min<std::size_t>(std::size_t(n + 7) & ~std::size_t(7),
+                                                       pop.size() - first));
+          kernel(g, int(first - seg), padded, eligible, votes, second, utility[0], utility[1]);
           for_each_persuaded(first, n, [&](int j, const float* delta) {
             if (!(pop.traits[first + std::uint32_t(j)] & kHostile))
               second[j] = std::uint32_t(utility[1][j] + delta[local[1]] > utility[0][j] + delta[local[0]]);

@@ -1,6 +1,7 @@
 #include "leadsim/meeting.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "block.hpp"
@@ -44,7 +45,15 @@ struct Meeting {
         clp(c),
         k(int(inputs.scenario.candidates.size())),
         key(derive_key(derive_key(inputs.run_key, name_hash("meeting")), std::uint64_t(c))) {
+    for (int cand = 0; cand < k; ++cand)
+      if (in.standing[size_t(cand)]) standing_[size_t(n_standing_++)] = cand;
     contested_ = standing_count() > 1;
+    for (int l = 0; l < n_standing_; ++l) {  // as first_choice() for a hostile voter
+      const int cand = standing_[size_t(l)];
+      if (hostile_choice_ < 0 || s.candidates[size_t(cand)].electability <
+                                     s.candidates[size_t(hostile_choice_)].electability)
+        hostile_choice_ = cand;
+    }
     // The largest attendance probability per unit of activism and mobilisation any preference
     // gap allows (before the organised multiplier): the bound that lets most people be skipped.
     const float care = float(s.meetings.care);
@@ -55,14 +64,37 @@ struct Meeting {
   }
 
   float* utility(size_t a) { return &sc.utility[a * size_t(k)]; }
+  // preference_gap(u, in.standing), over the list of standing candidates.
+  float gap_of(const float* u) const {
+    float best = -1e30f, second = -1e30f;
+    for (int l = 0; l < n_standing_; ++l) {
+      const float x = u[standing_[size_t(l)]];
+      if (x > best) {
+        second = best;
+        best = x;
+      } else if (x > second) {
+        second = x;
+      }
+    }
+    return second < -1e29f ? 0.0f : best - second;
+  }
   int standing_count() const {
     int c = 0;
     for (bool b : in.standing) c += b;
     return c;
   }
   bool hostile(size_t a) const { return pop.traits[sc.attendee[a]] & kHostile; }
+  // first_choice(s, utility(a), in.standing, hostile(a)), over the standing list.
   int choice(size_t a) {
-    return first_choice(s, {utility(a), size_t(k)}, in.standing, hostile(a));
+    if (n_standing_ == 0) return -1;
+    if (pop.traits[sc.attendee[a]] & kHostile) return hostile_choice_;
+    const float* u = utility(a);
+    int best = standing_[0];
+    for (int l = 1; l < n_standing_; ++l) {
+      const int c = standing_[size_t(l)];
+      if (u[c] > u[best]) best = c;
+    }
+    return best;
   }
 
   // Stage 1.
@@ -147,6 +179,172 @@ struct Meeting {
     }
   }
 
+  // Stages 2 and 3 without a story: the same decisions, bit for bit, as
+  // invite_and_attend_block(), with the utilities and the attendance decision of the whole block
+  // made in straight loops (reading the utility rows in order rather than at random), and the
+  // few attendees then picked out by a bit scan. A block with few people eligible (a General
+  // Committee's delegates) is handled person by person instead.
+  void attend_block(std::uint32_t first, int n_people, int wave) {
+    // Lanes are computed in whole vectors (rounded up; the people after the block are read but
+    // made ineligible below), so that no loop ends in a scalar remainder.
+    const int n = int(std::min<std::size_t>(std::size_t(n_people + 7) & ~std::size_t(7),
+                                            pop.size() - first));
+    const MeetingRules& m = s.meetings;
+    const bool gc = result.format == MeetingFormat::general_committee;
+    const PersonDraws& draws = in.preferences.draws();
+    const RunPreferences& prefs = in.preferences;
+    const std::uint32_t* uid = pop.uid.data() + first;
+    const std::uint8_t* traits = pop.traits.data() + first;
+    const Day* joined = pop.joined.data() + first;
+    const float* activism = pop.activism.data() + first;
+    const std::uint8_t standing = in.electorate.requires_good_standing() ? kGoodStanding : 0;
+    const std::uint8_t needed = std::uint8_t(standing | (gc ? kDelegate : 0));
+    const Day freeze = in.electorate.meeting_freeze();
+    const float lost = float(m.lost_invitation);
+    const int factions = int(s.factions.size());
+
+    alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], maybe[kBlock];
+    std::uint32_t n_eligible = 0;
+    for (int j = 0; j < n; ++j) {
+      const std::uint32_t t = traits[j];
+      eligible[j] = std::uint32_t(joined[j] <= freeze) & std::uint32_t((t & needed) == needed);
+      invited[j] = eligible[j] & ((t & kContactable) ? 1u : 0u);
+    }
+    for (int j = n_people; j < n; ++j) eligible[j] = invited[j] = 0;
+    for (int j = 0; j < n; ++j) n_eligible += eligible[j];
+    result.eligible += int(n_eligible);
+    if (n_eligible == 0) return;
+    const float extra = float(m.organised_turnout) - 1.0f;
+    const int endorsed = in.mp_endorsement[size_t(clp)];
+    const float endorsement = float(s.campaign.mp_endorsement);
+
+    if (n_eligible * 8 < std::uint32_t(n_people)) {
+      // Few eligible: person by person, in the order and arithmetic of the block loops.
+      int n_invited = 0;
+      float u[kMaxCandidates];
+      for_each_set(invited, n, [&](int j) {
+        if (!(PersonDraws::draw(draws.invitation, uid[j]) >= lost)) return;
+        ++n_invited;
+        const float draw = PersonDraws::draw(draws.attendance, uid[j]);
+        const std::uint32_t i = first + std::uint32_t(j);
+        const int f = RunPreferences::faction_in_row(prefs.faction_row(clp, wave), factions,
+                                                     PersonDraws::draw(draws.faction, uid[j]));
+        float bound;
+        if (gc) {
+          bound = float(m.gc_attendance);
+        } else {
+          bound = float(s.factions[size_t(f)].mobilisation);
+          bound *= max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised));
+        }
+        if (!(draw < bound)) return;
+        prefs.utilities(pop, i, f, u);
+        if (endorsed >= 0) u[endorsed] += endorsement;
+        if (!(draw < attendance_probability(i, f, u))) return;
+        sc.attendee.push_back(i);
+        sc.faction.push_back(std::uint8_t(f));
+        sc.utility.insert(sc.utility.end(), u, u + k);
+      });
+      result.invited += n_invited;
+      return;
+    }
+
+    // The utility rows of the block are read after the draws: ask for them now, so that
+    // fetching them overlaps the hashing.
+    for (int c = 0; c < k; ++c)
+      for (int j = 0; j < n; j += 16) {
+        __builtin_prefetch(pop.pull_row(c) + first + j);
+        __builtin_prefetch(pop.taste_row(c) + first + j);
+      }
+    alignas(32) std::int32_t faction[kBlock];
+    alignas(32) float draw[kBlock], bound[kBlock], mob[kBlock];
+    for (int j = 0; j < n; ++j) {
+      invited[j] &= std::uint32_t(PersonDraws::draw(draws.invitation, uid[j]) >= lost);
+      draw[j] = PersonDraws::draw(draws.attendance, uid[j]);
+    }
+    prefs.block_factions(pop, first, n, clp, wave, faction);
+    if (gc) {
+      for (int j = 0; j < n; ++j) bound[j] = float(m.gc_attendance);
+    } else {
+      for (int j = 0; j < n; ++j) mob[j] = float(s.factions[0].mobilisation);
+      for (int f = 1; f < factions; ++f)
+        blend_where(mob, faction, f, float(s.factions[size_t(f)].mobilisation), n);
+      for (int j = 0; j < n; ++j)
+        bound[j] = mob[j] * (max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised)));
+    }
+    std::uint32_t n_invited = 0, n_maybe = 0;
+    for (int j = 0; j < n; ++j) {
+      maybe[j] = invited[j] & std::uint32_t(draw[j] < bound[j]);
+      n_invited += invited[j];
+      n_maybe += maybe[j];
+    }
+    result.invited += int(n_invited);
+    if (n_maybe == 0) return;
+
+    // Everyone's utilities (as RunPreferences::utilities(), term for term), the MP's endorsement.
+    alignas(32) float util[kMaxCandidates][kBlock];
+    alignas(32) float spread[kBlock];
+    for (int j = 0; j < n; ++j) spread[j] = prefs.spread(0);
+    for (int f = 1; f < factions; ++f) blend_where(spread, faction, f, prefs.spread(f), n);
+    const float tsd = prefs.taste_sd();
+    for (int c = 0; c < k; ++c) {
+      float* out = util[c];
+      for (int j = 0; j < n; ++j) out[j] = prefs.faction_constant(0, c);
+      for (int f = 1; f < factions; ++f) blend_where(out, faction, f, prefs.faction_constant(f, c), n);
+      const float* pull = pop.pull_row(c) + first;
+      const float* taste = pop.taste_row(c) + first;
+      for (int j = 0; j < n; ++j) out[j] = out[j] + spread[j] * pull[j] + tsd * taste[j];
+    }
+    if (endorsed >= 0)
+      for (int j = 0; j < n; ++j) util[endorsed][j] += endorsement;
+
+    // The attendance probability (attendance_probability(), term for term).
+    alignas(32) float p[kBlock];
+    alignas(32) std::uint32_t attends[kBlock];
+    if (gc) {
+      for (int j = 0; j < n; ++j) p[j] = float(m.gc_attendance);
+    } else {
+      alignas(32) float gap[kBlock];
+      if (contested_) {
+        // preference_gap(): the best and second best standing utilities, in candidate order.
+        alignas(32) float best[kBlock];
+        for (int j = 0; j < n; ++j) best[j] = gap[j] = -1e30f;  // gap holds the second best
+        for (int l = 0; l < n_standing_; ++l) {
+          const float* uc = util[standing_[size_t(l)]];
+          for (int j = 0; j < n; ++j) {
+            const float x = uc[j], b = best[j], sec = gap[j];
+            const bool up = x > b;
+            gap[j] = up ? b : (x > sec ? x : sec);
+            best[j] = up ? x : b;
+          }
+        }
+        for (int j = 0; j < n; ++j) {
+          const float d = best[j] - gap[j];  // computed unconditionally, so the loop vectorises
+          const float g = gap[j] < -1e29f ? 0.0f : d;
+          gap[j] = g < 2.0f ? g : 2.0f;  // std::min(2.0f, g)
+        }
+      } else {
+        for (int j = 0; j < n; ++j) gap[j] = 0.0f;
+      }
+      const float care = float(m.care);
+      const float base = float(m.attendance) / (1.0f + care);
+      const float ot = float(m.organised_turnout);
+      // The organised multiplier as a bitwise blend of ot and 1 (q * 1 is q exactly).
+      const std::uint32_t ot_bits = std::bit_cast<std::uint32_t>(ot),
+                          one_bits = std::bit_cast<std::uint32_t>(1.0f);
+      for (int j = 0; j < n; ++j) {
+        const float q = base * activism[j] * mob[j] * (1.0f + care * gap[j]);
+        const std::uint32_t mask = 0u - std::uint32_t((traits[j] & kOrganised) / kOrganised);
+        p[j] = q * std::bit_cast<float>((ot_bits & mask) | (one_bits & ~mask));
+      }
+    }
+    for (int j = 0; j < n; ++j) attends[j] = maybe[j] & std::uint32_t(draw[j] < p[j]);
+    for_each_set(attends, n, [&](int j) {
+      sc.attendee.push_back(first + std::uint32_t(j));
+      sc.faction.push_back(std::uint8_t(faction[j]));
+      for (int c = 0; c < k; ++c) sc.utility.push_back(util[c][j]);
+    });
+  }
+
   // The chance an invited person i of faction f with utilities u attends (see meeting.hpp).
   float attendance_probability(std::uint32_t i, int f, const float* u) const {
     const MeetingRules& m = s.meetings;
@@ -189,14 +387,16 @@ struct Meeting {
     const std::uint32_t end = pop.clp_begin[size_t(clp) + 1];
     for (std::uint32_t seg = pop.clp_begin[size_t(clp)]; seg < end;) {
       const int w = pop.wave[seg];
-      std::uint32_t seg_end = seg;
-      while (seg_end < end && pop.wave[seg_end] == w) ++seg_end;
+      const std::uint32_t seg_end = run_end(pop.wave.data(), seg, end);
       const Wave& wave = s.waves[size_t(w)];
       // A cohort that joined after the freeze cannot take part (the story still counts them).
       const bool late = wave.joined_from > in.electorate.meeting_freeze();
       if (wave.section == Section::member && (!late || story))
-        for (std::uint32_t first = seg; first < seg_end; first += kBlock)
-          invite_and_attend_block(first, int(std::min<std::uint32_t>(kBlock, seg_end - first)), w);
+        for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
+          const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
+          if (story) invite_and_attend_block(first, n, w);
+          else attend_block(first, n, w);
+        }
       seg = seg_end;
     }
     result.attended = int(sc.attendee.size());
@@ -246,6 +446,13 @@ struct Meeting {
     sc.entry_utility.assign(sc.utility.begin(), sc.utility.end());
     std::array<int, kMaxCandidates> supporters{};
     if (story) story->preferred_before.assign(size_t(k), 0);
+    // Attendees' ids and hostility, gathered once.
+    sc.uid.resize(n);
+    sc.hostile.resize(n);
+    for (size_t a = 0; a < n; ++a) {
+      sc.uid[a] = pop.uid[sc.attendee[a]];
+      sc.hostile[a] = std::uint8_t((pop.traits[sc.attendee[a]] & kHostile) ? 1 : 0);
+    }
     // Each attendee's current first choice, kept up to date as speeches move them.
     sc.choice.resize(n);
     for (size_t a = 0; a < n; ++a) sc.choice[a] = std::int8_t(choice(a));
@@ -264,7 +471,8 @@ struct Meeting {
     std::array<int, kMaxCandidates> slots = allot_speeches(chair_candidate, supporters);
 
     // Speaking order: round robin, the chair's side speaking last in each round.
-    std::vector<int> order;
+    std::vector<int>& order = sc.order;
+    order.clear();
     for (bool more = true; more;) {
       more = false;
       for (int pass = 0; pass < 2; ++pass)
@@ -280,8 +488,10 @@ struct Meeting {
     const CounterDraw speaker_draw(derive_key(key, name_hash("speaker")));
     sc.speaker_key.resize(n);
     sc.spoke.assign(n, 0);
+    sc.draw.resize(n);
+    sc.listener.resize(n);
     for (size_t a = 0; a < n; ++a)
-      sc.speaker_key[a] = std::log(std::max(1e-300, to_unit(speaker_draw(pop.uid[sc.attendee[a]])))) /
+      sc.speaker_key[a] = std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
                           std::max(1e-3, double(pop.activism[sc.attendee[a]]));
     if (m.persuasion == PersuasionModel::bounded_confidence) {
       sc.position.resize(n * size_t(dims));
@@ -295,7 +505,7 @@ struct Meeting {
       // The speaker: the highest-key attendee who backs c and has not spoken.
       size_t speaker = n;
       for (size_t a = 0; a < n; ++a)
-        if (sc.choice[a] == c && !sc.spoke[a] && !hostile(a) &&
+        if (sc.choice[a] == c && !sc.spoke[a] && !sc.hostile[a] &&
             (speaker == n || sc.speaker_key[a] > sc.speaker_key[speaker]))
           speaker = a;
       if (speaker == n) continue;  // everyone on that side has spoken
@@ -307,18 +517,39 @@ struct Meeting {
       const CounterDraw moved(derive_key(key, name_hash("speech") + t));
       const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
       const float per_gap = -1.0f / float(m.undecided_scale);
-      for (size_t a = 0; a < n; ++a) {
-        if (a == speaker) continue;
-        float* u = utility(a);
-        if (m.persuasion == PersuasionModel::utility_shift) {
-          const float gap = preference_gap(u, in.standing);
+      // The gap is never negative, so when per_gap is not positive the chance of being moved,
+      // susceptibility * exp(gap * per_gap), is at most susceptibility: a draw at or above it
+      // settles the question without the exponential.
+      const bool bounded = !(per_gap > 0) && susceptibility >= 0;
+      if (m.persuasion == PersuasionModel::utility_shift) {
+        // Every listener's draw in one straight pass, keeping (without branches) those who may
+        // be moved; then only they are looked at. Listeners are independent of one another, so
+        // the order of the passes does not matter.
+        std::size_t listening = 0;
+        for (size_t a = 0; a < n; ++a) {
+          const float draw = float(to_unit(moved(sc.uid[a])));
+          sc.draw[a] = draw;
+          sc.listener[listening] = std::uint32_t(a);
+          listening += (a != speaker) & (!bounded | (draw < susceptibility));
+        }
+        for (size_t l = 0; l < listening; ++l) {
+          const size_t a = sc.listener[l];
+          float* u = utility(a);
+          const float gap = gap_of(u);
           const float p = susceptibility * std::exp(gap * per_gap);
-          if (float(to_unit(moved(pop.uid[sc.attendee[a]]))) < p) {
+          if (sc.draw[a] < p) {
             u[c] += strength;
             sc.choice[a] = std::int8_t(choice(a));
             ++speech.persuaded;
           }
-        } else {
+        }
+        if (story) story->speeches.push_back(speech);
+        continue;
+      }
+      for (size_t a = 0; a < n; ++a) {
+        if (a == speaker) continue;
+        float* u = utility(a);
+        {
           float* x = &sc.position[a * size_t(dims)];
           const float* y = &sc.position[speaker * size_t(dims)];
           float d2 = 0;
@@ -354,12 +585,15 @@ struct Meeting {
     result.quorate = true;
     int remaining = standing_count();
     Stream lots(derive_key(key, name_hash("lots")));
-    std::vector<bool> race(in.standing);
+    std::vector<bool>& race = sc.race;
+    race.assign(in.standing.begin(), in.standing.end());
     for (int round = 0;; ++round) {
       std::array<int, kMaxCandidates> tally{};
       int cast = 0;
       for (size_t a = 0; a < n; ++a) {
-        const int c = first_choice(s, {utility(a), size_t(k)}, race, hostile(a));
+        // In the first round everyone is in the race: the debate kept each first choice.
+        const int c = round == 0 ? sc.choice[a]
+                                 : first_choice(s, {utility(a), size_t(k)}, race, hostile(a));
         if (c >= 0) {
           ++tally[size_t(c)];
           ++cast;
@@ -418,6 +652,9 @@ struct Meeting {
   }
 
   int chair_choice = -1;
+  std::array<int, kMaxCandidates> standing_{};  // the standing candidates, in order
+  int n_standing_ = 0;
+  int hostile_choice_ = -1;  // a hostile attendee's first choice: the least electable standing
   bool contested_ = false;
   float max_base_ = 0;
 };

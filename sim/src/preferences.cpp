@@ -35,7 +35,7 @@ RunPreferences::RunPreferences(const Scenario& s, std::uint64_t run_key)
   Stream lean(derive_key(run_key, name_hash("clp-lean")));
   const size_t n_clps = s.clps.size();
   cdf_.resize(n_clps * size_t(waves_) * size_t(factions_));
-  std::vector<double> eta(static_cast<size_t>(factions_));
+  std::vector<double> eta(static_cast<size_t>(factions_)), e(static_cast<size_t>(factions_));
   for (size_t c = 0; c < n_clps; ++c) {
     const Clp& clp = s.clps[c];
     for (int f = 0; f < factions_; ++f) {
@@ -43,14 +43,15 @@ RunPreferences::RunPreferences(const Scenario& s, std::uint64_t run_key)
       eta[size_t(f)] = fa.covariate_effect * clp.covariate + fa.region_lean[size_t(clp.region)] +
                        s.clp_dispersion * normal(lean);
     }
+    for (int f = 0; f < factions_; ++f) e[size_t(f)] = std::exp(eta[size_t(f)]);  // once per CLP
     for (int w = 0; w < waves_; ++w) {
       float* row = &cdf_[(c * size_t(waves_) + size_t(w)) * size_t(factions_)];
       double total = 0;
       for (int f = 0; f < factions_; ++f)
-        total += s.waves[size_t(w)].faction_mix[size_t(f)] * std::exp(eta[size_t(f)]);
+        total += s.waves[size_t(w)].faction_mix[size_t(f)] * e[size_t(f)];
       double acc = 0;
       for (int f = 0; f < factions_; ++f) {
-        acc += s.waves[size_t(w)].faction_mix[size_t(f)] * std::exp(eta[size_t(f)]) / total;
+        acc += s.waves[size_t(w)].faction_mix[size_t(f)] * e[size_t(f)] / total;
         row[f] = float(acc);
       }
       row[factions_ - 1] = 1.0f;  // guard against rounding: the last faction takes the remainder

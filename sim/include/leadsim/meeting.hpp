@@ -109,6 +109,12 @@ struct MeetingScratch {
   std::vector<double> speaker_key;
   std::vector<std::uint8_t> spoke;
   std::vector<std::int8_t> choice;  // per attendee: current first choice
+  std::vector<int> order;            // speaking order (candidates)
+  std::vector<bool> race;            // candidates still in the meeting's vote
+  std::vector<std::uint32_t> uid;    // per attendee: stable id
+  std::vector<std::uint8_t> hostile; // per attendee: 1 if hostile
+  std::vector<float> draw;           // per attendee: this speech's persuasion draw
+  std::vector<std::uint32_t> listener;  // attendees this speech may move
 };
 
 // Holds CLP `clp`'s meeting. Appends attendees' persuasion to `persuasion`; fills `story` if given.
