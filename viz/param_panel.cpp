@@ -26,11 +26,12 @@ const char* section_title(const std::string& section) {
       {"waves", "Waves: joining cohorts"},
       {"registration", "Registration: vetting"},
       {"eligibility", "Eligibility: freeze dates, the ruling"},
-      {"mps", "MPs' nominations"},
+      {"mps", "MPs and MEPs: the parliamentary party"},
       {"meetings", "CLP nomination meetings"},
       {"affiliates", "Affiliates"},
       {"campaign", "Campaign"},
-      {"ballot", "Final ballot"},
+      {"ballot", "Final ballot: turnout"},
+      {"rules", "Rules: stages, thresholds, the count"},
   };
   auto it = titles.find(section);
   return it == titles.end() ? section.c_str() : it->second;
