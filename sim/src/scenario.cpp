@@ -627,7 +627,7 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
   try {
     parsed = toml::parse("v = " + value, origin);
   } catch (const toml::parse_error&) {
-    // A bare word is a string: --set ballot.method=plurality.
+    // A bare word is a string: --set rules.final_ballot.method=plurality.
     std::string quoted = "v = \"";
     for (char ch : value) quoted += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
     parsed = toml::parse(quoted + "\"", origin);
