@@ -7,6 +7,8 @@
 // compare equal exactly (no floating-point drift) and the tie rules see the true tallies.
 #include "leadsim/count.hpp"
 
+#include "leadsim/random.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -111,19 +113,11 @@ void check_inputs(const BallotSet& ballots, const CountRules& rules,
   }
 }
 
-// The (draw+1)-th output of a SplitMix64 generator seeded with `seed`. Written out here so that
-// the same seed draws the same lots on every platform and standard library.
-std::uint64_t splitmix64(std::uint64_t seed, std::uint64_t draw) {
-  std::uint64_t z = seed + (draw + 1) * 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 // Draws one of `tied` (in ascending candidate order) by lot for the given round. A count draws
 // lots at most once per round, so the round number makes each draw independent of the others.
 int draw_lot(const std::vector<int>& tied, std::uint64_t tie_seed, int round) {
-  const std::uint64_t r = splitmix64(tie_seed, static_cast<std::uint64_t>(round));
+  // The same seed draws the same lots on every platform: a fixed counter-based mixer.
+  const std::uint64_t r = CounterDraw(tie_seed)(static_cast<std::uint64_t>(round));
   return tied[static_cast<std::size_t>(r % tied.size())];
 }
 

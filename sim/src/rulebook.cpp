@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "leadsim/random.hpp"
+
 namespace leadsim {
 
 std::string_view stage_id(Stage s) {
@@ -29,17 +31,6 @@ CountRules FinalBallotRules::count_rules() const {
   return r;
 }
 
-namespace {
-
-// SplitMix64's finaliser on (seed, draw): the same lots on every platform.
-std::uint64_t lot(std::uint64_t seed, std::uint64_t draw) {
-  std::uint64_t z = seed + (draw + 1) * 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 MpRoundDecision decide_mp_round(const MpBallotRules& rules, int round,
                                 const std::vector<std::vector<int>>& history,
@@ -73,7 +64,7 @@ MpRoundDecision decide_mp_round(const MpBallotRules& rules, int round,
         if (v(c) == v(best)) top.push_back(c);
       if (top.size() > 1) {
         d.by_lot = true;
-        best = top[lot(tie_seed, std::uint64_t(round) * 2 + 1) % top.size()];
+        best = top[CounterDraw(tie_seed)(std::uint64_t(round) * 2 + 1) % top.size()];
       }
       std::erase(d.eliminated, best);
     }
@@ -90,7 +81,7 @@ MpRoundDecision decide_mp_round(const MpBallotRules& rules, int round,
     int out = tied.front();
     if (tied.size() > 1) {
       d.by_lot = true;
-      out = tied[lot(tie_seed, std::uint64_t(round) * 2) % tied.size()];
+      out = tied[CounterDraw(tie_seed)(std::uint64_t(round) * 2) % tied.size()];
     }
     d.eliminated.push_back(out);
   }
@@ -105,7 +96,8 @@ MpRoundDecision decide_mp_round(const MpBallotRules& rules, int round,
       if (int(left.size() - d.withdrawn.size()) <= rules.finalists) break;
       if (double(v(c)) >= rules.withdraw_below * total) break;
       // Each candidate decides for themselves: a draw per (round, candidate).
-      const double u = double(lot(tie_seed ^ 0x5744524157ULL, std::uint64_t(round) * 64 + std::uint64_t(c)) >> 11) * 0x1.0p-53;
+      const double u =
+          to_unit(CounterDraw(tie_seed ^ 0x5744524157ULL)(std::uint64_t(round) * 64 + std::uint64_t(c)));
       if (u < rules.withdraw_probability) d.withdrawn.push_back(c);
     }
   }
