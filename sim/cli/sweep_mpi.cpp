@@ -150,9 +150,9 @@ int worker(const Scenario& base, const SweepSpec& spec, const MpiSweepJob& job) 
 int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& spec, const MpiSweepJob& job,
                 SweepFolder& folder) {
   const std::vector<SweepPoint> design = design_points(spec);
-  const std::vector<std::uint64_t> todo = folder.remaining();
+  const std::vector<std::uint64_t> pending_points = folder.remaining();
   std::unordered_map<std::uint64_t, size_t> position;
-  for (size_t i = 0; i < todo.size(); ++i) position[todo[i]] = i;
+  for (size_t i = 0; i < pending_points.size(); ++i) position[pending_points[i]] = i;
 
   std::mutex mu;  // guards everything below: the local engine's threads and the main thread
   size_t handed = 0, delivered = 0;
@@ -163,9 +163,9 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
     if (!job.progress) return;
     SweepProgress p;
     p.points_done = delivered;
-    p.points_total = todo.size();
+    p.points_total = pending_points.size();
     p.runs_done = runs_done;
-    p.runs_expected = std::max<std::uint64_t>(runs_done, todo.size() * spec.runs);
+    p.runs_expected = std::max<std::uint64_t>(runs_done, pending_points.size() * spec.runs);
     p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     job.progress(p);
   };
@@ -179,8 +179,8 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
     report();
   };
   auto take = [&]() -> std::optional<std::uint64_t> {  // with mu held
-    if (handed == todo.size() || (job.cancel && job.cancel->load())) return std::nullopt;
-    return todo[handed++];
+    if (handed == pending_points.size() || (job.cancel && job.cancel->load())) return std::nullopt;
+    return pending_points[handed++];
   };
 
   std::atomic<bool> local_running{true};
@@ -241,7 +241,7 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
           acted = true;
         }
         // Nothing left to hand out (or stopping): tell the rank to finish what it holds.
-        if (!stopped[size_t(w)] && (handed == todo.size() || (job.cancel && job.cancel->load()))) {
+        if (!stopped[size_t(w)] && (handed == pending_points.size() || (job.cancel && job.cancel->load()))) {
           MPI_Send(nullptr, 0, MPI_BYTE, w, kStop, MPI_COMM_WORLD);
           stopped[size_t(w)] = true;
           acted = true;
@@ -265,7 +265,7 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
   }
   local.join();
   if (error) std::rethrow_exception(error);
-  if (delivered < todo.size()) {
+  if (delivered < pending_points.size()) {
     std::cerr << fmt::format("\ninterrupted: {} of {} points are saved in {}; run the same command with "
                              "--resume to continue\n", folder.done(), folder.total(), job.out.string());
     return 130;
