@@ -151,6 +151,28 @@ TEST(SweepSpecFile, ScenarioWithASweepTableLoadsAndItsSpecIsRead) {
   EXPECT_EQ(untouched.params.size(), 2u);
 }
 
+TEST(SweepSpecFile, ASweepTableInAnIncludedFileIsReadAndTheIncluderWins) {
+  const fs::path dir = temp_dir("included-table");
+  write_file(dir, "toy.toml", read(scenario_path("toy.toml")));
+  write_file(dir, "base.toml", "include = \"toy.toml\"\n[sweep]\ndesign = \"grid\"\nruns = 7\n"
+                               "[sweep.parameters]\n\"meetings.attendance\" = { min = 0.03, max = 0.05 }\n");
+  const fs::path top = write_file(dir, "mine.toml", "include = \"base.toml\"\n[sweep]\nruns = 9\n");
+  SweepSpec spec;
+  read_sweep_spec(top.string(), spec, true);
+  EXPECT_EQ(spec.design, SweepDesign::grid);  // from the included file
+  EXPECT_EQ(spec.runs, 9u);        // the including file's own key wins
+  ASSERT_EQ(spec.params.size(), 1u);
+  EXPECT_EQ(spec.params[0].path, "meetings.attendance");
+  // A problem in the included [sweep] names the included file and its line.
+  write_file(dir, "bad-base.toml", "include = \"toy.toml\"\n[sweep]\nruns = 0\n");
+  const fs::path bad = write_file(dir, "bad.toml", "include = \"bad-base.toml\"\n");
+  const auto d = problems([&] {
+    SweepSpec s2;
+    read_sweep_spec(bad.string(), s2, true);
+  });
+  EXPECT_TRUE(mentions(d, "bad-base.toml:3:8: error: 'sweep.runs' should be a whole number >= 1")) << all(d);
+}
+
 TEST(SweepSpecFile, BadKeysAndValuesAreLocated) {
   const fs::path dir = temp_dir("bad-spec");
   const fs::path f = write_file(dir, "spec.toml", R"([sweep]
@@ -522,6 +544,43 @@ TEST(SweepFolderTest, WritesFinishesAndRecoversFromATornTail) {
     f.finish();
   }
   for (const char* name : {"points.csv", "runs.csv", "sweep.json"}) EXPECT_EQ(read(dir / name), read(ref / name)) << name;
+}
+
+TEST(SweepFolderTest, ANewSweepInAFolderDropsTheOldSensitivityTable) {
+  const Scenario base = test::toy();
+  SweepSpec spec = toy_spec(SweepDesign::latin, 3, 2);
+  check_sweep_spec(spec, base);
+  const fs::path dir = temp_dir("stale-sensitivity");
+  {
+    SweepFolder f(dir, base, spec, {}, false);
+    run_sweep(base, spec, {}, f);
+    f.finish();
+  }
+  std::ofstream(dir / "sensitivity.csv") << "output,parameter,first_order\n";
+  {
+    SweepFolder same(dir, base, spec, {}, true);  // the same sweep, finished: the table stands
+    EXPECT_TRUE(same.already_complete());
+  }
+  EXPECT_TRUE(fs::exists(dir / "sensitivity.csv"));
+  SweepSpec other = spec;
+  other.runs = 3;
+  {
+    // Another sweep, killed after one point: the old table still matches the old points.csv.
+    SweepFolder f(dir, base, other, {}, false);
+    SweepOptions opt;
+    opt.points = {0};
+    run_sweep(base, other, opt, f);
+  }
+  EXPECT_TRUE(fs::exists(dir / "sensitivity.csv"));
+  {
+    SweepFolder f(dir, base, other, {}, true);
+    SweepOptions opt;
+    opt.points = f.remaining();
+    run_sweep(base, other, opt, f);
+    f.finish();
+  }
+  EXPECT_FALSE(fs::exists(dir / "sensitivity.csv"));  // it described the sweep replaced
+  EXPECT_TRUE(fs::exists(dir / "points.csv"));
 }
 
 TEST(SweepFolderTest, ResumingAnotherSweepIsRefused) {

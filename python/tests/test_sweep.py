@@ -2,11 +2,14 @@
 leadsim.run at a point, determinism, output folders (resumable, readable by `leadsim
 sensitivity`), and bad input."""
 
+import _thread
 import datetime
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
 import numpy as np
@@ -93,6 +96,30 @@ class SweepTest(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertIn("meetings.meet", r.stdout)
                 self.assertTrue(os.path.exists(os.path.join(out, "sensitivity.csv")))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    def test_ctrl_c_stops_a_sweep_that_then_resumes(self):
+        params = {"meetings.meet": (0.2, 1.0), "meetings.attendance": (0.02, 0.1)}
+        kwargs = dict(design="latin", points=60, runs=200, seed=3)
+        out = tempfile.mkdtemp(prefix="leadsim-py-sweep-")
+        try:
+            timer = threading.Timer(0.3, _thread.interrupt_main)
+            start = time.time()
+            timer.start()
+            try:
+                with self.assertRaises(KeyboardInterrupt):
+                    leadsim.sweep(self.s, params, out=out, **kwargs)
+            finally:
+                timer.cancel()
+            self.assertLess(time.time() - start, 30)
+            # Stopped part-way: no finished tables yet, but what was done is kept for --resume.
+            self.assertFalse(os.path.exists(os.path.join(out, "points.csv")))
+            resumed = leadsim.sweep(self.s, params, out=out, resume=True, **kwargs)
+            whole = leadsim.sweep(self.s, params, **kwargs)
+            self.assertEqual(len(resumed["point"]), 60)
+            for name in ("win_left", "share_right", "nominations_right"):
+                np.testing.assert_array_equal(resumed[name], whole[name])
         finally:
             shutil.rmtree(out, ignore_errors=True)
 

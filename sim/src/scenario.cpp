@@ -23,6 +23,7 @@
 
 #include "leadsim/random.hpp"
 #include "leadsim/sha256.hpp"
+#include "scenario_files.hpp"
 #include "text.hpp"
 
 namespace leadsim {
@@ -1357,6 +1358,11 @@ static Scenario read_scenario(Reader& r, const toml::table& root, const std::str
 }  // namespace leadsim
 
 namespace leadsim {
+
+toml::table load_scenario_tree(const std::string& path, std::vector<Diagnostic>& diags) {
+  std::vector<std::string> files, hashes;
+  return load_with_includes(path, diags, files, hashes, 0);
+}
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   std::vector<Diagnostic> diags;

@@ -33,6 +33,7 @@
 #include "leadsim/random.hpp"
 #include "leadsim/report.hpp"
 #include "leadsim/sha256.hpp"
+#include "scenario_files.hpp"
 #include "text.hpp"
 
 namespace leadsim {
@@ -347,7 +348,11 @@ AdaptiveTarget parse_adaptive(const std::string& text, const Diagnostic& where) 
 void read_sweep_spec(const std::string& file, SweepSpec& spec, bool scenario_file) {
   std::vector<Diagnostic> diags;
   toml::table root;
-  {
+  if (scenario_file) {
+    // A scenario's [sweep] may come from a file it includes, like any other table.
+    root = load_scenario_tree(file, diags);
+    if (!diags.empty()) throw InputError(diags);
+  } else {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw InputError({{file, 0, 0, "cannot open the file (does it exist, and is it readable?)"}});
     std::stringstream ss;
@@ -1576,6 +1581,10 @@ void SweepFolder::finish() {
   if (!complete()) throw std::logic_error("finish() before every point is done");
   Impl& m = *impl_;
   m.sync(true);
+  // `leadsim sensitivity`'s table describes the sweep this folder held until now: it would be
+  // stale beside the new points.csv.
+  std::error_code ec;
+  fs::remove(dir_ / "sensitivity.csv", ec);
   fs::rename(m.points_partial, dir_ / "points.csv");
   fs::rename(m.runs_partial, dir_ / "runs.csv");
   fs::rename(m.json_partial, dir_ / "sweep.json");
