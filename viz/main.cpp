@@ -235,8 +235,8 @@ int run(const Options& o) {
     std::fflush(stdout);
   };
 
-  // Pacing. While the user interacts (input in the last second), draw up to 60 frames a second.
-  // Otherwise draw when an event comes or every 100 ms while runs stream (the results change at
+  // Pacing. While the user interacts (input in the last second), draw up to 60 frames a second
+  // (40 while runs stream: see the end of the loop). Otherwise draw when an event comes or every 100 ms while runs stream (the results change at
   // most ten times a second), and every 250 ms when everything is settled: the cores go to the
   // runs, and any input still gets a frame at once.
   Clock::time_point last_input = Clock::now() - std::chrono::seconds(10);
@@ -389,11 +389,14 @@ int run(const Options& o) {
       }
     }
 
-    // At most 60 frames a second: Xvfb has no vertical sync to pace us.
+    // At most 60 frames a second (Xvfb has no vertical sync to pace us), and 40 while runs
+    // stream: the results change at most ten times a second, and every frame beyond what the
+    // hand needs takes a core from the runs (with software OpenGL, a frame costs milliseconds).
+    const double period = app->settled() ? 1.0 / 60 : 1.0 / 40;
     const auto now = Clock::now();
     const double spent = std::chrono::duration<double>(now - last).count();
-    if (spent < 1.0 / 60)
-      std::this_thread::sleep_for(std::chrono::duration<double>(1.0 / 60 - spent));
+    if (spent < period)
+      std::this_thread::sleep_for(std::chrono::duration<double>(period - spent));
     const auto after = Clock::now();
     if (step == Step::measure_busy || step == Step::measure_idle)
       frame_seconds.push_back(std::chrono::duration<double>(after - last).count());

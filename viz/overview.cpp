@@ -91,6 +91,16 @@ int hovered_bin(const Chart& c, const Histogram& h) {
 
 bool usable(const Results* r) { return r && r->scenario && r->summary && r->summary->runs > 0; }
 
+// Before the first runs arrive: the chart's frame and axes with a note, so the layout does not
+// jump when the data comes. True when that is all there is to draw.
+bool waiting_for_runs(const Results& r, const char* id, const std::string& title, ImVec2 size,
+                      const Axis& x, const Axis& y) {
+  if (usable(&r)) return false;
+  Chart c(id, title, size, x, y);
+  c.message("waiting for runs");
+  return true;
+}
+
 // The pinned result can be overlaid only on the same candidates.
 const Results* comparable(const Results& r, const Results* pinned) {
   if (!usable(pinned) || !usable(&r)) return nullptr;
@@ -127,11 +137,7 @@ void help_marker(const char* text) {
 void win_probability_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
   Axis x{{0, 1}, Unit::percent, "P(win), 95% interval"};
   Axis y{};
-  if (!usable(&r)) {
-    Chart c("win", "Who wins", size, x, y);
-    c.message("waiting for runs");
-    return;
-  }
+  if (waiting_for_runs(r, "win", "Who wins", size, x, y)) return;
   const Scenario& s = *r.scenario;
   const Summary& sum = *r.summary;
   const Results* pinned = comparable(r, pinned_in);
@@ -212,11 +218,7 @@ void win_probability_chart(const Results& r, const Results* pinned_in, ImVec2 si
 void final_share_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
   const Axis x0{{0, 1}, Unit::percent, "share of the final round's votes"};
   const Axis y0{{0, 0.1}, Unit::percent, "% of runs"};
-  if (!usable(&r)) {
-    Chart c("share", "Final-round share", size, x0, y0);
-    c.message("waiting for runs");
-    return;
-  }
+  if (waiting_for_runs(r, "share", "Final-round share", size, x0, y0)) return;
   const Scenario& s = *r.scenario;
   const Summary& sum = *r.summary;
   const Results* pinned = comparable(r, pinned_in);
@@ -306,11 +308,8 @@ void final_share_chart(const Results& r, const Results* pinned_in, ImVec2 size) 
 
 void nominations_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
   const Axis y0{{0, 0.1}, Unit::percent, "% of runs"};
-  if (!usable(&r)) {
-    Chart c("noms", "CLP nominations", size, Axis{{0, 1}, Unit::integer, "CLP nominations"}, y0);
-    c.message("waiting for runs");
-    return;
-  }
+  const Axis x_waiting{{0, 1}, Unit::integer, "CLP nominations"};
+  if (waiting_for_runs(r, "noms", "CLP nominations", size, x_waiting, y0)) return;
   const Scenario& s = *r.scenario;
   const Summary& sum = *r.summary;
   const Results* pinned = comparable(r, pinned_in);
@@ -389,12 +388,8 @@ void nominations_chart(const Results& r, const Results* pinned_in, ImVec2 size) 
 void first_preferences_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
   Axis y{{0, 1}, Unit::percent, "share of first preferences, 90% of runs"};
   Axis x{};
-  if (!usable(&r)) {
-    x.categories = {"Members", "Registered", "Affiliated"};
-    Chart c("first", "First preferences by section", size, x, y);
-    c.message("waiting for runs");
-    return;
-  }
+  if (!usable(&r)) x.categories = {"Members", "Registered", "Affiliated"};
+  if (waiting_for_runs(r, "first", "First preferences by section", size, x, y)) return;
   const Scenario& s = *r.scenario;
   const Summary& sum = *r.summary;
   const Results* pinned = comparable(r, pinned_in);
@@ -453,11 +448,7 @@ void first_preferences_chart(const Results& r, const Results* pinned_in, ImVec2 
 void attendance_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
   const Axis x0{{0, 0.2}, Unit::percent, "% of eligible members who attended"};
   const Axis y0{{0, 0.1}, Unit::percent, "% of runs"};
-  if (!usable(&r)) {
-    Chart c("attendance", "Meeting attendance", size, x0, y0);
-    c.message("waiting for runs");
-    return;
-  }
+  if (waiting_for_runs(r, "attendance", "Meeting attendance", size, x0, y0)) return;
   const Summary& sum = *r.summary;
   const Results* pinned = comparable(r, pinned_in);
   Range xr = occupied_range(sum.attendance_rate.bins(), {0, 1}, 0.002);
@@ -503,12 +494,8 @@ void attendance_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
 void turnout_chart(const Results& r, const Results* pinned_in, ImVec2 size) {
   Axis y{{0, 1}, Unit::percent, "turnout of eligible voters, 90% of runs"};
   Axis x{};
-  if (!usable(&r)) {
-    x.categories = {"Members", "Registered", "Affiliated"};
-    Chart c("turnout", "Final ballot turnout", size, x, y);
-    c.message("waiting for runs");
-    return;
-  }
+  if (!usable(&r)) x.categories = {"Members", "Registered", "Affiliated"};
+  if (waiting_for_runs(r, "turnout", "Final ballot turnout", size, x, y)) return;
   const Summary& sum = *r.summary;
   const Results* pinned = comparable(r, pinned_in);
   const std::vector<int> secs = sections_present(*r.scenario);

@@ -130,6 +130,14 @@ py::object from_toml(const std::string& text) {
 // ------------------------------------------------------------------------------------------------
 // Scenario
 
+// One string field of each item, in order: the ids of the candidates, say, as a Python list.
+template <class Item>
+std::vector<std::string> field_of(const std::vector<Item>& items, std::string Item::*field) {
+  std::vector<std::string> v;
+  for (const Item& x : items) v.push_back(x.*field);
+  return v;
+}
+
 struct PyScenario {
   std::string path;
   std::vector<std::pair<std::string, std::string>> overrides;  // (path, TOML value), in order
@@ -809,44 +817,19 @@ Scenarios are immutable: set() returns a new one.)")
           "question", [](const PyScenario& s) { return s.s->question; },
           "The question the scenario asks")
       .def_property_readonly(
-          "candidates",
-          [](const PyScenario& s) {
-            std::vector<std::string> v;
-            for (const auto& c : s.s->candidates) v.push_back(c.id);
-            return v;
-          },
+          "candidates", [](const PyScenario& s) { return field_of(s.s->candidates, &Candidate::id); },
           "Candidate ids, in file order (the column order of every result array)")
       .def_property_readonly(
-          "candidate_names",
-          [](const PyScenario& s) {
-            std::vector<std::string> v;
-            for (const auto& c : s.s->candidates) v.push_back(c.name);
-            return v;
-          },
+          "candidate_names", [](const PyScenario& s) { return field_of(s.s->candidates, &Candidate::name); },
           "Candidates' display names, in the order of `candidates`")
       .def_property_readonly(
-          "clps",
-          [](const PyScenario& s) {
-            std::vector<std::string> v;
-            for (const auto& c : s.s->clps) v.push_back(c.name);
-            return v;
-          },
+          "clps", [](const PyScenario& s) { return field_of(s.s->clps, &Clp::name); },
           "CLP names (the order of the per-CLP result arrays)")
       .def_property_readonly(
-          "waves",
-          [](const PyScenario& s) {
-            std::vector<std::string> v;
-            for (const auto& w : s.s->waves) v.push_back(w.id);
-            return v;
-          },
+          "waves", [](const PyScenario& s) { return field_of(s.s->waves, &Wave::id); },
           "Joining cohorts' ids, in file order")
       .def_property_readonly(
-          "factions",
-          [](const PyScenario& s) {
-            std::vector<std::string> v;
-            for (const auto& f : s.s->factions) v.push_back(f.id);
-            return v;
-          },
+          "factions", [](const PyScenario& s) { return field_of(s.s->factions, &Faction::id); },
           "Faction ids, in file order")
       .def_property_readonly(
           "agents", [](const PyScenario& s) { return s.s->agents(); },
