@@ -2,9 +2,11 @@
 # Sweep throughput: 1 vs 2 threads, 1 vs 2 MPI ranks of one thread each, and the cost of a point
 # beyond its runs (loading its scenario, bookkeeping, writing its rows).
 #   bash bench/sweep.sh [BUILD_DIR] [SCENARIO] [POINTS] [RUNS]
-# Defaults: build, scenarios/toy.toml, 200 points, 20 runs per point (few runs per point is the
-# hard case for threads: a point's runs must still be shared between them; enough points that
-# mpirun's start, about half a second, is small beside the sweep).
+# Defaults: build, scenarios/toy.toml, 200 points, 200 runs per point: 40,000 runs of a quarter
+# of a millisecond, about 10 s on one core, so that fixed costs (starting the process, mpirun's
+# start of about half a second, loading the scenario) are small beside the sweep. Throughput is
+# given two ways: the whole command's wall time, and the sweep's own rate (the runs/s it prints:
+# from its first point to its last, without the process's or mpirun's start).
 # Each figure is the best of 3 (other work on the machine only ever slows a run down); CPU time
 # comes from perf's task-clock when perf is installed, else from bash's times.
 set -euo pipefail
@@ -12,42 +14,50 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 scenario=${2:-scenarios/toy.toml}
 points=${3:-200}
-runs=${4:-20}
+runs=${4:-200}
 leadsim="$build/leadsim"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 sweep=(sweep "$scenario" --quiet --param meetings.attendance=0.02:0.1 --param meetings.speakers=2:8
        --design latin --points "$points" --runs "$runs")
 
-# best_of CMD...: prints "wall cpu" in seconds, the smallest wall time of 3 runs.
+# best_of CMD...: prints "wall cpu rate": the smallest wall time of 3 runs (seconds), its CPU
+# seconds, and the runs/s the command itself printed (0 if none).
 best_of() {
-  local best="" line
+  local best="" line rate
   for _ in 1 2 3; do
     rm -rf "$out/dir"
+    local start end cpu=0
+    start=$(date +%s.%N)
     if command -v perf >/dev/null 2>&1; then
-      line=$( { perf stat -x, -e task-clock "$@" >/dev/null 2>"$out/perf"; } 2>&1; \
-              awk -F, '/task-clock/ { cpu = $1 / 1000 } END { print cpu }' "$out/perf")
-      local start end
-      start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-      line="$(echo "$end - $start" | bc) $line"
+      perf stat -x, -e task-clock -o "$out/perf" "$@" >"$out/stdout" 2>/dev/null
+      cpu=$(awk -F, '/task-clock/ { print $1 / 1000 }' "$out/perf")
     else
-      local t0 t1
-      t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-      line="$(echo "$t1 - $t0" | bc) 0"
+      "$@" >"$out/stdout" 2>/dev/null
     fi
+    end=$(date +%s.%N)
+    rate=$(sed -n 's/.*(\([0-9]*\) runs\/s.*/\1/p' "$out/stdout" | tail -1)
+    line="$(echo "$end - $start" | bc) $cpu ${rate:-0}"
     if [ -z "$best" ] || [ "$(echo "${line%% *} < ${best%% *}" | bc)" = 1 ]; then best=$line; fi
   done
   echo "$best"
+}
+
+# speedup LABEL1 LABEL2 RESULT1 RESULT2: both ways of counting.
+speedup() {
+  awk -v l1="$1" -v l2="$2" -v a="$3" -v b="$4" -v n="$total" 'BEGIN {
+    split(a, x, " "); split(b, y, " ");
+    printf "%s seconds=%.3f runs_per_s=%.0f (the sweep itself: %d runs/s)\n", l1, x[1], n / x[1], x[3];
+    printf "%s seconds=%.3f runs_per_s=%.0f (the sweep itself: %d runs/s)\n", l2, y[1], n / y[1], y[3];
+    printf "  speedup: %.2f by wall time, %.2f by the sweep'"'"'s own rate\n", x[1] / y[1],
+           (x[3] > 0 ? y[3] / x[3] : 0) }'
 }
 
 total=$((points * runs))
 echo "scenario $scenario: $points points x $runs runs = $total runs per sweep"
 t1=$(best_of "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
 t2=$(best_of "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 2)
-awk -v a="$t1" -v b="$t2" -v n="$total" 'BEGIN {
-  split(a, x, " "); split(b, y, " ");
-  printf "threads=1 seconds=%.3f runs_per_s=%.0f\n", x[1], n / x[1];
-  printf "threads=2 seconds=%.3f runs_per_s=%.0f speedup=%.2f\n", y[1], n / y[1], x[1] / y[1] }'
+speedup "threads=1" "threads=2" "$t1" "$t2"
 
 if command -v mpirun >/dev/null 2>&1 && ldd "$leadsim" | grep -q libmpi; then
   mpi=(mpirun --oversubscribe)
@@ -55,10 +65,7 @@ if command -v mpirun >/dev/null 2>&1 && ldd "$leadsim" | grep -q libmpi; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   m1=$(best_of "${mpi[@]}" -np 1 "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
   m2=$(best_of "${mpi[@]}" -np 2 "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
-  awk -v a="$m1" -v b="$m2" -v n="$total" 'BEGIN {
-    split(a, x, " "); split(b, y, " ");
-    printf "mpi ranks=1 seconds=%.3f runs_per_s=%.0f\n", x[1], n / x[1];
-    printf "mpi ranks=2 seconds=%.3f runs_per_s=%.0f speedup=%.2f\n", y[1], n / y[1], x[1] / y[1] }'
+  speedup "mpi ranks=1" "mpi ranks=2" "$m1" "$m2"
 fi
 
 # The same runs as one point (`leadsim run`, one population, no per-point work) against a sweep
