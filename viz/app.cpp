@@ -27,21 +27,25 @@ constexpr int kKey1 = '1';
 
 constexpr Tab kTabs[] = {Tab::overview, Tab::clps, Tab::compare, Tab::meeting, Tab::sweep};
 
-const char* tab_title(Tab t) {
-  switch (t) {
-    case Tab::overview:
-      return "Overview";
-    case Tab::clps:
-      return "CLPs";
-    case Tab::compare:
-      return "Compare";
-    case Tab::meeting:
-      return "Meeting inspector";
-    case Tab::sweep:
-      return "Sweep";
-  }
-  return "?";
+// Each tab's name (command line, file names) and title (the tab bar), in kTabs' order.
+struct TabWords {
+  const char* name;
+  const char* title;
+};
+constexpr TabWords kTabWords[] = {{"overview", "Overview"},
+                                  {"clps", "CLPs"},
+                                  {"compare", "Compare"},
+                                  {"meeting", "Meeting inspector"},
+                                  {"sweep", "Sweep"}};
+static_assert(std::size(kTabWords) == std::size(kTabs));
+
+const TabWords& words(Tab t) {
+  for (size_t i = 0; i < std::size(kTabs); ++i)
+    if (kTabs[i] == t) return kTabWords[i];
+  return kTabWords[0];  // every Tab is listed (the static_assert above)
 }
+
+const char* tab_title(Tab t) { return words(t).title; }
 
 template <class T>
 bool ready(const std::future<T>& f) {
@@ -52,21 +56,7 @@ std::string runs_text(std::uint64_t n) { return format_value(double(n), Unit::in
 
 }  // namespace
 
-const char* tab_name(Tab t) {
-  switch (t) {
-    case Tab::overview:
-      return "overview";
-    case Tab::clps:
-      return "clps";
-    case Tab::compare:
-      return "compare";
-    case Tab::meeting:
-      return "meeting";
-    case Tab::sweep:
-      return "sweep";
-  }
-  return "?";
-}
+const char* tab_name(Tab t) { return words(t).name; }
 
 std::optional<Tab> tab_from_name(const std::string& name) {
   for (Tab t : kTabs)
