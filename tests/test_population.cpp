@@ -269,19 +269,42 @@ TEST(Population, HigherActivismShapeMeansLessUnequalActivism) {
 }
 
 TEST_F(ToyPopulation, OffsetsAndTastesAreStandardNormal) {
-  auto check = [&](const float* row, const char* what) {
+  auto check = [&](auto value, const char* what) {
     const double n = double(pop().size());
     double s1 = 0, s2 = 0;
     for (size_t i = 0; i < pop().size(); ++i) {
-      s1 += row[i];
-      s2 += double(row[i]) * row[i];
+      const double x = value(i);
+      s1 += x;
+      s2 += x * x;
     }
     const double mean = s1 / n, var = s2 / n - mean * mean;
     EXPECT_NEAR(mean, 0.0, 4 / std::sqrt(n)) << what;               // SE 1/sqrt(n)
     EXPECT_NEAR(var, 1.0, 4 * std::sqrt(2 / n)) << what;            // SE of a variance: sqrt(2/n)
   };
-  for (int d = 0; d < s().dims; ++d) check(pop().offset_row(d), "offset");
-  for (size_t c = 0; c < s().candidates.size(); ++c) check(pop().taste_row(int(c)), "taste");
+  for (int d = 0; d < s().dims; ++d) check([&](size_t i) { return pop().offset_row(d)[i]; }, "offset");
+  for (int c = 0; c < int(s().candidates.size()); ++c)
+    check([&](size_t i) { return pop().taste_of(c, i); }, "taste");
+}
+
+TEST(Population, FixedPointStepIsThePowerOfTwoThatSpansEightSd) {
+  EXPECT_EQ(leadsim::fixed_point_step(1.0), 0x1p-12f);
+  EXPECT_EQ(leadsim::kTasteStep, leadsim::fixed_point_step(1.0));
+  for (double sd : {1e-3, 0.37, 1.0, 1.8, 3.0, 250.0}) {
+    const double step = leadsim::fixed_point_step(sd);
+    EXPECT_EQ(std::exp2(std::round(std::log2(step))), step) << sd;  // a power of two
+    EXPECT_GE(32768 * step, 8 * sd) << sd;                           // spans 8 sd
+    EXPECT_LT(32768 * step, 16 * sd) << sd;                          // and no more than needed
+  }
+  EXPECT_EQ(leadsim::fixed_point_step(0.0), 1.0f);  // nothing to store: any step will do
+}
+
+TEST_F(ToyPopulation, TasteLiesOnTheFixedPointGridWithinEightSd) {
+  for (int c = 0; c < int(s().candidates.size()); ++c)
+    for (size_t i = 0; i < pop().size(); ++i) {
+      const float t = pop().taste_of(c, i);
+      ASSERT_EQ(t, leadsim::kTasteStep * std::round(t / leadsim::kTasteStep)) << i;
+      ASSERT_LE(std::abs(t), 8.0f) << i;
+    }
 }
 
 TEST_F(ToyPopulation, TurnoutIsTheLogisticFormula) {
@@ -314,7 +337,9 @@ TEST_F(ToyPopulation, PullIsTwiceSalienceTimesPositionDotOffset) {
     for (size_t i = 0; i < pop().size(); ++i) {
       double q = 0;
       for (int d = 0; d < s().dims; ++d) q += x[d] * pop().offset_row(d)[i];
-      ASSERT_NEAR(pop().pull_row(int(c))[i], 2 * s().campaign.salience * q, 1e-5)
+      // Stored to the nearest step (plus the offsets' float rounding).
+      ASSERT_NEAR(pop().pull_of(int(c), i), 2 * s().campaign.salience * q,
+                  0.5 * pop().pull_step[c] + 1e-5)
           << "candidate " << c << " row " << i;
     }
   }
@@ -328,7 +353,8 @@ TEST(Population, PullScalesWithSalience) {
     for (size_t i = 0; i < pop.size(); i += 13) {
       double q = 0;
       for (int d = 0; d < s.dims; ++d) q += x[d] * pop.offset_row(d)[i];
-      ASSERT_NEAR(pop.pull_row(int(c))[i], 2 * 2.5 * q, 1e-5) << "candidate " << c << " row " << i;
+      ASSERT_NEAR(pop.pull_of(int(c), i), 2 * 2.5 * q, 0.5 * pop.pull_step[c] + 1e-5)
+          << "candidate " << c << " row " << i;
     }
   }
 }

@@ -20,10 +20,10 @@ struct PairSegment {
   const Day* joined;
   const std::uint8_t* traits;
   const float* turnout;
-  const float* pull[2];
-  const float* taste[2];
+  const std::int16_t* pull[2];
+  const std::int16_t* taste[2];
   const float* row;  // cumulative faction probabilities
-  float a[2][kMaxFactions], spread[kMaxFactions], endorse[2], taste_sd;
+  float a[2][kMaxFactions], spread[kMaxFactions], endorse[2], taste_coef, pull_step[2];
   Day date_cut;           // eligible if joined on or before
   std::uint8_t need;      // trait bits eligibility needs (good standing)
   float reject[2];        // vetting: ordinary, hostile
@@ -48,7 +48,8 @@ void pair_block(const PairSegment& g, int first, int n, std::uint32_t* __restric
     spread[q] = g.spread[q];
     row[q] = g.row[q];
   }
-  const float reject0 = g.reject[0], reject1 = g.reject[1], tsd = g.taste_sd;
+  const float reject0 = g.reject[0], reject1 = g.reject[1], tc = g.taste_coef;
+  const float step0 = g.pull_step[0], step1 = g.pull_step[1];
   const float e0 = g.endorse[0], e1 = g.endorse[1];
   const Day date_cut = g.date_cut;
   const std::uint32_t need = g.need, hostile_second = g.hostile_second;
@@ -57,10 +58,10 @@ void pair_block(const PairSegment& g, int first, int n, std::uint32_t* __restric
   const Day* __restrict joined = g.joined + first;
   const std::uint8_t* __restrict traits = g.traits + first;
   const float* __restrict turnout = g.turnout + first;
-  const float* __restrict pull0 = g.pull[0] + first;
-  const float* __restrict pull1 = g.pull[1] + first;
-  const float* __restrict taste0 = g.taste[0] + first;
-  const float* __restrict taste1 = g.taste[1] + first;
+  const std::int16_t* __restrict pull0 = g.pull[0] + first;
+  const std::int16_t* __restrict pull1 = g.pull[1] + first;
+  const std::int16_t* __restrict taste0 = g.taste[0] + first;
+  const std::int16_t* __restrict taste1 = g.taste[1] + first;
   // The trait bytes widened first, so that the main loop works on 32-bit lanes only (eight
   // people per vector, few enough live values to stay in registers).
   alignas(32) std::uint32_t wide[kBlock];
@@ -82,8 +83,9 @@ void pair_block(const PairSegment& g, int first, int n, std::uint32_t* __restric
       c1 = up ? a1[q] : c1;
       sp = up ? spread[q] : sp;
     }
-    const float x0 = (c0 + sp * pull0[j] + tsd * taste0[j]) + e0;
-    const float x1 = (c1 + sp * pull1[j] + tsd * taste1[j]) + e1;
+    // (sp * step) is RunPreferences::pull_coef() exactly (the step is a power of two).
+    const float x0 = (c0 + (sp * step0) * float(pull0[j]) + tc * float(taste0[j])) + e0;
+    const float x1 = (c1 + (sp * step1) * float(pull1[j]) + tc * float(taste1[j])) + e1;
     eligible[j] = el;
     vote[j] = v;
     u0[j] = x0;
@@ -228,12 +230,13 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         for (int l = 0; l < 2; ++l) {
           g.pull[l] = pop.pull_row(local[l]) + seg;
           g.taste[l] = pop.taste_row(local[l]) + seg;
+          g.pull_step[l] = pop.pull_step[local[l]];
           g.endorse[l] = endorsed == local[l] ? endorsement : 0.0f;
           for (int f = 0; f < prefs.factions(); ++f) g.a[l][f] = prefs.faction_constant(f, local[l]);
         }
         for (int f = 0; f < prefs.factions(); ++f) g.spread[f] = prefs.spread(f);
         g.row = prefs.faction_row(int(c), w);
-        g.taste_sd = prefs.taste_sd();
+        g.taste_coef = prefs.taste_coef();
         g.date_cut = wave.section == Section::member       ? electorate.ballot_cutoff()
                      : wave.section == Section::affiliated ? electorate.affiliated_freeze()
                                                            : std::numeric_limits<Day>::max();

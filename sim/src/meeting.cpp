@@ -251,7 +251,7 @@ struct Meeting {
     // The utility rows of the block are read after the draws: ask for them now, so that
     // fetching them overlaps the hashing.
     for (int c = 0; c < k; ++c)
-      for (int j = 0; j < n; j += 16) {
+      for (int j = 0; j < n; j += 32) {  // 32 two-byte values per cache line
         __builtin_prefetch(pop.pull_row(c) + first + j);
         __builtin_prefetch(pop.taste_row(c) + first + j);
       }
@@ -285,14 +285,16 @@ struct Meeting {
     alignas(32) float spread[kBlock];
     for (int j = 0; j < n; ++j) spread[j] = prefs.spread(0);
     for (int f = 1; f < factions; ++f) blend_where(spread, faction, f, prefs.spread(f), n);
-    const float tsd = prefs.taste_sd();
+    const float tc = prefs.taste_coef();
     for (int c = 0; c < k; ++c) {
       float* out = util[c];
       for (int j = 0; j < n; ++j) out[j] = prefs.faction_constant(0, c);
       for (int f = 1; f < factions; ++f) blend_where(out, faction, f, prefs.faction_constant(f, c), n);
-      const float* pull = pop.pull_row(c) + first;
-      const float* taste = pop.taste_row(c) + first;
-      for (int j = 0; j < n; ++j) out[j] = out[j] + spread[j] * pull[j] + tsd * taste[j];
+      const std::int16_t* pull = pop.pull_row(c) + first;
+      const std::int16_t* taste = pop.taste_row(c) + first;
+      const float step = pop.pull_step[size_t(c)];  // spread * step is pull_coef(), exactly
+      for (int j = 0; j < n; ++j)
+        out[j] = out[j] + (spread[j] * step) * float(pull[j]) + tc * float(taste[j]);
     }
     if (endorsed >= 0)
       for (int j = 0; j < n; ++j) util[endorsed][j] += endorsement;

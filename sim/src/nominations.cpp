@@ -137,8 +137,8 @@ std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop
       // The same arithmetic as RunPreferences::utilities().
       for (int c = 0; c < k; ++c)
         util[c] = prefs.faction_constant(f, c) +
-                  prefs.spread(f) * pop.affiliated_pull(c, std::ptrdiff_t(x)) +
-                  prefs.taste_sd() * pop.affiliated_taste(c, std::ptrdiff_t(x));
+                  prefs.pull_coef(pop, f, c) * float(pop.affiliated_pull(c, std::ptrdiff_t(x))) +
+                  prefs.taste_coef() * float(pop.affiliated_taste(c, std::ptrdiff_t(x)));
       const int c = first_choice(s, {util, size_t(k)}, standing, pop.affiliated_traits[x] & kHostile);
       if (c >= 0) ++tally[a][size_t(c)];
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <cmath>
 #include <numeric>
 
 #include "leadsim/random.hpp"
@@ -14,8 +15,16 @@ std::size_t Population::bytes() const {
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
          (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size()) * 4 +
          affiliated.size() * 5 +
-         std::size_t(affiliated_pull.size() + affiliated_taste.size()) * sizeof(float) +
-         std::size_t(offset.size() + taste.size() + pull.size()) * sizeof(float);
+         std::size_t(affiliated_pull.size() + affiliated_taste.size()) * sizeof(std::int16_t) +
+         std::size_t(offset.size()) * sizeof(float) +
+         std::size_t(taste.size() + pull.size()) * sizeof(std::int16_t);
+}
+
+float fixed_point_step(double sd) {
+  if (!(sd > 0) || !std::isfinite(sd)) return 1.0f;
+  // The smallest power of two p with 2^15 p >= 8 sd, i.e. 2^ceil(log2(sd) - 12).
+  const int e = std::clamp(int(std::ceil(std::log2(sd) - 12.0)), -100, 100);
+  return std::ldexp(1.0f, e);
 }
 
 std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed) {
@@ -47,6 +56,11 @@ std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t se
 }
 
 namespace {
+
+// `value` in steps of `step`, rounded to nearest and saturated at +-32767 steps.
+std::int16_t to_fixed(double value, float step) {
+  return std::int16_t(std::clamp(std::nearbyint(value / double(step)), -32767.0, 32767.0));
+}
 
 // Cumulative distribution over CLPs for one wave's members.
 std::vector<double> clp_cdf(const Scenario& s, const Wave& w, std::uint64_t seed) {
@@ -107,7 +121,7 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
   raw.joined.resize(n);
   raw.activism.resize(n);
   raw.offset.resize(dims, std::ptrdiff_t(n));
-  raw.taste.resize(k, std::ptrdiff_t(n));
+  PersonMatrix raw_taste(k, std::ptrdiff_t(n));  // stored as fixed point once grouped
 
   std::vector<double> aff_cdf;
   for (const auto& a : s.affiliates) aff_cdf.push_back((aff_cdf.empty() ? 0 : aff_cdf.back()) + a.share);
@@ -147,7 +161,7 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
             aff_cdf.size() - 1));
       }
       for (int d = 0; d < dims; ++d) raw.offset(d, std::ptrdiff_t(row)) = normal(g);
-      for (int c = 0; c < k; ++c) raw.taste(c, std::ptrdiff_t(row)) = normal(g);
+      for (int c = 0; c < k; ++c) raw_taste(c, std::ptrdiff_t(row)) = normal(g);
     }
   }
 
@@ -177,18 +191,22 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
   pop.taste.resize(k, std::ptrdiff_t(n));
   for (size_t i = 0; i < n; ++i) {
     pop.offset.col(dest[i]) = raw.offset.col(std::ptrdiff_t(i));
-    pop.taste.col(dest[i]) = raw.taste.col(std::ptrdiff_t(i));
+    for (int c = 0; c < k; ++c)
+      pop.taste(c, std::ptrdiff_t(dest[i])) = to_fixed(raw_taste(c, std::ptrdiff_t(i)), kTasteStep);
   }
   choose_delegates(s, pop, pop_key);
 
   // The personal part of each candidate's policy utility, worked out once (see preferences.hpp).
+  // x_c . offset_i has standard deviation |x_c|, so pull has 2 * salience * |x_c|.
   pop.pull.resize(k, std::ptrdiff_t(n));
   for (int c = 0; c < k; ++c) {
     const Eigen::VectorXd& x = s.candidates[size_t(c)].position;
+    const float step = fixed_point_step(2 * std::abs(s.campaign.salience) * x.norm());
+    pop.pull_step.push_back(step);
     for (size_t i = 0; i < n; ++i) {
       double q = 0;
       for (int d = 0; d < dims; ++d) q += x[d] * double(pop.offset(d, std::ptrdiff_t(i)));
-      pop.pull(c, std::ptrdiff_t(i)) = float(2 * s.campaign.salience * q);
+      pop.pull(c, std::ptrdiff_t(i)) = to_fixed(2 * s.campaign.salience * q, step);
     }
   }
   for (size_t i = 0; i < n; ++i)

@@ -86,18 +86,19 @@ void RunPreferences::block_factions(const Population& pop, std::size_t first, in
 void RunPreferences::block_utility(const Population& pop, std::size_t first, int n,
                                    const std::int32_t* faction, int c, float* out) const {
   // The per-faction constants are selected with blends (no gathers); then two multiply-adds.
-  alignas(32) float spread[kBlock];
+  alignas(32) float coef[kBlock];
   for (int j = 0; j < n; ++j) {
     out[j] = a(0, c);
-    spread[j] = spread_[0];
+    coef[j] = pull_coef(pop, 0, c);
   }
   for (int f = 1; f < factions_; ++f) {
     blend_where(out, faction, f, a(f, c), n);
-    blend_where(spread, faction, f, spread_[size_t(f)], n);
+    blend_where(coef, faction, f, pull_coef(pop, f, c), n);
   }
-  const float* pull = pop.pull_row(c) + first;
-  const float* taste = pop.taste_row(c) + first;
-  for (int j = 0; j < n; ++j) out[j] = out[j] + spread[j] * pull[j] + taste_sd_ * taste[j];
+  const std::int16_t* pull = pop.pull_row(c) + first;
+  const std::int16_t* taste = pop.taste_row(c) + first;
+  const float tc = taste_coef();
+  for (int j = 0; j < n; ++j) out[j] = out[j] + coef[j] * float(pull[j]) + tc * float(taste[j]);
 }
 
 double RunPreferences::faction_probability(int clp, int wave, int f) const {

@@ -65,7 +65,7 @@ class RunPreferences {
   // Utility of each candidate (K floats) for someone at `pos` with person i's taste.
   void utilities_at(const Population& pop, std::size_t i, const float* pos, float* out) const {
     for (int c = 0; c < k_; ++c) {
-      float u = constant_[size_t(c)] + taste_sd_ * pop.taste_row(c)[i];
+      float u = constant_[size_t(c)] + taste_sd_ * pop.taste_of(c, i);
       for (int d = 0; d < dims_; ++d) u += 2 * salience_ * pos[d] * cand_pos_[size_t(c * dims_ + d)];
       out[c] = u;
     }
@@ -74,8 +74,16 @@ class RunPreferences {
   // rounding; bit for bit equal to block_utility()).
   void utilities(const Population& pop, std::size_t i, int f, float* out) const {
     for (int c = 0; c < k_; ++c)
-      out[c] = a(f, c) + spread_[size_t(f)] * pop.pull_row(c)[i] + taste_sd_ * pop.taste_row(c)[i];
+      out[c] = a(f, c) + pull_coef(pop, f, c) * float(pop.pull_row(c)[i]) +
+               taste_coef() * float(pop.taste_row(c)[i]);
   }
+  // The factors that turn the stored fixed-point pull and taste into utility: spread_f *
+  // pull_step_c and taste_sd * kTasteStep. The steps are powers of two, so (spread * step) * q
+  // is spread * (step * q) exactly, whichever way a loop groups it.
+  float pull_coef(const Population& pop, int f, int c) const {
+    return spread_[size_t(f)] * pop.pull_step[size_t(c)];
+  }
+  float taste_coef() const { return taste_sd_ * kTasteStep; }
 
   // Vectorised: utility of candidate c for people [first, first+n) whose factions are `faction`
   // (n <= kBlock), written to out[0..n).
