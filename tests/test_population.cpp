@@ -369,12 +369,32 @@ TEST_F(ToyPopulation, AffiliatesAreSetExactlyForAffiliatedSupporters) {
       ASSERT_EQ(pop().affiliate[i], leadsim::kNoAffiliate) << "row " << i;
     }
   }
+  // The compact list holds the same rows grouped by affiliate, in row order within a group.
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return pop().affiliate[a] < pop().affiliate[b]; });
   EXPECT_EQ(pop().affiliated, rows);
   ASSERT_EQ(pop().affiliated_uid.size(), rows.size());
   ASSERT_EQ(pop().affiliated_affiliate.size(), rows.size());
+  ASSERT_EQ(pop().affiliated_begin.size(), s().affiliates.size() + 1);
+  EXPECT_EQ(pop().affiliated_begin.front(), 0u);
+  EXPECT_EQ(pop().affiliated_begin.back(), rows.size());
+  const size_t k = s().candidates.size(), stride = pop().affiliated_stride();
+  ASSERT_EQ(pop().affiliated_record.size(), rows.size() * stride);
   for (size_t j = 0; j < rows.size(); ++j) {
-    EXPECT_EQ(pop().affiliated_uid[j], pop().uid[rows[j]]);
-    EXPECT_EQ(pop().affiliated_affiliate[j], pop().affiliate[rows[j]]);
+    const size_t i = rows[j];
+    EXPECT_EQ(pop().affiliated_uid[j], pop().uid[i]);
+    EXPECT_EQ(pop().affiliated_affiliate[j], pop().affiliate[i]);
+    const size_t a = pop().affiliate[i];
+    EXPECT_GE(j, pop().affiliated_begin[a]);
+    EXPECT_LT(j, pop().affiliated_begin[a + 1]);
+    const std::int16_t* rec = &pop().affiliated_record[j * stride];
+    EXPECT_EQ(std::uint16_t(rec[0]), pop().clp[i]);
+    EXPECT_EQ(rec[1] & 0xFF, pop().wave[i]);
+    EXPECT_EQ((rec[1] >> 8) & 0xFF, pop().traits[i]);
+    for (size_t c = 0; c < k; ++c) {
+      EXPECT_EQ(rec[2 + c], pop().pull(std::ptrdiff_t(c), std::ptrdiff_t(i)));
+      EXPECT_EQ(rec[2 + k + c], pop().taste(std::ptrdiff_t(c), std::ptrdiff_t(i)));
+    }
   }
 }
 

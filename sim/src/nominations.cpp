@@ -1,7 +1,10 @@
 #include "leadsim/nominations.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 
+#include "block.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {
@@ -109,38 +112,42 @@ std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop
     nominee[a] = c < k && standing[size_t(c)] ? c : -1;
   }
   if (!consults) return nominee;
-  // Who answers is decided over the compact list of affiliated supporters in straight loops;
-  // only those who answer (a few percent) are looked up in the population.
-  std::vector<float> answer_rate(s.affiliates.size(), 0.0f);
-  for (size_t a = 0; a < s.affiliates.size(); ++a)
-    if (s.affiliates[a].method == AffiliateMethod::consultation)
-      answer_rate[a] = float(s.affiliates[a].consultation_turnout);
+  // Who answers is decided over the compact list of affiliated supporters, one consulting
+  // affiliate's group at a time, in straight loops; only those who answer (a few percent) are
+  // then looked at, through their records.
   const std::uint32_t key = prefs.draws().consultation;
-  const size_t n = pop.affiliated.size();
+  const std::uint32_t faction_key = prefs.draws().faction;
+  const size_t stride = pop.affiliated_stride();
+  const float tc = prefs.taste_coef();
   float util[kMaxCandidates];
   alignas(32) std::uint32_t answers[kBlock];
-  alignas(32) float rate[kBlock];
-  for (size_t first = 0; first < n; first += kBlock) {
-    const int len = int(std::min<size_t>(kBlock, n - first));
-    const std::uint32_t* uid = pop.affiliated_uid.data() + first;
-    const std::uint8_t* aff = pop.affiliated_affiliate.data() + first;
-    for (int j = 0; j < len; ++j) rate[j] = answer_rate[aff[j]];
-    for (int j = 0; j < len; ++j) answers[j] = PersonDraws::draw(key, uid[j]) < rate[j] ? 1u : 0u;
-    for (int j = 0; j < len; ++j) {
-      if (!answers[j]) continue;
-      // Read from the compact copies: the answerers are scattered over the population.
-      const size_t x = first + size_t(j);
-      const std::uint8_t a = aff[j];
-      const int f = RunPreferences::faction_in_row(
-          prefs.faction_row(pop.affiliated_clp[x], pop.affiliated_wave[x]), prefs.factions(),
-          PersonDraws::draw(prefs.draws().faction, uid[j]));
-      // The same arithmetic as RunPreferences::utilities().
-      for (int c = 0; c < k; ++c)
-        util[c] = prefs.faction_constant(f, c) +
-                  prefs.pull_coef(pop, f, c) * float(pop.affiliated_pull(c, std::ptrdiff_t(x))) +
-                  prefs.taste_coef() * float(pop.affiliated_taste(c, std::ptrdiff_t(x)));
-      const int c = first_choice(s, {util, size_t(k)}, standing, pop.affiliated_traits[x] & kHostile);
-      if (c >= 0) ++tally[a][size_t(c)];
+  int answerer[kBlock];
+  for (size_t a = 0; a < s.affiliates.size(); ++a) {
+    if (s.affiliates[a].method != AffiliateMethod::consultation) continue;
+    const float rate = float(s.affiliates[a].consultation_turnout);
+    for (size_t first = pop.affiliated_begin[a]; first < pop.affiliated_begin[a + 1]; first += kBlock) {
+      const int len = int(std::min<size_t>(kBlock, pop.affiliated_begin[a + 1] - first));
+      const std::uint32_t* uid = pop.affiliated_uid.data() + first;
+      for (int j = 0; j < len; ++j) answers[j] = PersonDraws::draw(key, uid[j]) < rate ? 1u : 0u;
+      // The answerers' records are scattered: ask for all of them before reading any.
+      int n_answer = 0;
+      for_each_set(answers, len, [&](int j) { answerer[n_answer++] = j; });
+      for (int l = 0; l < n_answer; ++l)
+        __builtin_prefetch(&pop.affiliated_record[(first + size_t(answerer[l])) * stride]);
+      for (int l = 0; l < n_answer; ++l) {
+        const int j = answerer[l];
+        const std::int16_t* rec = &pop.affiliated_record[(first + size_t(j)) * stride];
+        const int clp = std::bit_cast<std::uint16_t>(rec[0]);
+        const int wave = rec[1] & 0xFF, traits = (rec[1] >> 8) & 0xFF;
+        const int f = RunPreferences::faction_in_row(prefs.faction_row(clp, wave), prefs.factions(),
+                                                     PersonDraws::draw(faction_key, uid[j]));
+        // The same arithmetic as RunPreferences::utilities().
+        for (int c = 0; c < k; ++c)
+          util[c] = prefs.faction_constant(f, c) + prefs.pull_coef(pop, f, c) * float(rec[2 + c]) +
+                    tc * float(rec[2 + k + c]);
+        const int c = first_choice(s, {util, size_t(k)}, standing, traits & kHostile);
+        if (c >= 0) ++tally[a][size_t(c)];
+      }
     }
   }
   for (size_t a = 0; a < s.affiliates.size(); ++a) {

@@ -1,6 +1,7 @@
 #include "leadsim/population.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
@@ -13,9 +14,9 @@ namespace leadsim {
 std::size_t Population::bytes() const {
   return clp_begin.size() * 4 + uid.size() * 4 + clp.size() * 2 +
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
-         (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size()) * 4 +
-         affiliated.size() * 5 +
-         std::size_t(affiliated_pull.size() + affiliated_taste.size()) * sizeof(std::int16_t) +
+         (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size() +
+          affiliated_begin.size()) * 4 +
+         affiliated_affiliate.size() + affiliated_record.size() * sizeof(std::int16_t) +
          std::size_t(offset.size()) * sizeof(float) +
          std::size_t(taste.size() + pull.size()) * sizeof(std::int16_t);
 }
@@ -209,21 +210,33 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
       pop.pull(c, std::ptrdiff_t(i)) = to_fixed(2 * s.campaign.salience * q, step);
     }
   }
+  // Affiliated supporters grouped by affiliate (a stable counting sort).
+  const size_t n_affiliates = s.affiliates.size();
+  pop.affiliated_begin.assign(n_affiliates + 1, 0);
   for (size_t i = 0; i < n; ++i)
-    if (pop.affiliate[i] != kNoAffiliate) {
-      pop.affiliated.push_back(std::uint32_t(i));
-      pop.affiliated_uid.push_back(pop.uid[i]);
-      pop.affiliated_affiliate.push_back(pop.affiliate[i]);
-      pop.affiliated_clp.push_back(pop.clp[i]);
-      pop.affiliated_wave.push_back(pop.wave[i]);
-      pop.affiliated_traits.push_back(pop.traits[i]);
+    if (pop.affiliate[i] != kNoAffiliate) ++pop.affiliated_begin[pop.affiliate[i] + 1u];
+  std::partial_sum(pop.affiliated_begin.begin(), pop.affiliated_begin.end(),
+                   pop.affiliated_begin.begin());
+  const size_t n_aff = pop.affiliated_begin.back();
+  std::vector<std::uint32_t> slot(pop.affiliated_begin.begin(), pop.affiliated_begin.end() - 1);
+  pop.affiliated.resize(n_aff);
+  for (size_t i = 0; i < n; ++i)
+    if (pop.affiliate[i] != kNoAffiliate) pop.affiliated[slot[pop.affiliate[i]]++] = std::uint32_t(i);
+  const size_t stride = pop.affiliated_stride();
+  pop.affiliated_uid.resize(n_aff);
+  pop.affiliated_affiliate.resize(n_aff);
+  pop.affiliated_record.resize(n_aff * stride);
+  for (size_t x = 0; x < n_aff; ++x) {
+    const size_t i = pop.affiliated[x];
+    pop.affiliated_uid[x] = pop.uid[i];
+    pop.affiliated_affiliate[x] = pop.affiliate[i];
+    std::int16_t* rec = &pop.affiliated_record[x * stride];
+    rec[0] = std::bit_cast<std::int16_t>(pop.clp[i]);
+    rec[1] = std::int16_t(pop.wave[i] | (pop.traits[i] << 8));
+    for (int c = 0; c < k; ++c) {
+      rec[2 + c] = pop.pull(c, std::ptrdiff_t(i));
+      rec[2 + k + c] = pop.taste(c, std::ptrdiff_t(i));
     }
-  const std::ptrdiff_t n_aff = std::ptrdiff_t(pop.affiliated.size());
-  pop.affiliated_pull.resize(k, n_aff);
-  pop.affiliated_taste.resize(k, n_aff);
-  for (std::ptrdiff_t a = 0; a < n_aff; ++a) {
-    pop.affiliated_pull.col(a) = pop.pull.col(pop.affiliated[size_t(a)]);
-    pop.affiliated_taste.col(a) = pop.taste.col(pop.affiliated[size_t(a)]);
   }
 
   // Turnout depends only on section and activism, so it is worked out once here rather than in
