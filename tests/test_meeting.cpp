@@ -47,6 +47,37 @@ TEST(Meeting, StoryMatchesTheRunsOwnResult) {
   }
 }
 
+TEST(Meeting, StoryMatchesTheRunsOwnResultInEveryClp) {
+  // The story takes the general block path, a plain run the fused kernel: every meeting's
+  // attendance and votes must agree, with two candidates, three, and an
+  // organised wave.
+  const std::vector<std::vector<std::string>> variants = {
+      {"meetings.meet=1"},
+      {"meetings.meet=1", "candidates.centre.position=[0.0, 0.0]",
+       "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"},
+      {"meetings.meet=1", "meetings.general_committee=0", "waves.old.organised=true",
+       "meetings.organised_turnout=3"}};
+  for (const auto& v : variants) {
+    const Scenario s = toy(v);
+    const Population pop = synthesise(s, 6);
+    ContestWorkspace ws;
+    for (int run = 0; run < 3; ++run) {
+      RunResult plain;
+      run_contest(s, pop, 6, std::uint64_t(run), ws, plain);
+      for (int clp = 0; clp < int(s.clps.size()); ++clp) {
+        RunResult told;
+        MeetingStory story;
+        run_contest(s, pop, 6, std::uint64_t(run), ws, told, &story, clp);
+        ASSERT_EQ(story.result.attended, plain.clp_attendance[size_t(clp)]) << clp;
+        ASSERT_EQ(story.result.eligible, plain.clp_eligible[size_t(clp)]) << clp;
+        ASSERT_EQ(story.result.nominee, plain.clp_nominee[size_t(clp)]) << clp;
+        for (size_t c = 0; c < s.candidates.size(); ++c)
+          ASSERT_EQ(story.result.votes[c], plain.clp_votes[size_t(clp) * s.candidates.size() + c]);
+      }
+    }
+  }
+}
+
 TEST(Meeting, InvitationBookkeepingAddsUp) {
   for (const MeetingStory& st : stories(toy(), 2, 30)) {
     const MeetingResult& r = st.result;

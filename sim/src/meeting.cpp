@@ -11,6 +11,157 @@ namespace leadsim {
 
 namespace {
 
+// One CLP-wave segment of an all-member meeting: everything the fused attendance loop needs.
+struct AttendSegment {
+  const std::uint32_t* uid;
+  const Day* joined;
+  const std::uint8_t* traits;
+  const float* activism;
+  const std::int16_t* pull[kMaxCandidates];
+  const std::int16_t* taste[kMaxCandidates];
+  const float* row;  // cumulative faction probabilities
+  float a[kMaxCandidates][kMaxFactions], spread[kMaxFactions], mob[kMaxFactions];
+  float step[kMaxCandidates], endorse[kMaxCandidates];
+  bool standing[kMaxCandidates];
+  bool contested;
+  float taste_coef, lost, max_base, extra, base, care, organised_turnout;
+  Day freeze;
+  std::uint8_t needed;  // trait bits eligibility needs
+  std::uint32_t key_invitation, key_attendance, key_faction;
+};
+
+// Stages 2 and 3 for people [first, first+n) of a segment of an all-member meeting in one fused,
+// branch-free loop: eligibility, invitation, the attendance draw, faction, utilities, the
+// preference gap, the attendance probability. F (factions) and K (candidates) are compile-time
+// so that the loop has no inner loops and vectorises whole; everything stays in registers and
+// each person is read once. Lanes at or past n_people count as not eligible. The arithmetic is
+// term for term that of Meeting::attend_block() and attendance_probability(), so both give the
+// same bits. Writes attends[j] (0 or 1), faction[j] and util[c][j]; adds to the counts.
+template <int F, int K>
+void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
+                   std::uint32_t* __restrict attends, std::int32_t* __restrict faction,
+                   float (*__restrict util)[kBlock], std::uint32_t& n_eligible,
+                   std::uint32_t& n_invited) {
+  float a[K][F], spread[F], mob[F], row[F], step[K], endorse[K];
+  // Loop-invariant choices as bit masks (all ones or zero), so the loop body has no branches.
+  std::uint32_t standing[K];
+  for (int q = 0; q < F; ++q) {
+    for (int c = 0; c < K; ++c) a[c][q] = g.a[c][q];
+    spread[q] = g.spread[q];
+    mob[q] = g.mob[q];
+    row[q] = g.row[q];
+  }
+  for (int c = 0; c < K; ++c) {
+    step[c] = g.step[c];
+    endorse[c] = g.endorse[c];
+    standing[c] = g.standing[c] ? ~0u : 0u;
+  }
+  const float tc = g.taste_coef, lost = g.lost, max_base = g.max_base, extra = g.extra;
+  const float base = g.base, care = g.care;
+  const std::uint32_t contested = g.contested ? ~0u : 0u;
+  const std::uint32_t minus_inf = std::bit_cast<std::uint32_t>(-INFINITY);
+  const std::uint32_t ot_bits = std::bit_cast<std::uint32_t>(g.organised_turnout),
+                      one_bits = std::bit_cast<std::uint32_t>(1.0f);
+  const Day freeze = g.freeze;
+  const std::uint32_t needed = g.needed;
+  const std::uint32_t ki = g.key_invitation, ka = g.key_attendance, kf = g.key_faction;
+  const std::uint32_t* __restrict uid = g.uid + first;
+  const Day* __restrict joined = g.joined + first;
+  const std::uint8_t* __restrict traits = g.traits + first;
+  const float* __restrict activism = g.activism + first;
+  const std::int16_t* __restrict pull[K];
+  const std::int16_t* __restrict taste[K];
+  for (int c = 0; c < K; ++c) {
+    pull[c] = g.pull[c] + first;
+    taste[c] = g.taste[c] + first;
+  }
+  // The trait bytes widened first, so that the main loop works on 32-bit lanes only. (The
+  // contact bit apart: tested in the main loop, it becomes a 1-bit type GCC cannot vectorise.)
+  alignas(32) std::uint32_t wide[kBlock], contact[kBlock];
+  for (int j = 0; j < n; ++j) {
+    wide[j] = traits[j];
+    contact[j] = (traits[j] & kContactable) ? 1u : 0u;
+  }
+  std::uint32_t ne = 0, ni = 0;
+  for (int j = 0; j < n; ++j) {
+    const std::uint32_t t = wide[j];
+    const std::uint32_t el = std::uint32_t(j < n_people) & std::uint32_t(joined[j] <= freeze) &
+                             std::uint32_t((t & needed) == needed);
+    const std::uint32_t inv = el & contact[j] & std::uint32_t(PersonDraws::draw(ki, uid[j]) >= lost);
+    const float draw = PersonDraws::draw(ka, uid[j]);
+    const float uf = PersonDraws::draw(kf, uid[j]);
+    std::int32_t f = 0;
+    float c_a[K], sp = spread[0], mb = mob[0];
+    for (int c = 0; c < K; ++c) c_a[c] = a[c][0];
+    for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
+      const bool up = uf >= row[q - 1];
+      f += up ? 1 : 0;
+      for (int c = 0; c < K; ++c) c_a[c] = up ? a[c][q] : c_a[c];
+      sp = up ? spread[q] : sp;
+      mb = up ? mob[q] : mb;
+    }
+    const float org = float((t & kOrganised) / kOrganised);
+    const float bound = mb * (max_base * activism[j] * (1.0f + extra * org));
+    const std::uint32_t maybe = inv & std::uint32_t(draw < bound);
+    // Utilities (RunPreferences::utilities(), term for term, then the MP's endorsement), and
+    // preference_gap() over the standing candidates in candidate order.
+    float best = -1e30f, second = -1e30f;
+    for (int c = 0; c < K; ++c) {
+      const float u = (c_a[c] + (sp * step[c]) * float(pull[c][j]) + tc * float(taste[c][j])) +
+                      endorse[c];
+      util[c][j] = u;
+      // A candidate not standing counts as -infinity: never above best or second.
+      const float x = std::bit_cast<float>((std::bit_cast<std::uint32_t>(u) & standing[c]) |
+                                           (minus_inf & ~standing[c]));
+      const bool up = x > best;
+      const float other = x > second ? x : second;
+      second = up ? best : other;
+      best = up ? x : best;
+    }
+    const float d = best - second;
+    // No second candidate: no gap (written as a mask: a select here stops the vectoriser).
+    const float gp = std::bit_cast<float>(std::bit_cast<std::uint32_t>(d) &
+                                          (0u - std::uint32_t(!(second < -1e29f))));
+    // Uncontested: no gap (0.0f is all zero bits).
+    const float gap = std::bit_cast<float>(std::bit_cast<std::uint32_t>(gp < 2.0f ? gp : 2.0f) & contested);
+    const float q = base * activism[j] * mb * (1.0f + care * gap);
+    const std::uint32_t mask = 0u - std::uint32_t((t & kOrganised) / kOrganised);
+    const float p = q * std::bit_cast<float>((ot_bits & mask) | (one_bits & ~mask));
+    attends[j] = maybe & std::uint32_t(draw < p);
+    faction[j] = f;
+    ne += el;
+    ni += inv;
+  }
+  n_eligible += ne;
+  n_invited += ni;
+}
+
+using AttendKernel = void (*)(const AttendSegment&, int, int, int, std::uint32_t*, std::int32_t*,
+                              float (*)[kBlock], std::uint32_t&, std::uint32_t&);
+
+template <int K>
+AttendKernel attend_kernel_k(int factions) {
+  switch (factions) {
+    case 1: return &attend_kernel<1, K>;
+    case 2: return &attend_kernel<2, K>;
+    case 3: return &attend_kernel<3, K>;
+    case 4: return &attend_kernel<4, K>;
+    case 5: return &attend_kernel<5, K>;
+    case 6: return &attend_kernel<6, K>;
+  }
+  return nullptr;
+}
+
+// The fused kernel for this many factions and candidates, or null (the general block loops).
+AttendKernel choose_attend_kernel(int factions, int candidates) {
+  switch (candidates) {
+    case 2: return attend_kernel_k<2>(factions);
+    case 3: return attend_kernel_k<3>(factions);
+    case 4: return attend_kernel_k<4>(factions);
+  }
+  return nullptr;
+}
+
 // Gap between the best and second-best standing candidates (0 when only one stands).
 float preference_gap(const float* u, const std::vector<bool>& standing) {
   float best = -1e30f, second = -1e30f;
@@ -347,6 +498,65 @@ struct Meeting {
     });
   }
 
+  // What attend_kernel() needs for wave w of this meeting's CLP (an all-member meeting).
+  void prepare_segment(AttendSegment& g, int w) const {
+    const MeetingRules& m = s.meetings;
+    const RunPreferences& prefs = in.preferences;
+    const PersonDraws& draws = prefs.draws();
+    const int factions = int(s.factions.size());
+    const int endorsed = in.mp_endorsement[size_t(clp)];
+    g.uid = pop.uid.data();
+    g.joined = pop.joined.data();
+    g.traits = pop.traits.data();
+    g.activism = pop.activism.data();
+    g.row = prefs.faction_row(clp, w);
+    for (int c = 0; c < k; ++c) {
+      g.pull[c] = pop.pull_row(c);
+      g.taste[c] = pop.taste_row(c);
+      g.step[c] = pop.pull_step[size_t(c)];
+      g.endorse[c] = c == endorsed ? float(s.campaign.mp_endorsement) : 0.0f;
+      g.standing[c] = in.standing[size_t(c)];
+      for (int f = 0; f < factions; ++f) g.a[c][f] = prefs.faction_constant(f, c);
+    }
+    for (int f = 0; f < factions; ++f) {
+      g.spread[f] = prefs.spread(f);
+      g.mob[f] = float(s.factions[size_t(f)].mobilisation);
+    }
+    g.contested = contested_;
+    g.taste_coef = prefs.taste_coef();
+    g.lost = float(m.lost_invitation);
+    g.max_base = max_base_;
+    g.extra = float(m.organised_turnout) - 1.0f;
+    g.care = float(m.care);
+    g.base = float(m.attendance) / (1.0f + g.care);
+    g.organised_turnout = float(m.organised_turnout);
+    g.freeze = in.electorate.meeting_freeze();
+    g.needed = in.electorate.requires_good_standing() ? kGoodStanding : 0;
+    g.key_invitation = draws.invitation;
+    g.key_attendance = draws.attendance;
+    g.key_faction = draws.faction;
+  }
+
+  // Stages 2 and 3 for people [first, first+n_people) of an all-member meeting, through the fused
+  // kernel (the same decisions, bit for bit, as attend_block()).
+  void attend_fused(AttendKernel kernel, const AttendSegment& g, std::uint32_t first, int n_people) {
+    // Whole vectors (rounded up; the kernel makes the people after the block ineligible).
+    const int n = int(std::min<std::size_t>(std::size_t(n_people + 7) & ~std::size_t(7),
+                                            pop.size() - first));
+    alignas(32) std::uint32_t attends[kBlock];
+    alignas(32) std::int32_t faction[kBlock];
+    alignas(32) float util[kMaxCandidates][kBlock];
+    std::uint32_t n_eligible = 0, n_invited = 0;
+    kernel(g, int(first), n, n_people, attends, faction, util, n_eligible, n_invited);
+    result.eligible += int(n_eligible);
+    result.invited += int(n_invited);
+    for_each_set(attends, n, [&](int j) {
+      sc.attendee.push_back(first + std::uint32_t(j));
+      sc.faction.push_back(std::uint8_t(faction[j]));
+      for (int c = 0; c < k; ++c) sc.utility.push_back(util[c][j]);
+    });
+  }
+
   // The chance an invited person i of faction f with utilities u attends (see meeting.hpp).
   float attendance_probability(std::uint32_t i, int f, const float* u) const {
     const MeetingRules& m = s.meetings;
@@ -393,12 +603,22 @@ struct Meeting {
       const Wave& wave = s.waves[size_t(w)];
       // A cohort that joined after the freeze cannot take part (the story still counts them).
       const bool late = wave.joined_from > in.electorate.meeting_freeze();
-      if (wave.section == Section::member && (!late || story))
+      if (wave.section == Section::member && (!late || story)) {
+        // All-member meetings go through the fused kernel where there is one for this many
+        // factions and candidates; General Committees (few eligible) through attend_block().
+        const AttendKernel kernel =
+            !story && result.format == MeetingFormat::all_member
+                ? choose_attend_kernel(int(s.factions.size()), k)
+                : nullptr;
+        AttendSegment g;
+        if (kernel) prepare_segment(g, w);
         for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
           const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
           if (story) invite_and_attend_block(first, n, w);
+          else if (kernel) attend_fused(kernel, g, first, n);
           else attend_block(first, n, w);
         }
+      }
       seg = seg_end;
     }
     result.attended = int(sc.attendee.size());
