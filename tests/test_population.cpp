@@ -359,6 +359,24 @@ TEST(Population, PullScalesWithSalience) {
   }
 }
 
+TEST_F(ToyPopulation, SegmentsAreTheRowsOfEachClpAndWave) {
+  const int waves = int(s().waves.size());
+  ASSERT_EQ(pop().waves, size_t(waves));
+  ASSERT_EQ(pop().segment_begin.size(), s().clps.size() * size_t(waves) + 1);
+  for (int c = 0; c < int(s().clps.size()); ++c) {
+    const std::uint32_t* seg = pop().segments(c);
+    EXPECT_EQ(seg[0], pop().clp_begin[size_t(c)]);
+    EXPECT_EQ(seg[waves], pop().clp_begin[size_t(c) + 1]);
+    for (int w = 0; w < waves; ++w) {
+      ASSERT_LE(seg[w], seg[w + 1]);
+      for (std::uint32_t i = seg[w]; i < seg[w + 1]; ++i) {
+        ASSERT_EQ(pop().clp[i], c) << i;
+        ASSERT_EQ(pop().wave[i], w) << i;
+      }
+    }
+  }
+}
+
 TEST_F(ToyPopulation, AffiliatesAreSetExactlyForAffiliatedSupporters) {
   std::vector<std::uint32_t> rows;
   for (size_t i = 0; i < pop().size(); ++i) {

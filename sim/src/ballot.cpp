@@ -207,16 +207,15 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
   // turnout and utilities are computed in straight vectorisable loops.
   for (size_t c = 0; c < s.clps.size(); ++c) {
     const int endorsed = in.mp_endorsement[c];
-    const std::uint32_t clp_end = pop.clp_begin[c + 1];
-    for (std::uint32_t seg = pop.clp_begin[c]; seg < clp_end;) {
-      const int w = pop.wave[seg];
-      const std::uint32_t seg_end = run_end(pop.wave.data(), seg, clp_end);
+    const std::uint32_t* segments = pop.segments(int(c));
+    for (int w = 0; w < int(s.waves.size()); ++w) {
+      const std::uint32_t seg = segments[w], seg_end = segments[w + 1];
+      if (seg == seg_end) continue;
       const Wave& wave = s.waves[size_t(w)];
       const int sec = int(wave.section);
       std::uint32_t* tally = scratch.tally[size_t(sec)].data();
       if (wave.section == Section::member && wave.joined_from > electorate.ballot_cutoff()) {
-        seg = seg_end;  // the whole cohort joined after the freeze
-        continue;
+        continue;  // the whole cohort joined after the freeze
       }
       const PairKernel kernel = m == 2 ? choose_pair_kernel(prefs.factions(),
                                                             wave.section == Section::registered)
@@ -271,7 +270,6 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
           tally[1] += n_second;
           tally[0] += n_votes - n_second;
         }
-        seg = seg_end;
         continue;
       }
       for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
@@ -313,7 +311,6 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
           ++tally[index];
         }
       }
-      seg = seg_end;
     }
   }
 

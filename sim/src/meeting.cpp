@@ -596,10 +596,10 @@ struct Meeting {
     sc.attendee.clear();
     sc.faction.clear();
     sc.utility.clear();
-    const std::uint32_t end = pop.clp_begin[size_t(clp) + 1];
-    for (std::uint32_t seg = pop.clp_begin[size_t(clp)]; seg < end;) {
-      const int w = pop.wave[seg];
-      const std::uint32_t seg_end = run_end(pop.wave.data(), seg, end);
+    const std::uint32_t* segments = pop.segments(clp);
+    for (int w = 0; w < int(s.waves.size()); ++w) {
+      const std::uint32_t seg = segments[w], seg_end = segments[w + 1];
+      if (seg == seg_end) continue;
       const Wave& wave = s.waves[size_t(w)];
       // A cohort that joined after the freeze cannot take part (the story still counts them).
       const bool late = wave.joined_from > in.electorate.meeting_freeze();
@@ -619,7 +619,6 @@ struct Meeting {
           else attend_block(first, n, w);
         }
       }
-      seg = seg_end;
     }
     result.attended = int(sc.attendee.size());
   }

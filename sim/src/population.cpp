@@ -12,7 +12,7 @@
 namespace leadsim {
 
 std::size_t Population::bytes() const {
-  return clp_begin.size() * 4 + uid.size() * 4 + clp.size() * 2 +
+  return (clp_begin.size() + segment_begin.size()) * 4 + uid.size() * 4 + clp.size() * 2 +
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
          (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size() +
           affiliated_begin.size()) * 4 +
@@ -172,6 +172,11 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
   pop.clp_begin.assign(n_clps + 1, 0);
   for (size_t i = 0; i < n; ++i) ++pop.clp_begin[raw.clp[i] + 1u];
   std::partial_sum(pop.clp_begin.begin(), pop.clp_begin.end(), pop.clp_begin.begin());
+  const size_t n_waves = s.waves.size();
+  pop.waves = n_waves;
+  pop.segment_begin.assign(n_clps * n_waves + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++pop.segment_begin[raw.clp[i] * n_waves + raw.wave[i] + 1];
+  std::partial_sum(pop.segment_begin.begin(), pop.segment_begin.end(), pop.segment_begin.begin());
   std::vector<std::uint32_t> next(pop.clp_begin.begin(), pop.clp_begin.end() - 1);
   std::vector<std::uint32_t> dest(n);
   for (size_t i = 0; i < n; ++i) dest[i] = next[raw.clp[i]]++;

@@ -56,6 +56,10 @@ inline constexpr float kTasteStep = 0x1p-12f;
 
 struct Population {
   std::vector<std::uint32_t> clp_begin;  // size clps+1: people of CLP c are [clp_begin[c], clp_begin[c+1])
+  // Within a CLP people are in wave order: size clps*waves+1, people of CLP c in wave w are
+  // [segment_begin[c*waves+w], segment_begin[c*waves+w+1]) (so runs need not scan for the ends).
+  std::vector<std::uint32_t> segment_begin;
+  std::size_t waves = 0;  // the scenario's waves when drawn
 
   std::vector<std::uint32_t> uid;       // stable identity (wave id + index), keys per-person draws
   std::vector<std::uint16_t> clp;       // CLP index
@@ -90,6 +94,8 @@ struct Population {
   Parliament parliament;  // the MPs and MEPs (parliament.hpp)
 
   std::size_t size() const { return uid.size(); }
+  // CLP c's segment starts: the rows of CLP c in wave w are [segments(c)[w], segments(c)[w+1]).
+  const std::uint32_t* segments(int c) const { return segment_begin.data() + size_t(c) * waves; }
   const float* offset_row(int d) const { return offset.data() + size_t(d) * size(); }
   const std::int16_t* taste_row(int c) const { return taste.data() + size_t(c) * size(); }
   const std::int16_t* pull_row(int c) const { return pull.data() + size_t(c) * size(); }
