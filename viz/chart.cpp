@@ -142,8 +142,6 @@ Chart::Chart(const char* id, const std::string& title, ImVec2 size, Axis x, Axis
       y_cat ? Scale{{0, double(y.categories.size())}, p0_.y, p1_.y} : Scale{y.range, p1_.y, p0_.y};
   if (x_cat) xs_ = Scale{{0, double(x.categories.size())}, p0_.x, p1_.x};
 
-  dl_->AddRectFilled(p0_, p1_, ImGui::GetColorU32(ImGuiCol_WindowBg));
-
   // Y grid and labels.
   for (size_t i = 0; i < ylabels.size(); ++i) {
     const float py = float(y_cat ? ys_.to_px(double(i) + 0.5) : ys_.to_px(yt.values[i]));
