@@ -48,15 +48,16 @@ TEST(Meeting, StoryMatchesTheRunsOwnResult) {
 }
 
 TEST(Meeting, StoryMatchesTheRunsOwnResultInEveryClp) {
-  // The story takes the general block path, a plain run the fused kernel: every meeting's
-  // attendance and votes must agree, with two candidates, three, and an
-  // organised wave.
+  // The story takes the general block path, a plain run the fused kernel (or, for a General
+  // Committee, the delegates alone): every meeting's attendance and votes must agree, with two
+  // candidates, three, an organised wave, and General Committees.
   const std::vector<std::vector<std::string>> variants = {
       {"meetings.meet=1"},
       {"meetings.meet=1", "candidates.centre.position=[0.0, 0.0]",
        "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"},
       {"meetings.meet=1", "meetings.general_committee=0", "waves.old.organised=true",
-       "meetings.organised_turnout=3"}};
+       "meetings.organised_turnout=3"},
+      {"meetings.meet=1", "meetings.general_committee=1"}};
   for (const auto& v : variants) {
     const Scenario s = toy(v);
     const Population pop = synthesise(s, 6);
