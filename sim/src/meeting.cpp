@@ -592,53 +592,10 @@ struct Meeting {
     if (pop.traits[i] & kHostile) ++story->hostile_attendees;
   }
 
-  // Stages 2 and 3 of a General Committee without a story: only delegates can take part, so
-  // only they are looked at, in row order, with the decisions of attend_block()'s person by
-  // person path (the same bits).
-  void attend_delegates() {
-    const MeetingRules& m = s.meetings;
-    const PersonDraws& draws = in.preferences.draws();
-    const RunPreferences& prefs = in.preferences;
-    const std::uint8_t needed = std::uint8_t(
-        (in.electorate.requires_good_standing() ? kGoodStanding : 0) | kDelegate);
-    const Day freeze = in.electorate.meeting_freeze();
-    const float lost = float(m.lost_invitation), bound = float(m.gc_attendance);
-    const int endorsed = in.mp_endorsement[size_t(clp)];
-    const float endorsement = float(s.campaign.mp_endorsement);
-    const int factions = int(s.factions.size());
-    float u[kMaxCandidates];
-    for (std::uint32_t x = pop.delegate_begin[size_t(clp)]; x < pop.delegate_begin[size_t(clp) + 1]; ++x) {
-      const std::uint32_t i = pop.delegates[x];
-      const int w = pop.wave[i];
-      const Wave& wave = s.waves[size_t(w)];
-      if (wave.section != Section::member || wave.joined_from > freeze) continue;
-      const std::uint32_t t = pop.traits[i];
-      if (!(pop.joined[i] <= freeze) || (t & needed) != needed) continue;
-      ++result.eligible;
-      if (!(t & kContactable) || !(PersonDraws::draw(draws.invitation, pop.uid[i]) >= lost)) continue;
-      ++result.invited;
-      const float draw = PersonDraws::draw(draws.attendance, pop.uid[i]);
-      const int f = RunPreferences::faction_in_row(prefs.faction_row(clp, w), factions,
-                                                   PersonDraws::draw(draws.faction, pop.uid[i]));
-      if (!(draw < bound)) continue;
-      prefs.utilities(pop, i, f, u);
-      if (endorsed >= 0) u[endorsed] += endorsement;
-      if (!(draw < attendance_probability(i, f, u))) continue;
-      sc.attendee.push_back(i);
-      sc.faction.push_back(std::uint8_t(f));
-      sc.utility.insert(sc.utility.end(), u, u + k);
-    }
-    result.attended = int(sc.attendee.size());
-  }
-
   void invite_and_attend() {
     sc.attendee.clear();
     sc.faction.clear();
     sc.utility.clear();
-    if (!story && result.format == MeetingFormat::general_committee) {
-      attend_delegates();
-      return;
-    }
     const std::uint32_t* segments = pop.segments(clp);
     for (int w = 0; w < int(s.waves.size()); ++w) {
       const std::uint32_t seg = segments[w], seg_end = segments[w + 1];

@@ -12,7 +12,7 @@
 namespace leadsim {
 
 std::size_t Population::bytes() const {
-  return (clp_begin.size() + segment_begin.size() + delegates.size() + delegate_begin.size()) * 4 + uid.size() * 4 + clp.size() * 2 +
+  return (clp_begin.size() + segment_begin.size()) * 4 + uid.size() * 4 + clp.size() * 2 +
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
          (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size() +
           affiliated_begin.size()) * 4 +
@@ -201,12 +201,6 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
       pop.taste(c, std::ptrdiff_t(dest[i])) = to_fixed(raw_taste(c, std::ptrdiff_t(i)), kTasteStep);
   }
   choose_delegates(s, pop, pop_key);
-  pop.delegate_begin.assign(n_clps + 1, 0);
-  for (size_t c = 0; c < n_clps; ++c) {
-    for (std::uint32_t i = pop.clp_begin[c]; i < pop.clp_begin[c + 1]; ++i)
-      if (pop.traits[i] & kDelegate) pop.delegates.push_back(i);
-    pop.delegate_begin[c + 1] = std::uint32_t(pop.delegates.size());
-  }
 
   // The personal part of each candidate's policy utility, worked out once (see preferences.hpp).
   // x_c . offset_i has standard deviation |x_c|, so pull has 2 * salience * |x_c|.

@@ -60,9 +60,6 @@ struct Population {
   // [segment_begin[c*waves+w], segment_begin[c*waves+w+1]) (so runs need not scan for the ends).
   std::vector<std::uint32_t> segment_begin;
   std::size_t waves = 0;  // the scenario's waves when drawn
-  // The General Committee delegates (kDelegate) of CLP c, in row order:
-  // delegates[delegate_begin[c] .. delegate_begin[c+1]-1]. A GC meeting looks only at them.
-  std::vector<std::uint32_t> delegates, delegate_begin;
 
   std::vector<std::uint32_t> uid;       // stable identity (wave id + index), keys per-person draws
   std::vector<std::uint16_t> clp;       // CLP index
