@@ -733,8 +733,10 @@ struct Meeting {
       sc.spoke[speaker] = 1;
       MeetingStory::Speech speech;
       speech.candidate = c;
-      speech.speaker_wave = pop.wave[sc.attendee[speaker]];
-      speech.speaker_faction = sc.faction[speaker];
+      if (story) {  // only the story reads them (and the wave row is likely out of cache)
+        speech.speaker_wave = pop.wave[sc.attendee[speaker]];
+        speech.speaker_faction = sc.faction[speaker];
+      }
       const CounterDraw moved(derive_key(key, name_hash("speech") + t));
       const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
       const float per_gap = -1.0f / float(m.undecided_scale);
