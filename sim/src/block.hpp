@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 
 namespace leadsim {
 
@@ -17,19 +18,21 @@ inline void blend_where(float* out, const std::int32_t* key, std::int32_t k, flo
   }
 }
 
-// Calls f(j) for each j in [0, n) with flag[j] != 0, in increasing order (flags are 0 or 1;
-// n <= 256). Builds bit masks in straight loops, then visits only the set bits.
+// Calls f(j) for each j in [0, n) with flag[j] != 0, in increasing order (flags are 0 or 1).
+// Set flags are few (attendees, answerers): eight flags are tested at once as 32 bytes, and
+// only a group with one set is looked at flag by flag.
 template <class F>
 inline void for_each_set(const std::uint32_t* flag, int n, F&& f) {
-  for (int base = 0; base < n; base += 64) {
-    const int len = n - base < 64 ? n - base : 64;
-    std::uint64_t bits = 0;
-    for (int j = 0; j < len; ++j) bits |= std::uint64_t(flag[base + j]) << j;
-    while (bits) {
-      f(base + std::countr_zero(bits));
-      bits &= bits - 1;
-    }
+  int j = 0;
+  for (; j + 8 <= n; j += 8) {
+    std::uint64_t w[4];
+    std::memcpy(w, flag + j, sizeof w);
+    if (!(w[0] | w[1] | w[2] | w[3])) continue;
+    for (int l = j; l < j + 8; ++l)
+      if (flag[l]) f(l);
   }
+  for (; j < n; ++j)
+    if (flag[j]) f(j);
 }
 
 }  // namespace leadsim
