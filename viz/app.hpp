@@ -38,7 +38,7 @@ struct AppOptions {
   std::string scenario;                // path of the scenario file
   std::vector<std::string> overrides;  // "path=value", as --set
   RunSettings settings;
-  double debounce_seconds = 0.3;  // a parameter change restarts the runs after this
+  double debounce_seconds = 0.15;  // a parameter change restarts the runs after this
 };
 
 class App {

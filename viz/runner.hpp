@@ -51,7 +51,7 @@ class Runner {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Runner(double debounce_seconds = 0.3);
+  explicit Runner(double debounce_seconds = 0.15);
   ~Runner();  // cancels the job and joins the thread
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
