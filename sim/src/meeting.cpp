@@ -708,12 +708,14 @@ struct Meeting {
     // Speakers are drawn in proportion to activism (keys log(u)/activism, largest first).
     const CounterDraw speaker_draw(derive_key(key, name_hash("speaker")));
     sc.speaker_key.resize(n);
-    sc.spoke.assign(n, 0);
     sc.draw.resize(n);
     sc.listener.resize(n);
+    // Every key is finite; an attendee who may not speak (hostile, or has spoken) holds
+    // -infinity instead, so that choosing a speaker is one comparison per attendee.
     for (size_t a = 0; a < n; ++a)
-      sc.speaker_key[a] = std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
-                          std::max(1e-3, double(pop.activism[sc.attendee[a]]));
+      sc.speaker_key[a] = sc.hostile[a] ? -INFINITY
+                                        : std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
+                                              std::max(1e-3, double(pop.activism[sc.attendee[a]]));
     if (m.persuasion == PersuasionModel::bounded_confidence) {
       sc.position.resize(n * size_t(dims));
       for (size_t a = 0; a < n; ++a)
@@ -723,14 +725,18 @@ struct Meeting {
     const int endorsed = in.mp_endorsement[size_t(clp)];
     for (size_t t = 0; t < order.size(); ++t) {
       const int c = order[t];
-      // The speaker: the highest-key attendee who backs c and has not spoken.
+      // The speaker: the highest-key attendee who backs c and may speak (the first on a tie),
+      // found without branches: who backs c is as unpredictable as the room.
       size_t speaker = n;
-      for (size_t a = 0; a < n; ++a)
-        if (sc.choice[a] == c && !sc.spoke[a] && !sc.hostile[a] &&
-            (speaker == n || sc.speaker_key[a] > sc.speaker_key[speaker]))
-          speaker = a;
+      double best = -INFINITY;
+      for (size_t a = 0; a < n; ++a) {
+        const double key_a = sc.speaker_key[a];
+        const bool better = (sc.choice[a] == c) & (key_a > best);
+        speaker = better ? a : speaker;
+        best = better ? key_a : best;
+      }
       if (speaker == n) continue;  // everyone on that side has spoken
-      sc.spoke[speaker] = 1;
+      sc.speaker_key[speaker] = -INFINITY;  // has spoken
       MeetingStory::Speech speech;
       speech.candidate = c;
       if (story) {  // only the story reads them (and the wave row is likely out of cache)

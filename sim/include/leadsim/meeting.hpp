@@ -106,8 +106,7 @@ struct MeetingScratch {
   std::vector<float> utility;   // candidates per attendee
   std::vector<float> entry_utility;
   std::vector<float> position;  // dims per attendee (bounded confidence)
-  std::vector<double> speaker_key;
-  std::vector<std::uint8_t> spoke;
+  std::vector<double> speaker_key;  // -infinity once spoken (or if hostile)
   std::vector<std::int8_t> choice;  // per attendee: current first choice
   std::vector<int> order;            // speaking order (candidates)
   std::vector<bool> race;            // candidates still in the meeting's vote
