@@ -231,8 +231,12 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
     }
     {
       std::lock_guard lk(mu);
+      // A rank's second slot keeps a point queued behind the one it computes, so it never waits
+      // for a message between points. Near the end that queued point could leave the other ranks
+      // idle while it waits its turn: the last points go only to ranks with nothing in hand.
+      const bool tail = pending_points.size() - handed < size_t(mpi.size()) * size_t(kSlots);
       for (int w = 1; w <= workers; ++w) {
-        while (slots[size_t(w)] > 0 && !stopped[size_t(w)]) {
+        while (slots[size_t(w)] > 0 && !stopped[size_t(w)] && !(tail && slots[size_t(w)] < kSlots)) {
           const auto p = take();
           if (!p) break;
           std::uint64_t point = *p;
