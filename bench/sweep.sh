@@ -7,8 +7,8 @@
 # start of about half a second, loading the scenario) are small beside the sweep. Throughput is
 # given two ways: the whole command's wall time, and the sweep's own rate (the runs/s it prints:
 # from its first point to its last, without the process's or mpirun's start).
-# Each figure is the best of 3 (other work on the machine only ever slows a run down); CPU time
-# comes from perf's task-clock when perf is installed, else from bash's times.
+# Each figure is the best of 3, the two commands compared taking turns (other work on the
+# machine only ever slows a run down, and its speed drifts over minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -21,26 +21,35 @@ trap 'rm -rf "$out"' EXIT
 sweep=(sweep "$scenario" --quiet --param meetings.attendance=0.02:0.1 --param meetings.speakers=2:8
        --design latin --points "$points" --runs "$runs")
 
-# best_of CMD...: prints "wall cpu rate": the smallest wall time of 3 runs (seconds), its CPU
-# seconds, and the runs/s the command itself printed (0 if none).
-best_of() {
-  local best="" line rate
+# once CMD...: runs it once; prints "wall cpu rate": wall seconds, CPU seconds (perf's
+# task-clock when perf is installed, else 0) and the runs/s the command itself printed (0 if none).
+once() {
+  rm -rf "$out/dir"
+  local start end cpu=0 rate
+  start=$(date +%s.%N)
+  if command -v perf >/dev/null 2>&1; then
+    perf stat -x, -e task-clock -o "$out/perf" "$@" >"$out/stdout" 2>/dev/null
+    cpu=$(awk -F, '/task-clock/ { print $1 / 1000 }' "$out/perf")
+  else
+    "$@" >"$out/stdout" 2>/dev/null
+  fi
+  end=$(date +%s.%N)
+  rate=$(sed -n 's/.*(\([0-9]*\) runs\/s.*/\1/p' "$out/stdout" | tail -1)
+  echo "$(echo "$end - $start" | bc) $cpu ${rate:-0}"
+}
+
+# best_pair: runs the commands in arrays A and B alternately, 3 times each (A B A B A B), and
+# sets best_a and best_b to the fastest of each. Alternating matters on a shared machine whose
+# speed drifts over minutes: both commands see the same conditions.
+best_pair() {
+  best_a="" best_b=""
+  local line
   for _ in 1 2 3; do
-    rm -rf "$out/dir"
-    local start end cpu=0
-    start=$(date +%s.%N)
-    if command -v perf >/dev/null 2>&1; then
-      perf stat -x, -e task-clock -o "$out/perf" "$@" >"$out/stdout" 2>/dev/null
-      cpu=$(awk -F, '/task-clock/ { print $1 / 1000 }' "$out/perf")
-    else
-      "$@" >"$out/stdout" 2>/dev/null
-    fi
-    end=$(date +%s.%N)
-    rate=$(sed -n 's/.*(\([0-9]*\) runs\/s.*/\1/p' "$out/stdout" | tail -1)
-    line="$(echo "$end - $start" | bc) $cpu ${rate:-0}"
-    if [ -z "$best" ] || [ "$(echo "${line%% *} < ${best%% *}" | bc)" = 1 ]; then best=$line; fi
+    line=$(once "${A[@]}")
+    if [ -z "$best_a" ] || [ "$(echo "${line%% *} < ${best_a%% *}" | bc)" = 1 ]; then best_a=$line; fi
+    line=$(once "${B[@]}")
+    if [ -z "$best_b" ] || [ "$(echo "${line%% *} < ${best_b%% *}" | bc)" = 1 ]; then best_b=$line; fi
   done
-  echo "$best"
 }
 
 # speedup LABEL1 LABEL2 RESULT1 RESULT2: both ways of counting.
@@ -55,25 +64,30 @@ speedup() {
 
 total=$((points * runs))
 echo "scenario $scenario: $points points x $runs runs = $total runs per sweep"
-t1=$(best_of "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
-t2=$(best_of "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 2)
-speedup "threads=1" "threads=2" "$t1" "$t2"
+A=("$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
+B=("$leadsim" "${sweep[@]}" --out "$out/dir" --threads 2)
+best_pair
+speedup "threads=1" "threads=2" "$best_a" "$best_b"
 
 if command -v mpirun >/dev/null 2>&1 && ldd "$leadsim" | grep -q libmpi; then
   mpi=(mpirun --oversubscribe)
   [ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-  m1=$(best_of "${mpi[@]}" -np 1 "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
-  m2=$(best_of "${mpi[@]}" -np 2 "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
-  speedup "mpi ranks=1" "mpi ranks=2" "$m1" "$m2"
+  A=("${mpi[@]}" -np 1 "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
+  B=("${mpi[@]}" -np 2 "$leadsim" "${sweep[@]}" --out "$out/dir" --threads 1)
+  best_pair
+  speedup "mpi ranks=1" "mpi ranks=2" "$best_a" "$best_b"
 fi
 
 # The same runs as one point (`leadsim run`, one population, no per-point work) against a sweep
 # whose points cost the same to run (a parameter over a range too narrow to change the work),
 # both on one thread: the difference in CPU time, per point, over the runs' own time.
-r=$(best_of "$leadsim" run "$scenario" --runs "$total" --threads 1 --quiet --out "$out/dir")
-s=$(best_of "$leadsim" sweep "$scenario" --quiet --param campaign.swing_sd=0.05:0.0500001 --design latin \
-      --points "$points" --runs "$runs" --out "$out/dir" --threads 1)
+A=("$leadsim" run "$scenario" --runs "$total" --threads 1 --quiet --out "$out/dir")
+B=("$leadsim" sweep "$scenario" --quiet --param campaign.swing_sd=0.05:0.0500001 --design latin
+   --points "$points" --runs "$runs" --out "$out/dir" --threads 1)
+best_pair
+r=$best_a
+s=$best_b
 awk -v s="$s" -v r="$r" -v p="$points" 'BEGIN {
   split(s, x, " "); split(r, y, " ");
   cs = x[2] > 0 ? x[2] : x[1]; cr = y[2] > 0 ? y[2] : y[1];
