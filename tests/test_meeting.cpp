@@ -49,15 +49,21 @@ TEST(Meeting, StoryMatchesTheRunsOwnResult) {
 
 TEST(Meeting, StoryMatchesTheRunsOwnResultInEveryClp) {
   // The story takes the general block path, a plain run the fused kernel (or, for a General
-  // Committee, the delegates alone): every meeting's attendance and votes must agree, with two
-  // candidates, three, an organised wave, and General Committees.
+  // Committee, the delegates alone; with more candidates than the kernel takes, the vectorised
+  // block loops): every meeting's attendance and votes must agree, with two candidates, three,
+  // five, an organised wave, and General Committees.
   const std::vector<std::vector<std::string>> variants = {
       {"meetings.meet=1"},
       {"meetings.meet=1", "candidates.centre.position=[0.0, 0.0]",
        "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"},
       {"meetings.meet=1", "meetings.general_committee=0", "waves.old.organised=true",
        "meetings.organised_turnout=3"},
-      {"meetings.meet=1", "meetings.general_committee=1"}};
+      {"meetings.meet=1", "meetings.general_committee=1"},
+      {"meetings.meet=1", "meetings.general_committee=0", "candidates.c3.position=[0.1, 0.0]",
+       "candidates.c3.name=\"C3\"", "candidates.c4.position=[-0.2, 0.1]",
+       "candidates.c4.name=\"C4\"", "candidates.c5.position=[0.3, -0.1]",
+       "candidates.c5.name=\"C5\"",
+       "mps.support={ left = 0.3, right = 0.3, c3 = 0.1, c4 = 0.1, c5 = 0.1, none = 0.1 }"}};
   for (const auto& v : variants) {
     const Scenario s = toy(v);
     const Population pop = synthesise(s, 6);

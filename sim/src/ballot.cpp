@@ -250,10 +250,8 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         g.hostile_second = std::uint32_t(hostile_index);
         for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
           const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
-          // Rounded up to whole vectors (the people after the block are read but ignored: only
-          // lanes below n are counted), so that no lane runs through a scalar remainder loop.
-          const int padded = int(std::min<std::size_t>(std::size_t(n + 7) & ~std::size_t(7),
-                                                       pop.size() - first));
+          // Whole vectors: only lanes below n are counted.
+          const int padded = whole_vectors(n, pop.size() - first);
           kernel(g, int(first - seg), padded, eligible, votes, second, utility[0], utility[1]);
           for_each_persuaded(first, n, [&](int j, const float* delta) {
             if (!(pop.traits[first + std::uint32_t(j)] & kHostile))

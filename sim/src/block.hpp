@@ -1,7 +1,9 @@
 // block.hpp (private): helpers for the vectorised per-block loops.
 #pragma once
 
+#include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -16,6 +18,13 @@ inline void blend_where(float* out, const std::int32_t* key, std::int32_t k, flo
     const std::uint32_t old = std::bit_cast<std::uint32_t>(out[j]);
     out[j] = std::bit_cast<float>((v & mask) | (old & ~mask));
   }
+}
+
+// A block of n people rounded up to whole vectors of 8 lanes (at most `available`, the people
+// left in the population from the block's first): the lanes after the block are read but not
+// counted, so that no loop ends in a scalar remainder.
+inline int whole_vectors(int n, std::size_t available) {
+  return int(std::min<std::size_t>(std::size_t(n + 7) & ~std::size_t(7), available));
 }
 
 // Calls f(j) for each j in [0, n) with flag[j] != 0, in increasing order (flags are 0 or 1).

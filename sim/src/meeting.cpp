@@ -104,7 +104,7 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
     const float bound = mb * (max_base * activism[j] * (1.0f + extra * org));
     const std::uint32_t maybe = inv & std::uint32_t(draw < bound);
     // Utilities (RunPreferences::utilities(), term for term, then the MP's endorsement), and
-    // preference_gap() over the standing candidates in candidate order.
+    // Meeting::gap_of() over the standing candidates in candidate order.
     float best = -1e30f, second = -1e30f;
     for (int c = 0; c < K; ++c) {
       const float u = (c_a[c] + (sp * step[c]) * float(pull[c][j]) + tc * float(taste[c][j])) +
@@ -162,21 +162,6 @@ AttendKernel choose_attend_kernel(int factions, int candidates) {
   return nullptr;
 }
 
-// Gap between the best and second-best standing candidates (0 when only one stands).
-float preference_gap(const float* u, const std::vector<bool>& standing) {
-  float best = -1e30f, second = -1e30f;
-  for (size_t c = 0; c < standing.size(); ++c) {
-    if (!standing[c]) continue;
-    if (u[c] > best) {
-      second = best;
-      best = u[c];
-    } else if (u[c] > second) {
-      second = u[c];
-    }
-  }
-  return second < -1e29f ? 0.0f : best - second;
-}
-
 struct Meeting {
   const MeetingInputs& in;
   const Scenario& s;
@@ -215,7 +200,8 @@ struct Meeting {
   }
 
   float* utility(size_t a) { return &sc.utility[a * size_t(k)]; }
-  // preference_gap(u, in.standing), over the list of standing candidates.
+  // Gap between the best and second-best standing candidates' utilities (0 when only one
+  // stands), in candidate order.
   float gap_of(const float* u) const {
     float best = -1e30f, second = -1e30f;
     for (int l = 0; l < n_standing_; ++l) {
@@ -257,6 +243,39 @@ struct Meeting {
     return result.met;
   }
 
+  // The trait bits eligibility to attend needs: good standing if the rules ask for it, and a
+  // delegate's seat at a General Committee.
+  std::uint8_t needed_traits() const {
+    const std::uint8_t standing = in.electorate.requires_good_standing() ? kGoodStanding : 0;
+    return std::uint8_t(standing | (result.format == MeetingFormat::general_committee ? kDelegate : 0));
+  }
+
+  // Eligibility (joined by the meeting freeze, with the traits needed) and invitation (eligible
+  // and contactable: whether the invitation arrives is drawn later) for people [first, first+n).
+  void eligible_and_contactable(std::uint32_t first, int n, std::uint32_t* eligible,
+                                std::uint32_t* invited) const {
+    const std::uint8_t* traits = pop.traits.data() + first;
+    const Day* joined = pop.joined.data() + first;
+    const std::uint8_t needed = needed_traits();
+    const Day freeze = in.electorate.meeting_freeze();
+    for (int j = 0; j < n; ++j) {
+      const std::uint32_t t = traits[j];
+      eligible[j] = std::uint32_t(joined[j] <= freeze) & std::uint32_t((t & needed) == needed);
+      invited[j] = eligible[j] & ((t & kContactable) ? 1u : 0u);
+    }
+  }
+
+  // Takes the attendees among people [first, first+n) (attends[j] set) into the scratch, with
+  // their factions and utilities (util[c][j]).
+  void admit(std::uint32_t first, int n, const std::uint32_t* attends, const std::int32_t* faction,
+             const float (*util)[kBlock]) {
+    for_each_set(attends, n, [&](int j) {
+      sc.attendee.push_back(first + std::uint32_t(j));
+      sc.faction.push_back(std::uint8_t(faction[j]));
+      for (int c = 0; c < k; ++c) sc.utility.push_back(util[c][j]);
+    });
+  }
+
   // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock).
   // Invitations, the attendance draw and an upper bound on each person's attendance
   // probability are computed for the whole block in straight loops. Only those whose draw falls
@@ -268,21 +287,13 @@ struct Meeting {
     const PersonDraws& draws = in.preferences.draws();
     const std::uint32_t* uid = pop.uid.data() + first;
     const std::uint8_t* traits = pop.traits.data() + first;
-    const Day* joined = pop.joined.data() + first;
     const float* activism = pop.activism.data() + first;
-    const std::uint8_t standing = in.electorate.requires_good_standing() ? kGoodStanding : 0;
-    const std::uint8_t needed = std::uint8_t(standing | (gc ? kDelegate : 0));
-    const Day freeze = in.electorate.meeting_freeze();
     const float lost = float(m.lost_invitation);
 
     alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], maybe[kBlock];
     alignas(32) std::int32_t faction[kBlock];
     alignas(32) float draw[kBlock], bound[kBlock];
-    for (int j = 0; j < n; ++j) {
-      const std::uint32_t t = traits[j];
-      eligible[j] = std::uint32_t(joined[j] <= freeze) & std::uint32_t((t & needed) == needed);
-      invited[j] = eligible[j] & ((t & kContactable) ? 1u : 0u);
-    }
+    eligible_and_contactable(first, n, eligible, invited);
     for (int j = 0; j < n; ++j) {
       invited[j] &= std::uint32_t(PersonDraws::draw(draws.invitation, uid[j]) >= lost);
       draw[j] = PersonDraws::draw(draws.attendance, uid[j]);
@@ -338,29 +349,20 @@ struct Meeting {
   void attend_block(std::uint32_t first, int n_people, int wave) {
     // Lanes are computed in whole vectors (rounded up; the people after the block are read but
     // made ineligible below), so that no loop ends in a scalar remainder.
-    const int n = int(std::min<std::size_t>(std::size_t(n_people + 7) & ~std::size_t(7),
-                                            pop.size() - first));
+    const int n = whole_vectors(n_people, pop.size() - first);
     const MeetingRules& m = s.meetings;
     const bool gc = result.format == MeetingFormat::general_committee;
     const PersonDraws& draws = in.preferences.draws();
     const RunPreferences& prefs = in.preferences;
     const std::uint32_t* uid = pop.uid.data() + first;
     const std::uint8_t* traits = pop.traits.data() + first;
-    const Day* joined = pop.joined.data() + first;
     const float* activism = pop.activism.data() + first;
-    const std::uint8_t standing = in.electorate.requires_good_standing() ? kGoodStanding : 0;
-    const std::uint8_t needed = std::uint8_t(standing | (gc ? kDelegate : 0));
-    const Day freeze = in.electorate.meeting_freeze();
     const float lost = float(m.lost_invitation);
     const int factions = int(s.factions.size());
 
     alignas(32) std::uint32_t eligible[kBlock], invited[kBlock], maybe[kBlock];
     std::uint32_t n_eligible = 0;
-    for (int j = 0; j < n; ++j) {
-      const std::uint32_t t = traits[j];
-      eligible[j] = std::uint32_t(joined[j] <= freeze) & std::uint32_t((t & needed) == needed);
-      invited[j] = eligible[j] & ((t & kContactable) ? 1u : 0u);
-    }
+    eligible_and_contactable(first, n, eligible, invited);
     for (int j = n_people; j < n; ++j) eligible[j] = invited[j] = 0;
     for (int j = 0; j < n; ++j) n_eligible += eligible[j];
     result.eligible += int(n_eligible);
@@ -431,22 +433,10 @@ struct Meeting {
     result.invited += int(n_invited);
     if (n_maybe == 0) return;
 
-    // Everyone's utilities (as RunPreferences::utilities(), term for term), the MP's endorsement.
+    // Everyone's utilities (bit for bit those of RunPreferences::utilities()), the MP's
+    // endorsement.
     alignas(32) float util[kMaxCandidates][kBlock];
-    alignas(32) float spread[kBlock];
-    for (int j = 0; j < n; ++j) spread[j] = prefs.spread(0);
-    for (int f = 1; f < factions; ++f) blend_where(spread, faction, f, prefs.spread(f), n);
-    const float tc = prefs.taste_coef();
-    for (int c = 0; c < k; ++c) {
-      float* out = util[c];
-      for (int j = 0; j < n; ++j) out[j] = prefs.faction_constant(0, c);
-      for (int f = 1; f < factions; ++f) blend_where(out, faction, f, prefs.faction_constant(f, c), n);
-      const std::int16_t* pull = pop.pull_row(c) + first;
-      const std::int16_t* taste = pop.taste_row(c) + first;
-      const float step = pop.pull_step[size_t(c)];  // spread * step is pull_coef(), exactly
-      for (int j = 0; j < n; ++j)
-        out[j] = out[j] + (spread[j] * step) * float(pull[j]) + tc * float(taste[j]);
-    }
+    for (int c = 0; c < k; ++c) prefs.block_utility(pop, first, n, faction, c, util[c]);
     if (endorsed >= 0)
       for (int j = 0; j < n; ++j) util[endorsed][j] += endorsement;
 
@@ -458,7 +448,7 @@ struct Meeting {
     } else {
       alignas(32) float gap[kBlock];
       if (contested_) {
-        // preference_gap(): the best and second best standing utilities, in candidate order.
+        // gap_of(): the best and second best standing utilities, in candidate order.
         alignas(32) float best[kBlock];
         for (int j = 0; j < n; ++j) best[j] = gap[j] = -1e30f;  // gap holds the second best
         for (int l = 0; l < n_standing_; ++l) {
@@ -491,11 +481,7 @@ struct Meeting {
       }
     }
     for (int j = 0; j < n; ++j) attends[j] = maybe[j] & std::uint32_t(draw[j] < p[j]);
-    for_each_set(attends, n, [&](int j) {
-      sc.attendee.push_back(first + std::uint32_t(j));
-      sc.faction.push_back(std::uint8_t(faction[j]));
-      for (int c = 0; c < k; ++c) sc.utility.push_back(util[c][j]);
-    });
+    admit(first, n, attends, faction, util);
   }
 
   // What attend_kernel() needs for wave w of this meeting's CLP (an all-member meeting).
@@ -531,7 +517,7 @@ struct Meeting {
     g.base = float(m.attendance) / (1.0f + g.care);
     g.organised_turnout = float(m.organised_turnout);
     g.freeze = in.electorate.meeting_freeze();
-    g.needed = in.electorate.requires_good_standing() ? kGoodStanding : 0;
+    g.needed = needed_traits();
     g.key_invitation = draws.invitation;
     g.key_attendance = draws.attendance;
     g.key_faction = draws.faction;
@@ -540,9 +526,8 @@ struct Meeting {
   // Stages 2 and 3 for people [first, first+n_people) of an all-member meeting, through the fused
   // kernel (the same decisions, bit for bit, as attend_block()).
   void attend_fused(AttendKernel kernel, const AttendSegment& g, std::uint32_t first, int n_people) {
-    // Whole vectors (rounded up; the kernel makes the people after the block ineligible).
-    const int n = int(std::min<std::size_t>(std::size_t(n_people + 7) & ~std::size_t(7),
-                                            pop.size() - first));
+    // Whole vectors (the kernel makes the people after the block ineligible).
+    const int n = whole_vectors(n_people, pop.size() - first);
     alignas(32) std::uint32_t attends[kBlock];
     alignas(32) std::int32_t faction[kBlock];
     alignas(32) float util[kMaxCandidates][kBlock];
@@ -550,11 +535,7 @@ struct Meeting {
     kernel(g, int(first), n, n_people, attends, faction, util, n_eligible, n_invited);
     result.eligible += int(n_eligible);
     result.invited += int(n_invited);
-    for_each_set(attends, n, [&](int j) {
-      sc.attendee.push_back(first + std::uint32_t(j));
-      sc.faction.push_back(std::uint8_t(faction[j]));
-      for (int c = 0; c < k; ++c) sc.utility.push_back(util[c][j]);
-    });
+    admit(first, n, attends, faction, util);
   }
 
   // The chance an invited person i of faction f with utilities u attends (see meeting.hpp).
@@ -563,7 +544,7 @@ struct Meeting {
     if (result.format == MeetingFormat::general_committee) return float(m.gc_attendance);
     // Caring: a gap of one utility unit between the top two is typical (multiplier 1); with a
     // single candidate standing there is no gap to care about.
-    const float gap = contested_ ? std::min(2.0f, preference_gap(u, in.standing)) : 0.0f;
+    const float gap = contested_ ? std::min(2.0f, gap_of(u)) : 0.0f;
     const float care = float(m.care);
     float p = float(m.attendance) / (1.0f + care) * pop.activism[i] *
               float(s.factions[size_t(f)].mobilisation) * (1.0f + care * gap);
