@@ -16,7 +16,7 @@ std::size_t Population::bytes() const {
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
          (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size() +
           affiliated_begin.size()) * 4 +
-         affiliated_affiliate.size() + affiliated_record.size() * sizeof(std::int16_t) +
+         affiliated_record.size() * sizeof(std::int16_t) +
          std::size_t(offset.size()) * sizeof(float) +
          std::size_t(taste.size() + pull.size()) * sizeof(std::int16_t);
 }
@@ -229,12 +229,10 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
     if (pop.affiliate[i] != kNoAffiliate) pop.affiliated[slot[pop.affiliate[i]]++] = std::uint32_t(i);
   const size_t stride = pop.affiliated_stride();
   pop.affiliated_uid.resize(n_aff);
-  pop.affiliated_affiliate.resize(n_aff);
   pop.affiliated_record.resize(n_aff * stride);
   for (size_t x = 0; x < n_aff; ++x) {
     const size_t i = pop.affiliated[x];
     pop.affiliated_uid[x] = pop.uid[i];
-    pop.affiliated_affiliate[x] = pop.affiliate[i];
     std::int16_t* rec = &pop.affiliated_record[x * stride];
     rec[0] = std::bit_cast<std::int16_t>(pop.clp[i]);
     rec[1] = std::int16_t(pop.wave[i] | (pop.traits[i] << 8));
@@ -291,8 +289,7 @@ bool population_depends_on(const std::string& path) {
   if (section == "affiliates")
     return !in({"name", "method", "executive_lean", "consultation_turnout", "union"});
   if (section == "campaign") return in({"salience", "taste_sd"});
-  if (section == "ballot") return true;  // turnout and its elasticity
-  return true;  // clps, waves, and anything new
+  return true;  // clps, waves, ballot (turnout is drawn once, with the population), anything new
 }
 
 std::string population_signature(const Scenario& s, std::uint64_t seed) {

@@ -83,11 +83,10 @@ struct Population {
   // Affiliated supporters again, compactly, for affiliates' consultations (which reach a few
   // percent of them, scattered over the population), grouped by affiliate (in row order within
   // one): those of affiliate a are entries affiliated_begin[a] .. affiliated_begin[a+1]-1, so a
-  // run reads only the affiliates that consult. Rows, ids, affiliate, and a record of what an
+  // run reads only the affiliates that consult. Rows, ids, and a record of what an
   // answer needs, together so that an answerer costs one cache line: affiliated_stride() int16
   // per entry, [CLP, wave | traits << 8, pull_0 .. pull_K-1, taste_0 .. taste_K-1].
   std::vector<std::uint32_t> affiliated, affiliated_uid, affiliated_begin;
-  std::vector<std::uint8_t> affiliated_affiliate;
   std::vector<std::int16_t> affiliated_record;
   std::size_t affiliated_stride() const { return 2 + 2 * size_t(pull.rows()); }
 
