@@ -393,15 +393,15 @@ void clp_panel(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 siz
     }
     ImGui::SameLine();
     ImGui::Checkbox("given a meeting", &v.scatter_given_met);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "up the page: the share of the CLP's meetings that nominated the candidate "
+          "(on), or of all runs (off; a CLP meets in only some runs)");
     ImGui::SameLine();
     ImGui::Checkbox("y: meeting vote share", &v.scatter_vote_share);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Plot the candidate's share of the first-round meeting vote (all meetings "
                         "held, all runs) instead of how often the CLP nominates them");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(
-          "up the page: the share of the CLP's meetings that nominated the candidate "
-          "(on), or of all runs (off; a CLP meets in only some runs)");
     ImGui::SameLine();
     help_marker(
         "Each point is a CLP. Up the page: the share of its meetings (or of all runs) in "

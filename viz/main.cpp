@@ -241,9 +241,9 @@ int run(const Options& o) {
   };
 
   // Pacing. While the user interacts (input in the last second), draw up to 60 frames a second
-  // (40 while runs stream: see the end of the loop). Otherwise draw when an event comes or every 100 ms while runs stream (the results change at
-  // most ten times a second), and every 250 ms when everything is settled: the cores go to the
-  // runs, and any input still gets a frame at once.
+  // (40 while runs stream: see the end of the loop). Otherwise draw when an event comes or every
+  // 100 ms while runs stream (the results change at most ten times a second), and every 250 ms
+  // when everything is settled: the cores go to the runs, and any input still gets a frame at once.
   Clock::time_point last_input = Clock::now() - std::chrono::seconds(10);
   ImVec2 last_mouse{-FLT_MAX, -FLT_MAX};
   Clock::time_point last = Clock::now();
