@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "leadsim/ballot.hpp"
 #include "leadsim/nominations.hpp"
 #include "support.hpp"
 
@@ -137,6 +138,47 @@ TEST(Contest, LocalMpEndorsementMovesTheMpsOwnClp) {
   const auto none = agreement(toy({"campaign.mp_endorsement=0", "meetings.meet=1"}));
   const auto strong = agreement(toy({"campaign.mp_endorsement=1.5", "meetings.meet=1"}));
   EXPECT_TRUE(clearly_above(strong, none)) << none.mean << " -> " << strong.mean;
+}
+
+// The final ballot counts most voters in one pass that ignores meetings, then corrects it for
+// those who heard speeches: what an attendee heard must decide their ballot.
+TEST(Contest, WhatAttendeesHeardDecidesTheirBallot) {
+  const Scenario s = toy();
+  const Population pop = synthesise(s, 1);
+  const std::uint64_t key = run_key(1, 0);
+  const RunPreferences prefs(s, key);
+  const Electorate electorate(s);
+  const std::vector<bool> standing(s.candidates.size(), true);
+  const std::vector<std::int8_t> endorsement(s.clps.size(), -1);
+  auto cast = [&](const Persuasion& heard) {
+    BallotScratch scratch;
+    BallotOutcome out;
+    cast_final_ballot({s, pop, prefs, electorate, standing, endorsement, heard, key}, scratch, out);
+    return out;
+  };
+  // Every member heard a speech worth far more than any preference, for candidate `c`.
+  auto everyone_hears = [&](int c) {
+    Persuasion heard;
+    for (std::uint32_t i = 0; i < std::uint32_t(pop.size()); ++i) {
+      if (pop.section[i] != std::uint8_t(Section::member)) continue;
+      heard.person.push_back(i);
+      for (size_t l = 0; l < s.candidates.size(); ++l) heard.delta.push_back(int(l) == c ? 100.0f : 0.0f);
+    }
+    return heard;
+  };
+  const int member = int(Section::member);
+  const BallotOutcome none = cast(Persuasion{});
+  ASSERT_GT(none.voted[member], 0);
+  EXPECT_GT(none.first[member][0], 0);  // without speeches both candidates have member votes
+  EXPECT_GT(none.first[member][1], 0);
+  for (int c = 0; c < 2; ++c) {
+    const BallotOutcome heard = cast(everyone_hears(c));
+    EXPECT_EQ(heard.voted, none.voted);  // hearing speeches changes rankings, not turnout
+    EXPECT_EQ(heard.first[member][size_t(c)], double(none.voted[member])) << "candidate " << c;
+    // Other sections heard nothing: their first preferences are untouched.
+    for (int sec = 0; sec < kSections; ++sec)
+      if (sec != member) EXPECT_EQ(heard.first[size_t(sec)], none.first[size_t(sec)]);
+  }
 }
 
 TEST(Contest, MomentumHelpsTheCandidateWhoWinsNominations) {

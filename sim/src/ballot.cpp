@@ -31,76 +31,103 @@ struct PairSegment {
   std::uint32_t hostile_second;  // 1 if a hostile voter ranks the second candidate first
 };
 
-// One fused, branch-free loop per block: eligibility, turnout, faction, both utilities, the
-// ranking. F (factions) and Vet (a registered-supporter segment) are compile-time so that the
-// loop has no inner loops and vectorises whole. The arithmetic is term for term that of
-// Electorate::block_may_vote, RunPreferences::block_factions and block_utility, so both paths
-// give the same bits.
+// The counts of one block of a pair segment (people before anything heard at a meeting).
+struct PairCounts {
+  std::uint32_t eligible = 0, votes = 0, second = 0;  // `second`: votes ranking candidate 1 first
+};
+
+// Everything one person of a pair segment decides: eligible, votes, hostile (0 or 1) and both
+// utilities. F (factions) and Vet (a registered-supporter segment) are compile-time so that a
+// loop over people has no inner loops and vectorises whole. The arithmetic is term for term
+// that of Electorate::block_may_vote, RunPreferences::block_factions and block_utility, so both
+// paths give the same bits. `t` is the person's trait byte.
 template <int F, bool Vet>
-void pair_block(const PairSegment& g, int first, int n, std::uint32_t* __restrict eligible,
-                std::uint32_t* __restrict vote, std::uint32_t* __restrict second,
-                float* __restrict u0, float* __restrict u1) {
-  // Everything loop-invariant in locals, so the loop body is pure arithmetic on lanes.
-  float a0[F], a1[F], spread[F], row[F];
-  for (int q = 0; q < F; ++q) {
-    a0[q] = g.a[0][q];
-    a1[q] = g.a[1][q];
-    spread[q] = g.spread[q];
-    row[q] = g.row[q];
+struct PairLane {
+  std::uint32_t eligible, votes, hostile;
+  float u0, u1;
+
+  static PairLane of(const PairSegment& g, std::uint32_t i, std::uint32_t t) {
+    PairLane r;
+    r.eligible = std::uint32_t(g.joined[i] <= g.date_cut) & std::uint32_t((t & g.need) == g.need);
+    r.hostile = (t & kHostile) / kHostile;
+    if constexpr (Vet) {
+      const float p = r.hostile ? g.reject[1] : g.reject[0];  // a blend: both are in registers
+      r.eligible &= std::uint32_t(PersonDraws::draw(g.key_vetting, g.uid[i]) >= p);
+    }
+    r.votes = r.eligible & std::uint32_t(PersonDraws::draw(g.key_turnout, g.uid[i]) < g.turnout[i]);
+    const float uf = PersonDraws::draw(g.key_faction, g.uid[i]);
+    float c0 = g.a[0][0], c1 = g.a[1][0], sp = g.spread[0];
+    for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
+      const bool up = uf >= g.row[q - 1];
+      c0 = up ? g.a[0][q] : c0;
+      c1 = up ? g.a[1][q] : c1;
+      sp = up ? g.spread[q] : sp;
+    }
+    // (sp * step) is RunPreferences::pull_coef() exactly (the step is a power of two).
+    r.u0 = (c0 + (sp * g.pull_step[0]) * float(g.pull[0][i]) + g.taste_coef * float(g.taste[0][i])) +
+           g.endorse[0];
+    r.u1 = (c1 + (sp * g.pull_step[1]) * float(g.pull[1][i]) + g.taste_coef * float(g.taste[1][i])) +
+           g.endorse[1];
+    return r;
   }
-  const float reject0 = g.reject[0], reject1 = g.reject[1], tc = g.taste_coef;
-  const float step0 = g.pull_step[0], step1 = g.pull_step[1];
-  const float e0 = g.endorse[0], e1 = g.endorse[1];
-  const Day date_cut = g.date_cut;
-  const std::uint32_t need = g.need, hostile_second = g.hostile_second;
-  const std::uint32_t kt = g.key_turnout, kf = g.key_faction, kv = g.key_vetting;
-  const std::uint32_t* __restrict uid = g.uid + first;
-  const Day* __restrict joined = g.joined + first;
-  const std::uint8_t* __restrict traits = g.traits + first;
-  const float* __restrict turnout = g.turnout + first;
-  const std::int16_t* __restrict pull0 = g.pull[0] + first;
-  const std::int16_t* __restrict pull1 = g.pull[1] + first;
-  const std::int16_t* __restrict taste0 = g.taste[0] + first;
-  const std::int16_t* __restrict taste1 = g.taste[1] + first;
+  // Ranks candidate 1 first: a hostile voter ranks as the segment says, others sincerely.
+  // (Bit arithmetic, so that a loop over people vectorises.)
+  std::uint32_t second(const PairSegment& g) const {
+    return (std::uint32_t(u1 > u0) & (hostile ^ 1u)) | (g.hostile_second & hostile);
+  }
+};
+
+// One fused, branch-free loop over people [first, first+n) of a segment, counting in registers:
+// nothing is stored per person. Lanes from n to `padded` (whole vectors) are read, not counted.
+template <int F, bool Vet>
+PairCounts pair_block(const PairSegment& segment, std::uint32_t first, int n, int padded) {
+  // The segment's invariants in a local copy whose address never escapes, so that they stay in
+  // registers through the loop; the people's arrays are offset to the block.
+  PairSegment g = segment;
+  g.uid += first;
+  g.joined += first;
+  g.traits += first;
+  g.turnout += first;
+  for (int l = 0; l < 2; ++l) {
+    g.pull[l] += first;
+    g.taste[l] += first;
+  }
   // The trait bytes widened first, so that the main loop works on 32-bit lanes only (eight
   // people per vector, few enough live values to stay in registers).
   alignas(32) std::uint32_t wide[kBlock];
-  for (int j = 0; j < n; ++j) wide[j] = traits[j];
-  for (int j = 0; j < n; ++j) {
-    const std::uint32_t t = wide[j];
-    std::uint32_t el = std::uint32_t(joined[j] <= date_cut) & std::uint32_t((t & need) == need);
-    const std::uint32_t hostile = (t & kHostile) / kHostile;
-    if constexpr (Vet) {
-      const float p = hostile ? reject1 : reject0;  // a blend: both are in registers
-      el &= std::uint32_t(PersonDraws::draw(kv, uid[j]) >= p);
-    }
-    const std::uint32_t v = el & std::uint32_t(PersonDraws::draw(kt, uid[j]) < turnout[j]);
-    const float uf = PersonDraws::draw(kf, uid[j]);
-    float c0 = a0[0], c1 = a1[0], sp = spread[0];
-    for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
-      const bool up = uf >= row[q - 1];
-      c0 = up ? a0[q] : c0;
-      c1 = up ? a1[q] : c1;
-      sp = up ? spread[q] : sp;
-    }
-    // (sp * step) is RunPreferences::pull_coef() exactly (the step is a power of two).
-    const float x0 = (c0 + (sp * step0) * float(pull0[j]) + tc * float(taste0[j])) + e0;
-    const float x1 = (c1 + (sp * step1) * float(pull1[j]) + tc * float(taste1[j])) + e1;
-    eligible[j] = el;
-    vote[j] = v;
-    u0[j] = x0;
-    u1[j] = x1;
-    // hostile ? hostile_second : sincere, written as bit arithmetic so the loop vectorises.
-    second[j] = (std::uint32_t(x1 > x0) & (hostile ^ 1u)) | (hostile_second & hostile);
+  for (int j = 0; j < padded; ++j) wide[j] = g.traits[j];
+  std::uint32_t ne = 0, nv = 0, ns = 0;
+  for (int j = 0; j < padded; ++j) {
+    const PairLane<F, Vet> p = PairLane<F, Vet>::of(g, std::uint32_t(j), wide[j]);
+    const std::uint32_t counted = std::uint32_t(j < n);
+    const std::uint32_t v = p.votes & counted;
+    ne += p.eligible & counted;
+    nv += v;
+    ns += v & p.second(g);
   }
+  return {ne, nv, ns};
 }
 
-using PairKernel = void (*)(const PairSegment&, int, int, std::uint32_t*, std::uint32_t*,
-                            std::uint32_t*, float*, float*);
+// A persuaded voter's ballot: whether they rank candidate 1 first after what they heard (delta
+// per local candidate), as a change to the count pair_block made without it (-1, 0 or 1).
+template <int F, bool Vet>
+int pair_persuaded(const PairSegment& g, std::uint32_t i, const float delta[2]) {
+  const PairLane<F, Vet> p = PairLane<F, Vet>::of(g, i, g.traits[i]);
+  if (!p.votes || p.hostile) return 0;  // a hostile voter's ranking is fixed
+  return int(p.u1 + delta[1] > p.u0 + delta[0]) - int(p.u1 > p.u0);
+}
+
+// The two entry points for one number of factions and segment kind.
+struct PairKernel {
+  PairCounts (*count)(const PairSegment&, std::uint32_t first, int n, int padded) = nullptr;
+  int (*persuaded)(const PairSegment&, std::uint32_t i, const float delta[2]) = nullptr;
+  explicit operator bool() const { return count != nullptr; }
+};
 
 template <int F>
 PairKernel pair_kernel(bool vet) {
-  return vet ? &pair_block<F, true> : &pair_block<F, false>;
+  if (vet) return {&pair_block<F, true>, &pair_persuaded<F, true>};
+  return {&pair_block<F, false>, &pair_persuaded<F, false>};
 }
 
 PairKernel choose_pair_kernel(int factions, bool vet) {
@@ -114,7 +141,7 @@ PairKernel choose_pair_kernel(int factions, bool vet) {
     case 7: return pair_kernel<7>(vet);
     case 8: return pair_kernel<8>(vet);
   }
-  return nullptr;  // more factions: the general path
+  return {};  // more factions: the general path
 }
 
 }  // namespace
@@ -197,7 +224,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
 
   // Block buffers: one entry per person of the block.
   alignas(32) std::int32_t faction[kBlock];
-  alignas(32) std::uint32_t votes[kBlock], eligible[kBlock], second[kBlock];
+  alignas(32) std::uint32_t votes[kBlock], eligible[kBlock];
   alignas(32) float utility[kMaxCandidates][kBlock];
   float u[kMaxCandidates];
   std::uint8_t order[kMaxCandidates];
@@ -219,7 +246,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
       }
       const PairKernel kernel = m == 2 ? choose_pair_kernel(prefs.factions(),
                                                             wave.section == Section::registered)
-                                       : nullptr;
+                                       : PairKernel{};
       if (kernel) {
         PairSegment g;
         g.uid = pop.uid.data() + seg;
@@ -248,26 +275,25 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         g.key_faction = draws.faction;
         g.key_vetting = draws.vetting;
         g.hostile_second = std::uint32_t(hostile_index);
+        PairCounts counts;
         for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
           const int n = int(std::min<std::uint32_t>(kBlock, seg_end - first));
           // Whole vectors: only lanes below n are counted.
-          const int padded = whole_vectors(n, pop.size() - first);
-          kernel(g, int(first - seg), padded, eligible, votes, second, utility[0], utility[1]);
-          for_each_persuaded(first, n, [&](int j, const float* delta) {
-            if (!(pop.traits[first + std::uint32_t(j)] & kHostile))
-              second[j] = std::uint32_t(utility[1][j] + delta[local[1]] > utility[0][j] + delta[local[0]]);
-          });
-          std::uint32_t n_eligible = 0, n_votes = 0, n_second = 0;
-          for (int j = 0; j < n; ++j) {
-            n_eligible += eligible[j];
-            n_votes += votes[j];
-            n_second += votes[j] & second[j];
-          }
-          out.eligible[size_t(sec)] += n_eligible;
-          out.voted[size_t(sec)] += n_votes;
-          tally[1] += n_second;
-          tally[0] += n_votes - n_second;
+          const PairCounts b = kernel.count(g, first - seg, n, whole_vectors(n, pop.size() - first));
+          counts.eligible += b.eligible;
+          counts.votes += b.votes;
+          counts.second += b.second;
         }
+        // Those who heard speeches at their meeting: the count above without what they heard,
+        // corrected person by person (a few per segment).
+        for_each_persuaded(seg, int(seg_end - seg), [&](int j, const float* delta) {
+          const float d[2] = {delta[local[0]], delta[local[1]]};
+          counts.second += std::uint32_t(kernel.persuaded(g, std::uint32_t(j), d));
+        });
+        out.eligible[size_t(sec)] += counts.eligible;
+        out.voted[size_t(sec)] += counts.votes;
+        tally[1] += counts.second;
+        tally[0] += counts.votes - counts.second;
         continue;
       }
       for (std::uint32_t first = seg; first < seg_end; first += kBlock) {
