@@ -176,8 +176,11 @@ TEST(Contest, WhatAttendeesHeardDecidesTheirBallot) {
     EXPECT_EQ(heard.voted, none.voted);  // hearing speeches changes rankings, not turnout
     EXPECT_EQ(heard.first[member][size_t(c)], double(none.voted[member])) << "candidate " << c;
     // Other sections heard nothing: their first preferences are untouched.
-    for (int sec = 0; sec < kSections; ++sec)
-      if (sec != member) EXPECT_EQ(heard.first[size_t(sec)], none.first[size_t(sec)]);
+    for (int sec = 0; sec < kSections; ++sec) {
+      if (sec != member) {
+        EXPECT_EQ(heard.first[size_t(sec)], none.first[size_t(sec)]);
+      }
+    }
   }
 }
 

@@ -203,3 +203,61 @@ TEST(VizResults, MemberSupportIsAShareOfEligibleMembers) {
   EXPECT_NEAR(new_members, 8000 * 31 / 182, 150);
   EXPECT_EQ(supporters, 0);
 }
+
+TEST(VizRunner, ARequestSeenBeforeIsAnsweredFromTheKeptJob) {
+  Runner runner;
+  const RunSettings settings{.runs = 40, .seed = 5, .threads = 2};
+  runner.submit(toy_ptr(), {}, settings, true);
+  const Results first = wait_for_end(runner);
+  ASSERT_TRUE(first.complete);
+  EXPECT_FALSE(runner.status().kept);
+
+  const std::string edit = "meetings.chair_bias=0.5";
+  runner.submit(toy_ptr({edit}), {edit}, settings, true);
+  Results view = wait_for_end(runner, first);
+  EXPECT_FALSE(runner.status().kept);  // a new scenario: computed
+
+  // Back to the first scenario: no runs are made, and the results are the first job's.
+  runner.submit(toy_ptr(), {}, settings, true);
+  view = wait_for_end(runner, view);
+  const auto st = runner.status();
+  EXPECT_TRUE(st.kept);
+  EXPECT_EQ(st.phase, Runner::Phase::done);
+  EXPECT_EQ(st.done, 40u);
+  EXPECT_GT(view.job, first.job);
+  EXPECT_TRUE(view.complete);
+  EXPECT_TRUE(view.overrides.empty());
+  EXPECT_EQ(view.runs.share, first.runs.share);
+  EXPECT_EQ(view.runs.nominations, first.runs.nominations);
+  for (int c = 0; c < view.candidates(); ++c)
+    EXPECT_EQ(view.summary->candidates[size_t(c)].wins, first.summary->candidates[size_t(c)].wins);
+
+  // The same scenario with another seed or run count is another job; so is anything after
+  // forget().
+  runner.submit(toy_ptr(), {}, {.runs = 40, .seed = 6, .threads = 2}, true);
+  view = wait_for_end(runner, view);
+  EXPECT_FALSE(runner.status().kept);
+  runner.submit(toy_ptr(), {}, {.runs = 41, .seed = 5, .threads = 2}, true);
+  view = wait_for_end(runner, view);
+  EXPECT_FALSE(runner.status().kept);
+  runner.forget();
+  runner.submit(toy_ptr(), {}, settings, true);
+  view = wait_for_end(runner, view);
+  EXPECT_FALSE(runner.status().kept);
+  EXPECT_EQ(view.runs.share, first.runs.share);  // computed again: the same bytes
+}
+
+TEST(VizRunner, TheKeyIsTheScenarioNotTheOverrideList) {
+  // Keyed by every resolved parameter: a scenario changed without an override string (as the
+  // population test does) is still a different job.
+  Runner runner;
+  runner.submit(toy_ptr(), {}, {.runs = 20}, true);
+  Results view = wait_for_end(runner);
+  runner.submit(toy_ptr({"meetings.chair_bias=0.5"}), {}, {.runs = 20}, true);
+  view = wait_for_end(runner, view);
+  EXPECT_FALSE(runner.status().kept);
+  EXPECT_NE(results_key(*toy_ptr(), {.runs = 20}),
+            results_key(*toy_ptr({"meetings.chair_bias=0.5"}), {.runs = 20}));
+  EXPECT_EQ(results_key(*toy_ptr(), {.runs = 20, .threads = 1}),
+            results_key(*toy_ptr(), {.runs = 20, .threads = 2}));
+}

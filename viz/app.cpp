@@ -329,9 +329,11 @@ void App::run_bar() {
       break;
     case Runner::Phase::done:
       fraction = 1;
-      overlay = "done: " + runs_text(st.done) + " runs in " +
-                format_value(st.seconds, Unit::number, 1) + " s (" +
-                format_value(st.runs_per_second, Unit::number, 0) + " runs/s)";
+      overlay = st.kept ? "done: " + runs_text(st.done) +
+                              " runs, kept from when these parameters were last run"
+                        : "done: " + runs_text(st.done) + " runs in " +
+                              format_value(st.seconds, Unit::number, 1) + " s (" +
+                              format_value(st.runs_per_second, Unit::number, 0) + " runs/s)";
       break;
     case Runner::Phase::cancelled:
       fraction = st.total ? double(st.done) / double(st.total) : 0;

@@ -55,6 +55,8 @@ class App {
   const Results& results() const { return view_; }
   const Results* pinned() const { return pinned_ ? &*pinned_ : nullptr; }
   Runner::Status run_status() const { return runner_.status(); }
+  // The scenario as edited now runs afresh even if it was run before (for measurements).
+  void forget_kept_runs() { runner_.forget(results_key(*edit_.scenario(), settings_)); }
   // The current job has finished and every run is shown (and the scatter's facts are ready).
   bool settled() const;
   void run_now();  // restart the runs at once (F5)

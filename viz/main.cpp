@@ -13,6 +13,8 @@
 //                                     OUTCOME: win, share, nominations or attendance
 //   --measure path=value              apply the edit as a widget would; print the time to the
 //                                     first picture and to 1,000 runs, and the frame rate meanwhile
+//                                     (pointer moving; then the change back, nobody at the window;
+//                                     then the edit again, answered from the kept job)
 //
 // LEADSIM_VIZ_TIMING=1 prints where frame time goes (UI, OpenGL calls, buffer swap) every 60
 // frames.
@@ -190,7 +192,9 @@ int run(const Options& o) {
 
   // Headless script: wait for the runs; optionally pin and edit (--then) or measure (--measure);
   // then draw `frames` frames and take the screenshot.
-  enum class Step { first_runs, then_runs, measure_busy, measure_idle, final_frames, done };
+  enum class Step {
+    first_runs, then_runs, measure_busy, measure_idle, measure_kept, final_frames, done
+  };
   Step step = Step::first_runs;
   int frames_left = std::max(0, o.frames);
   int exit_code = 0;
@@ -232,7 +236,10 @@ int run(const Options& o) {
         "  frames meanwhile: %zu, mean %.1f fps, 95th-percentile frame %.1f ms (%.0f fps), worst "
         "%.1f ms\n",
         mode, o.measure.c_str(), o.scenario.c_str(), (unsigned long long)st.total,
-        st.population_reused ? "population reused" : "population redrawn", lat.first_picture,
+        st.kept                ? "answered from a kept job"
+        : st.population_reused ? "population reused"
+                               : "population redrawn",
+        lat.first_picture,
         (unsigned long long)std::min<std::uint64_t>(1000, st.total), lat.thousand_runs,
         st.runs_per_second, frame_seconds.size(),
         total > 0 ? double(frame_seconds.size()) / total : 0.0, p95 * 1000, p95 > 0 ? 1 / p95 : 0.0,
@@ -250,7 +257,8 @@ int run(const Options& o) {
   int sweep_frame = 0;
   while (!glfwWindowShouldClose(window) && !app->quit_requested() && step != Step::done) {
     const bool interacting = Clock::now() - last_input < std::chrono::seconds(1);
-    const bool idle_pacing = !headless || step == Step::measure_idle;
+    const bool idle_pacing =
+        !headless || step == Step::measure_idle || step == Step::measure_kept;
     if (idle_pacing && !interacting)
       glfwWaitEventsTimeout(app->settled() ? 0.25 : 0.1);
     else
@@ -350,9 +358,11 @@ int run(const Options& o) {
         case Step::measure_busy:
           if (!new_job_done(job_before_edit)) break;
           report("pointer moving over the charts");
-          // Then the same change back, with nobody at the window.
+          // Then the same change back, with nobody at the window: computed afresh, not taken
+          // from the jobs the runner keeps.
           job_before_edit = app->results().job;
           app->edit().reset(measure_path);
+          app->forget_kept_runs();
           frame_seconds.clear();
           last_input = Clock::now() - std::chrono::seconds(10);
           step = Step::measure_idle;
@@ -360,6 +370,19 @@ int run(const Options& o) {
         case Step::measure_idle:
           if (!new_job_done(job_before_edit)) break;
           report("nobody at the window; change back");
+          // Last, the first change again: a scenario seen before, answered from the kept job.
+          job_before_edit = app->results().job;
+          if (!apply(measure_path, measure_value)) {
+            exit_code = 2;
+            step = Step::done;
+            break;
+          }
+          frame_seconds.clear();
+          step = Step::measure_kept;
+          break;
+        case Step::measure_kept:
+          if (!new_job_done(job_before_edit)) break;
+          report("nobody at the window; the first change again, kept from before");
           step = Step::final_frames;
           break;
         case Step::final_frames:
@@ -403,7 +426,7 @@ int run(const Options& o) {
     if (spent < period)
       std::this_thread::sleep_for(std::chrono::duration<double>(period - spent));
     const auto after = Clock::now();
-    if (step == Step::measure_busy || step == Step::measure_idle)
+    if (step == Step::measure_busy || step == Step::measure_idle || step == Step::measure_kept)
       frame_seconds.push_back(std::chrono::duration<double>(after - last).count());
     last = after;
   }

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "leadsim/ensemble.hpp"
@@ -82,6 +83,23 @@ void Runner::cancel() {
   cv_.notify_all();
 }
 
+void Runner::forget() {
+  std::lock_guard lk(control_mu_);
+  kept_.clear();
+}
+
+void Runner::forget(const std::string& key) {
+  std::lock_guard lk(control_mu_);
+  std::erase_if(kept_, [&](const Kept& k) { return k.key == key; });
+}
+
+std::string results_key(const Scenario& s, const RunSettings& settings) {
+  std::string key = "runs=" + std::to_string(settings.runs) + "\nseed=" +
+                    std::to_string(settings.seed) + "\n";
+  for (const auto& r : s.resolved) key += r.path + "=" + r.value + "\n";
+  return key;
+}
+
 Runner::Status Runner::status() const {
   std::lock_guard lk(control_mu_);
   Status s = status_;
@@ -138,9 +156,29 @@ void Runner::loop() {
     status_.total = req.settings.runs;
     status_.requested_at = req.submitted;
 
+    // Seen before: the kept results are what the runs would give again.
+    const std::string key = results_key(*req.scenario, req.settings);
+    const auto earlier =
+        std::find_if(kept_.begin(), kept_.end(), [&](const Kept& k) { return k.key == key; });
+    if (earlier != kept_.end()) {
+      {
+        std::lock_guard dk(data_mu_);
+        shared_ = earlier->results;
+        shared_.job = job;
+        shared_.scenario = req.scenario;
+        shared_.overrides = req.overrides;
+      }
+      status_.done = earlier->results.count();
+      std::rotate(earlier, earlier + 1, kept_.end());  // now the most recently used
+      status_.phase = Phase::done;
+      status_.population_reused = true;
+      status_.kept = true;
+      continue;
+    }
+
     // The population: reused when nothing it depends on has changed.
-    const std::string key = population_signature(*req.scenario, req.settings.seed);
-    const bool reuse = population_ && key == population_key_;
+    const std::string population_key = population_signature(*req.scenario, req.settings.seed);
+    const bool reuse = population_ && population_key == population_key_;
     status_.population_reused = reuse;
     if (!reuse) {
       status_.phase = Phase::synthesising;
@@ -162,7 +200,7 @@ void Runner::loop() {
         continue;
       }
       population_ = std::move(pop);
-      population_key_ = key;
+      population_key_ = population_key;
     }
     if (pending_ || stop_) continue;  // superseded while drawing: skip straight to the next
 
@@ -199,13 +237,20 @@ void Runner::loop() {
     } catch (const std::exception& e) {
       error = e.what();
     }
+    std::optional<Results> finished;  // a copy to keep, if the job ran to the end
     {
       std::lock_guard dk(data_mu_);
       shared_.complete = !cancelled && error.empty();
       shared_.cancelled = cancelled;
+      if (shared_.complete) finished = shared_;
     }
 
     lk.lock();
+    if (finished && finished->count() <= kMaxKeptRuns) {
+      std::erase_if(kept_, [&](const Kept& k) { return k.key == key; });
+      kept_.push_back({key, std::move(*finished)});
+      if (kept_.size() > kKeptJobs) kept_.erase(kept_.begin());
+    }
     status_.done = done_;
     status_.seconds = std::chrono::duration<double>(Clock::now() - run_start_).count();
     status_.phase = !error.empty() ? Phase::failed : cancelled ? Phase::cancelled : Phase::done;

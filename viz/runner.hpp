@@ -10,6 +10,11 @@
 // debounce, so dragging a slider restarts the runs once, when the hand rests. Until the new job
 // has runs, the UI keeps showing the last results.
 //
+// The last few complete jobs are kept (kKeptJobs). A request for a scenario, seed and run count
+// seen before (every resolved parameter equal) is answered from them at once: runs are
+// deterministic, so running again would give the same bytes. Flipping a ruling back and forth,
+// or resetting to the file, then costs nothing.
+//
 // The controller lowers its own scheduling priority (kWorkerNice) before starting work; on Linux
 // the ensemble's worker threads inherit it, so the UI thread wins the cores when it needs them and
 // the window stays smooth while the runs take everything else.
@@ -40,6 +45,11 @@ namespace leadsim::viz {
 // software OpenGL's rasterising threads, get the cores whenever they want them.
 inline constexpr int kWorkerNice = 10;
 
+// Complete jobs kept for requests seen before (their populations are shared, not copied), and
+// the most runs a kept job may have (its run table costs about 60 bytes a run).
+inline constexpr std::size_t kKeptJobs = 8;
+inline constexpr std::uint64_t kMaxKeptRuns = 200'000;
+
 struct RunSettings {
   std::uint64_t runs = 1000;  // Monte Carlo runs per job
   std::uint64_t seed = 1;     // master seed (the population's too)
@@ -62,6 +72,9 @@ class Runner {
               RunSettings settings, bool immediately = false);
   // Stops the running job (its runs so far are kept) and drops a waiting request.
   void cancel();
+  // Drops the kept jobs (all, or the one with this results_key()): a request for them runs afresh.
+  void forget();
+  void forget(const std::string& key);
 
   enum class Phase { idle, waiting, synthesising, running, done, cancelled, failed };
   struct Status {
@@ -72,6 +85,7 @@ class Runner {
     double seconds = 0;                // since the job's runs started
     double synthesis_seconds = 0;      // of the last population drawn
     bool population_reused = false;    // the job's population was the previous one
+    bool kept = false;                 // answered from a kept job (no runs were made)
     Clock::time_point requested_at{};  // when the job's request was submitted (the edit)
     std::string error;                 // Phase::failed
   };
@@ -91,6 +105,10 @@ class Runner {
   };
   class Feed;  // the RunObserver: streams runs into shared_
   void loop();
+  struct Kept {
+    std::string key;  // results_key()
+    Results results;
+  };
 
   const double debounce_;
   mutable std::mutex control_mu_;  // pending_, phase_, stop_, job bookkeeping
@@ -111,10 +129,15 @@ class Runner {
   std::shared_ptr<const Population> population_;
   std::string population_key_;
   std::uint64_t jobs_ = 0;
+  std::vector<Kept> kept_;  // most recent last (control_mu_)
 
   std::thread thread_;  // last: started once everything above exists
 };
 
 const char* phase_name(Runner::Phase p);
+
+// What a job's results depend on: every resolved parameter of the scenario, the seed and the
+// number of runs (not the threads: results are the same whatever the thread count).
+std::string results_key(const Scenario& s, const RunSettings& settings);
 
 }  // namespace leadsim::viz
