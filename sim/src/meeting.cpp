@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include "block.hpp"
 #include "leadsim/random.hpp"
@@ -11,10 +12,34 @@ namespace leadsim {
 
 namespace {
 
+// float(to_unit(bits)), bit for bit, in arithmetic that vectorises (AVX2 has no conversion from
+// 64-bit integers): the 53 bits taken as two exact doubles, their high 21 and low 32 bits each
+// placed in the mantissa of a power of two that is then subtracted. Their sum is exact too.
+inline float unit_float(std::uint64_t bits) {
+  bits >>= 11;
+  const double lo = std::bit_cast<double>(0x4330000000000000ULL | (bits & 0xffffffffULL)) - 0x1p52;
+  const double hi = std::bit_cast<double>(0x4530000000000000ULL | (bits >> 32)) - 0x1p84;
+  return float((hi + lo) * 0x1p-53);
+}
+
+// An integer that orders as x does (x not NaN; -0 ranks below +0): a negative double's bits
+// order backwards, so all but their sign bit are flipped.
+inline std::int64_t key_rank(double x) {
+  const std::int64_t b = std::bit_cast<std::int64_t>(x);
+  return b < 0 ? b ^ std::numeric_limits<std::int64_t>::max() : b;
+}
+
+// Join dates for a block of people who all joined by the freeze: none is later than any date.
+alignas(32) constexpr std::array<Day, kBlock> kEarliest = [] {
+  std::array<Day, kBlock> days{};
+  days.fill(std::numeric_limits<Day>::min());
+  return days;
+}();
+
 // One CLP-wave segment of an all-member meeting: everything the fused attendance loop needs.
 struct AttendSegment {
   const std::uint32_t* uid;
-  const Day* joined;
+  const Day* joined;  // null when the whole wave joined by the freeze
   const std::uint8_t* traits;
   const float* activism;
   const std::int16_t* pull[kMaxCandidates];
@@ -66,7 +91,9 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
   const std::uint32_t needed = g.needed;
   const std::uint32_t ki = g.key_invitation, ka = g.key_attendance, kf = g.key_faction;
   const std::uint32_t* __restrict uid = g.uid + first;
-  const Day* __restrict joined = g.joined + first;
+  // A wave that joined wholly by the freeze reads kEarliest (in cache) rather than its own
+  // dates: one stream fewer from memory, which this loop waits on.
+  const Day* __restrict joined = g.joined ? g.joined + first : kEarliest.data();
   const std::uint8_t* __restrict traits = g.traits + first;
   const float* __restrict activism = g.activism + first;
   const std::int16_t* __restrict pull[K];
@@ -265,15 +292,36 @@ struct Meeting {
     }
   }
 
-  // Takes the attendees among people [first, first+n) (attends[j] set) into the scratch, with
-  // their factions and utilities (util[c][j]).
-  void admit(std::uint32_t first, int n, const std::uint32_t* attends, const std::int32_t* faction,
+  // Takes the attendees among people [first, first+n) (attends[j] set; the flags after n up to a
+  // multiple of 32 are cleared here) into the scratch, with their factions and utilities
+  // (util[c][j]). Attendees are a few percent of a block, scattered at random: testing the flags
+  // one by one (for_each_set()) mispredicts about once per attendee, so they are packed 32 to a
+  // word instead (in a loop that vectorises) and the set bits visited. The scratch grows once
+  // per block.
+  void admit(std::uint32_t first, int n, std::uint32_t* attends, const std::int32_t* faction,
              const float (*util)[kBlock]) {
-    for_each_set(attends, n, [&](int j) {
-      sc.attendee.push_back(first + std::uint32_t(j));
-      sc.faction.push_back(std::uint8_t(faction[j]));
-      for (int c = 0; c < k; ++c) sc.utility.push_back(util[c][j]);
-    });
+    const int words = (n + 31) / 32;
+    for (int j = n; j < words * 32; ++j) attends[j] = 0;
+    std::uint32_t bits[kBlock / 32];
+    int count = 0;
+    for (int w = 0; w < words; ++w) {
+      std::uint32_t b = 0;
+      for (int l = 0; l < 32; ++l) b |= attends[w * 32 + l] << l;
+      bits[w] = b;
+      count += std::popcount(b);
+    }
+    if (count == 0) return;
+    size_t a = sc.attendee.size();
+    sc.attendee.resize(a + size_t(count));
+    sc.faction.resize(a + size_t(count));
+    sc.utility.resize((a + size_t(count)) * size_t(k));
+    for (int w = 0; w < words; ++w)
+      for (std::uint32_t b = bits[w]; b != 0; b &= b - 1, ++a) {
+        const int j = w * 32 + std::countr_zero(b);
+        sc.attendee[a] = first + std::uint32_t(j);
+        sc.faction[a] = std::uint8_t(faction[j]);
+        for (int c = 0; c < k; ++c) sc.utility[a * size_t(k) + size_t(c)] = util[c][j];
+      }
   }
 
   // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock).
@@ -492,7 +540,9 @@ struct Meeting {
     const int factions = int(s.factions.size());
     const int endorsed = in.mp_endorsement[size_t(clp)];
     g.uid = pop.uid.data();
-    g.joined = pop.joined.data();
+    // Join dates lie in the wave's [joined_from, joined_to] (Wave).
+    g.joined = s.waves[size_t(w)].joined_to <= in.electorate.meeting_freeze() ? nullptr
+                                                                             : pop.joined.data();
     g.traits = pop.traits.data();
     g.activism = pop.activism.data();
     g.row = prefs.faction_row(clp, w);
@@ -611,8 +661,14 @@ struct Meeting {
       const std::uint32_t i = sc.attendee[a];
       return std::pair<bool, float>(pop.traits[i] & kDelegate, pop.activism[i]);
     };
-    for (size_t a = 1; a < sc.attendee.size(); ++a)
-      if (rank(a) > rank(chair)) chair = a;
+    auto best = rank(chair);  // kept, rather than looked up again for every attendee
+    for (size_t a = 1; a < sc.attendee.size(); ++a) {
+      const auto r = rank(a);
+      if (r > best) {
+        chair = a;
+        best = r;
+      }
+    }
     return chair;
   }
 
@@ -688,36 +744,52 @@ struct Meeting {
 
     // Speakers are drawn in proportion to activism (keys log(u)/activism, largest first).
     const CounterDraw speaker_draw(derive_key(key, name_hash("speaker")));
-    sc.speaker_key.resize(n);
+    sc.speaker_rank.resize(n);
     sc.draw.resize(n);
     sc.listener.resize(n);
     // Every key is finite; an attendee who may not speak (hostile, or has spoken) holds
-    // -infinity instead, so that choosing a speaker is one comparison per attendee.
+    // -infinity instead, so that choosing a speaker is one comparison per attendee. Keys are
+    // kept as their ranks (key_rank()), which vectorise where doubles' comparisons do not.
+    const std::int64_t silent = key_rank(-INFINITY);
     for (size_t a = 0; a < n; ++a)
-      sc.speaker_key[a] = sc.hostile[a] ? -INFINITY
-                                        : std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
-                                              std::max(1e-3, double(pop.activism[sc.attendee[a]]));
+      sc.speaker_rank[a] =
+          sc.hostile[a] ? silent
+                        : key_rank(std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
+                                   std::max(1e-3, double(pop.activism[sc.attendee[a]])));
     if (m.persuasion == PersuasionModel::bounded_confidence) {
       sc.position.resize(n * size_t(dims));
       for (size_t a = 0; a < n; ++a)
         in.preferences.position(pop, sc.attendee[a], sc.faction[a],
                                 &sc.position[a * size_t(dims)]);
     }
+    // utility_shift: the chance a speech moves an attendee changes only when a speech does, so
+    // it is kept per attendee rather than worked out by every speech for every listener.
+    const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
+    const float per_gap = -1.0f / float(m.undecided_scale);
+    auto chance_moved = [&](size_t a) {
+      return susceptibility * std::exp(gap_of(utility(a)) * per_gap);
+    };
+    if (m.persuasion == PersuasionModel::utility_shift) {
+      sc.chance.resize(n);
+      for (size_t a = 0; a < n; ++a) sc.chance[a] = chance_moved(a);
+    }
     const int endorsed = in.mp_endorsement[size_t(clp)];
     for (size_t t = 0; t < order.size(); ++t) {
       const int c = order[t];
-      // The speaker: the highest-key attendee who backs c and may speak (the first on a tie),
-      // found without branches: who backs c is as unpredictable as the room.
-      size_t speaker = n;
-      double best = -INFINITY;
+      // The speaker: the highest-key attendee who backs c and may speak (the first on a tie).
+      // The highest key is found without branches (who backs c is as unpredictable as the
+      // room) in a loop that vectorises (written as a mask: a select here loads conditionally,
+      // which stops the vectoriser), then the first attendee holding it.
+      std::int64_t best = silent;
       for (size_t a = 0; a < n; ++a) {
-        const double key_a = sc.speaker_key[a];
-        const bool better = (sc.choice[a] == c) & (key_a > best);
-        speaker = better ? a : speaker;
-        best = better ? key_a : best;
+        const std::int64_t backs = -std::int64_t(sc.choice[a] == c);
+        const std::int64_t r = (sc.speaker_rank[a] & backs) | (silent & ~backs);
+        best = r > best ? r : best;
       }
-      if (speaker == n) continue;  // everyone on that side has spoken
-      sc.speaker_key[speaker] = -INFINITY;  // has spoken
+      if (best == silent) continue;  // everyone on that side has spoken
+      size_t speaker = 0;
+      while (sc.speaker_rank[speaker] != best || sc.choice[speaker] != c) ++speaker;
+      sc.speaker_rank[speaker] = silent;  // has spoken
       MeetingStory::Speech speech;
       speech.candidate = c;
       if (story) {  // only the story reads them (and the wave row is likely out of cache)
@@ -725,34 +797,23 @@ struct Meeting {
         speech.speaker_faction = sc.faction[speaker];
       }
       const CounterDraw moved(derive_key(key, name_hash("speech") + t));
-      const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
-      const float per_gap = -1.0f / float(m.undecided_scale);
-      // The gap is never negative, so when per_gap is not positive the chance of being moved,
-      // susceptibility * exp(gap * per_gap), is at most susceptibility: a draw at or above it
-      // settles the question without the exponential.
-      const bool bounded = !(per_gap > 0) && susceptibility >= 0;
       if (m.persuasion == PersuasionModel::utility_shift) {
-        // Every listener's draw in one straight pass, keeping (without branches) those who may
-        // be moved; then only they are looked at. Listeners are independent of one another, so
-        // the order of the passes does not matter.
-        std::size_t listening = 0;
+        // Every listener's draw in one straight pass (which vectorises), then those it moves are
+        // kept (without branches), and only they are looked at. Listeners are independent of
+        // one another, so the order of the passes does not matter.
+        for (size_t a = 0; a < n; ++a) sc.draw[a] = unit_float(moved(sc.uid[a]));
+        std::size_t moving = 0;
         for (size_t a = 0; a < n; ++a) {
-          const float draw = float(to_unit(moved(sc.uid[a])));
-          sc.draw[a] = draw;
-          sc.listener[listening] = std::uint32_t(a);
-          listening += (a != speaker) & (!bounded | (draw < susceptibility));
+          sc.listener[moving] = std::uint32_t(a);
+          moving += (a != speaker) & (sc.draw[a] < sc.chance[a]);
         }
-        for (size_t l = 0; l < listening; ++l) {
+        for (size_t l = 0; l < moving; ++l) {
           const size_t a = sc.listener[l];
-          float* u = utility(a);
-          const float gap = gap_of(u);
-          const float p = susceptibility * std::exp(gap * per_gap);
-          if (sc.draw[a] < p) {
-            u[c] += strength;
-            sc.choice[a] = std::int8_t(choice(a));
-            ++speech.persuaded;
-          }
+          utility(a)[c] += strength;
+          sc.choice[a] = std::int8_t(choice(a));
+          sc.chance[a] = chance_moved(a);
         }
+        speech.persuaded = int(moving);
         if (story) story->speeches.push_back(speech);
         continue;
       }
