@@ -329,8 +329,7 @@ void App::run_bar() {
       break;
     case Runner::Phase::done:
       fraction = 1;
-      overlay = st.kept ? "done: " + runs_text(st.done) +
-                              " runs, kept from when these parameters were last run"
+      overlay = st.kept ? "done: " + runs_text(st.done) + " runs (kept)"
                         : "done: " + runs_text(st.done) + " runs in " +
                               format_value(st.seconds, Unit::number, 1) + " s (" +
                               format_value(st.runs_per_second, Unit::number, 0) + " runs/s)";
@@ -355,9 +354,10 @@ void App::run_bar() {
     if (latency_.thousand_runs >= 0)
       line += ", to " + runs_text(std::min<std::uint64_t>(1000, view_.runs_requested)) + " runs " +
               format_value(latency_.thousand_runs, Unit::number, 1) + " s";
-    line += st.population_reused ? " (population reused)"
-                                 : " (population drawn in " +
-                                       format_value(st.synthesis_seconds, Unit::number, 2) + " s)";
+    line += st.kept                ? " (kept from when these parameters were last run)"
+            : st.population_reused ? " (population reused)"
+                                   : " (population drawn in " +
+                                         format_value(st.synthesis_seconds, Unit::number, 2) + " s)";
     line += ". ";
   }
   line += "UI " + format_value(double(ImGui::GetIO().Framerate), Unit::number, 0) + " fps.";
