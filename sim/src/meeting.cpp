@@ -292,36 +292,22 @@ struct Meeting {
     }
   }
 
-  // Takes the attendees among people [first, first+n) (attends[j] set; the flags after n up to a
-  // multiple of 32 are cleared here) into the scratch, with their factions and utilities
-  // (util[c][j]). Attendees are a few percent of a block, scattered at random: testing the flags
-  // one by one (for_each_set()) mispredicts about once per attendee, so they are packed 32 to a
-  // word instead (in a loop that vectorises) and the set bits visited. The scratch grows once
-  // per block.
-  void admit(std::uint32_t first, int n, std::uint32_t* attends, const std::int32_t* faction,
+  // Takes the attendees among people [first, first+n) (attends[j] set) into the scratch, with
+  // their factions and utilities (util[c][j]). The scratch grows once per block.
+  void admit(std::uint32_t first, int n, const std::uint32_t* attends, const std::int32_t* faction,
              const float (*util)[kBlock]) {
-    const int words = (n + 31) / 32;
-    for (int j = n; j < words * 32; ++j) attends[j] = 0;
-    std::uint32_t bits[kBlock / 32];
-    int count = 0;
-    for (int w = 0; w < words; ++w) {
-      std::uint32_t b = 0;
-      for (int l = 0; l < 32; ++l) b |= attends[w * 32 + l] << l;
-      bits[w] = b;
-      count += std::popcount(b);
-    }
-    if (count == 0) return;
+    const SetFlags set(attends, n);
+    if (set.count() == 0) return;
     size_t a = sc.attendee.size();
-    sc.attendee.resize(a + size_t(count));
-    sc.faction.resize(a + size_t(count));
-    sc.utility.resize((a + size_t(count)) * size_t(k));
-    for (int w = 0; w < words; ++w)
-      for (std::uint32_t b = bits[w]; b != 0; b &= b - 1, ++a) {
-        const int j = w * 32 + std::countr_zero(b);
-        sc.attendee[a] = first + std::uint32_t(j);
-        sc.faction[a] = std::uint8_t(faction[j]);
-        for (int c = 0; c < k; ++c) sc.utility[a * size_t(k) + size_t(c)] = util[c][j];
-      }
+    sc.attendee.resize(a + size_t(set.count()));
+    sc.faction.resize(a + size_t(set.count()));
+    sc.utility.resize((a + size_t(set.count())) * size_t(k));
+    set.for_each([&](int j) {
+      sc.attendee[a] = first + std::uint32_t(j);
+      sc.faction[a] = std::uint8_t(faction[j]);
+      for (int c = 0; c < k; ++c) sc.utility[a * size_t(k) + size_t(c)] = util[c][j];
+      ++a;
+    });
   }
 
   // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock).
