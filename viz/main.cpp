@@ -213,6 +213,17 @@ int run(const Options& o) {
     std::cerr << "\n";
     return false;
   };
+  // Makes the measured edit, then times frames from scratch in step `next` (a refused edit ends
+  // the script with exit code 2).
+  auto measure_edit = [&](Step next) {
+    if (!apply(measure_path, measure_value)) {
+      exit_code = 2;
+      step = Step::done;
+      return;
+    }
+    frame_seconds.clear();
+    step = next;
+  };
   // The current job has finished and was started by an edit made after `since_job`.
   auto new_job_done = [&](std::uint64_t since_job) {
     return app->settled() && app->results().job == app->run_status().job &&
@@ -339,13 +350,7 @@ int run(const Options& o) {
             step = Step::then_runs;
           } else if (!o.measure.empty()) {
             // First as a busy user would see it: the pointer moving over the charts throughout.
-            if (!apply(measure_path, measure_value)) {
-              exit_code = 2;
-              step = Step::done;
-              break;
-            }
-            frame_seconds.clear();
-            step = Step::measure_busy;
+            measure_edit(Step::measure_busy);
           } else {
             step = Step::final_frames;
           }
@@ -372,13 +377,7 @@ int run(const Options& o) {
           report("nobody at the window; change back");
           // Last, the first change again: a scenario seen before, answered from the kept job.
           job_before_edit = app->results().job;
-          if (!apply(measure_path, measure_value)) {
-            exit_code = 2;
-            step = Step::done;
-            break;
-          }
-          frame_seconds.clear();
-          step = Step::measure_kept;
+          measure_edit(Step::measure_kept);
           break;
         case Step::measure_kept:
           if (!new_job_done(job_before_edit)) break;

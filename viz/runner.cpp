@@ -171,7 +171,6 @@ void Runner::loop() {
       status_.done = earlier->results.count();
       std::rotate(earlier, earlier + 1, kept_.end());  // now the most recently used
       status_.phase = Phase::done;
-      status_.population_reused = true;
       status_.kept = true;
       continue;
     }
