@@ -17,7 +17,7 @@ if [ "${1:-}" = "--compare" ]; then
     n=$((n + 1))
     if [ ! -f "$b/$f" ]; then echo "missing in $b: $f"; bad=1; continue; fi
     if [[ "$f" == *summary.json || "$f" == *sweep.json ]]; then
-      cmp -s <(grep -v '"commit"' "$a/$f") <(grep -v '"commit"' "$b/$f") || { echo "differs: $f"; bad=1; }
+      cmp -s <(grep -v '"git_commit"' "$a/$f") <(grep -v '"git_commit"' "$b/$f") || { echo "differs: $f"; bad=1; }
     elif [[ "$f" == *.txt ]]; then  # the printed report: less its timing and the output folder
       cmp -s <(shown "$a" "$a/$f") <(shown "$b" "$b/$f") || { echo "differs: $f"; bad=1; }
     else
