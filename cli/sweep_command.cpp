@@ -1,6 +1,6 @@
 // `leadsim sweep`: parses its arguments, builds the spec (scenario's [sweep] < --spec file <
 // flags), calls the library's sweep module (or its MPI driver under mpirun), shows progress.
-#include "sweep_command.hpp"
+#include "command.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -257,8 +257,7 @@ Command add_sweep_command(CLI::App& parent) {
                 return run_sweep_mpi(mpi, base, spec, job);
               } catch (const InputError& e) {
                 // Every rank reads the same input and finds the same problems: one reports them.
-                if (mpi.rank() == 0)
-                  for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
+                if (mpi.rank() == 0) print_diagnostics(e);
                 return 2;
               }
 #else

@@ -2,7 +2,7 @@
 //
 // Incomplete samples (a sweep still running, or one shard's folder): the complete ones are used,
 // and the report says how many were left out; fewer than 2 complete samples is an error.
-#include "sensitivity_command.hpp"
+#include "command.hpp"
 
 #include <fmt/format.h>
 

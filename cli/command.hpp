@@ -1,0 +1,57 @@
+// command.hpp: what the `leadsim` subcommands share. Each command lives in its own file
+// (cli/<name>_command.cpp) and registers itself on the application with add_<name>_command();
+// main.cpp only registers them, parses, and runs the chosen one.
+//
+// Exit codes: 0 success, 2 bad input or usage, 1 internal error, 130 interrupted. A command
+// reports bad input by throwing leadsim::InputError; main() prints its diagnostics (each as
+// file:line:column: error: ...) with print_diagnostics() and exits with 2.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "leadsim/scenario.hpp"  // leadsim::InputError
+
+namespace leadsim::cli {
+
+// A registered subcommand: `app` to ask whether it was chosen, `run` to carry it out (returns the
+// exit code; bad input is thrown as leadsim::InputError for main() to report with exit code 2).
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// Set by main()'s SIGINT handler: a command that can stop early (run) polls it and writes nothing.
+inline std::atomic<bool> interrupted{false};
+
+// One line per diagnostic on stderr: "file:line:column: error: message".
+void print_diagnostics(const InputError& e);
+
+// `--set path=value` (repeatable), the same words on every command that reads a scenario.
+CLI::Option* add_set_option(CLI::App* app, std::vector<std::string>& set);
+
+// The commands, in the order `leadsim --help` lists them.
+
+// `run SCENARIO`: many contests on all cores; summary.json, runs.csv, clps.csv and the report.
+Command add_run_command(CLI::App& parent);
+// `validate SCENARIO`: load and check a scenario, report every problem.
+Command add_validate_command(CLI::App& parent);
+// `meeting SCENARIO --clp NAME`: the story of one CLP's nomination meeting in one run.
+Command add_meeting_command(CLI::App& parent);
+// `count RULES BALLOTS`: count given ballots under a scenario's final-ballot rules.
+Command add_count_command(CLI::App& parent);
+// `keys [--markdown]`: every scenario key with its type, default, unit and meaning.
+Command add_keys_command(CLI::App& parent);
+// `sensitivity DIR [--output COL]... [--bootstrap B] [--seed S] [--confidence C]`: Sobol indices
+// of a finished (or running) Saltelli sweep, printed and written to DIR/sensitivity.csv.
+Command add_sensitivity_command(CLI::App& parent);
+// `sweep SCENARIO --out DIR ...`: a parameter sweep (sweep.hpp), on threads, or on MPI ranks when
+// launched by mpirun/srun; `sweep --merge DIR... --out DIR` joins the folders of `--shard i/n`
+// jobs. Bad input is thrown as leadsim::InputError (exit code 2), except under MPI, where rank 0
+// alone reports it and the command returns 2 on every rank.
+Command add_sweep_command(CLI::App& parent);
+
+}  // namespace leadsim::cli

@@ -1,0 +1,114 @@
+// `leadsim run SCENARIO`: many contests on all cores, summarised. Writes summary.json, runs.csv
+// and clps.csv into the output folder (all or nothing) and prints the report; --profile adds the
+// time spent in each stage.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "leadsim/ensemble.hpp"
+#include "leadsim/population.hpp"
+#include "leadsim/report.hpp"
+#include "leadsim/scenario.hpp"
+
+namespace leadsim::cli {
+
+namespace {
+
+constexpr const char* kDefaultScenario = "scenarios/labour-2016.toml";
+
+struct Options {
+  std::string scenario = kDefaultScenario;
+  std::uint64_t runs = 1000;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  std::string out = "out";
+  std::vector<std::string> set;
+  bool profile = false;
+  bool quiet = false;
+};
+
+// A progress bar on stderr, only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled && ::isatty(2)) {}
+  void update(std::uint64_t done, std::uint64_t total) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const int width = 40, filled = int(double(width) * double(done) / double(total));
+    std::fprintf(stderr, "\r[%s%s] %llu/%llu runs, %.0f runs/s ",
+                 std::string(size_t(filled), '#').c_str(),
+                 std::string(size_t(width - filled), '.').c_str(), (unsigned long long)done,
+                 (unsigned long long)total, secs > 0 ? double(done) / secs : 0.0);
+    if (done == total) std::fprintf(stderr, "\r%*s\r", width + 40, "");
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_;
+};
+
+int run(const Options& o) {
+  Scenario s = load_scenario(o.scenario, o.set);
+  OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
+  const Population pop = synthesise(s, o.seed);
+  std::ostream& runs_csv = out.open("runs.csv");
+  RunsCsv runs_writer(s, runs_csv);
+  ProgressBar bar(!o.quiet);
+  EnsembleOptions opt;
+  opt.seed = o.seed;
+  opt.runs = o.runs;
+  opt.threads = o.threads;
+  opt.profile = o.profile;
+  opt.progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  opt.cancel = &interrupted;
+  const EnsembleResult r = run_ensemble(s, pop, opt, &runs_writer);
+  if (r.cancelled) {
+    std::cerr << "interrupted: no output written\n";
+    return 130;
+  }
+  const Manifest m = make_manifest(s, o.seed, o.runs);
+  write_summary_json(out.open("summary.json"), s, m, r.summary);
+  write_clps_csv(out.open("clps.csv"), s, r.summary);
+  out.commit();
+
+  std::cout << format_report(s, m, r);
+  if (o.profile) {
+    double total = 0;
+    for (double x : r.profile.seconds) total += x;
+    std::cout << "\nProfile (thread-seconds per stage)\n";
+    for (int i = 0; i < StageProfile::kStages; ++i)
+      std::cout << fmt::format("  {:<14}{:>9.3f} s {:>6.1f}%\n", StageProfile::kNames[i],
+                               r.profile.seconds[size_t(i)],
+                               total > 0 ? 100 * r.profile.seconds[size_t(i)] / total : 0.0);
+    std::cout << fmt::format("  population    {:>9.1f} MB\n", double(pop.bytes()) / 1e6);
+  }
+  std::cout << fmt::format("\nWrote {}, {} and {}\n", out.path("summary.json").string(),
+                           out.path("runs.csv").string(), out.path("clps.csv").string());
+  return 0;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& parent) {
+  auto o = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand("run", "Run many contests and summarise them");
+  app->add_option("scenario", o->scenario, "Scenario file")->capture_default_str();
+  app->add_option("--runs,-n", o->runs, "Monte Carlo runs")->capture_default_str()->check(CLI::Range(std::uint64_t(1), std::uint64_t(100'000'000)));
+  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str();
+  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+  app->add_option("--out,-o", o->out, "Output folder")->capture_default_str();
+  add_set_option(app, o->set);
+  app->add_flag("--profile", o->profile, "Print time per stage");
+  app->add_flag("--quiet,-q", o->quiet, "No progress bar");
+  return {app, [o]() { return run(*o); }};
+}
+
+}  // namespace leadsim::cli
