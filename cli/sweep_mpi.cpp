@@ -9,11 +9,9 @@
 #include <cstdio>
 #include <deque>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 
 namespace leadsim::cli {
 
@@ -151,18 +149,16 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
                 SweepFolder& folder) {
   const std::vector<SweepPoint> design = design_points(spec);
   const std::vector<std::uint64_t> pending_points = folder.remaining();
-  std::unordered_map<std::uint64_t, size_t> position;
-  for (size_t i = 0; i < pending_points.size(); ++i) position[pending_points[i]] = i;
+  PointDelivery delivery(design, pending_points, folder);  // guarded by mu
 
   std::mutex mu;  // guards everything below: the local engine's threads and the main thread
-  size_t handed = 0, delivered = 0;
-  std::map<size_t, PointResult> waiting;
+  size_t handed = 0;
   std::uint64_t runs_done = 0;
   const auto start = std::chrono::steady_clock::now();
   auto report = [&] {  // with mu held
     if (!job.progress) return;
     SweepProgress p;
-    p.points_done = delivered;
+    p.points_done = delivery.delivered();
     p.points_total = pending_points.size();
     p.runs_done = runs_done;
     p.runs_expected = std::max<std::uint64_t>(runs_done, pending_points.size() * spec.runs);
@@ -171,11 +167,7 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
   };
   auto deliver = [&](PointResult&& r) {  // with mu held
     runs_done += r.stats.runs;
-    waiting.emplace(position.at(r.point), std::move(r));
-    for (auto it = waiting.begin(); it != waiting.end() && it->first == delivered; it = waiting.erase(it)) {
-      folder.on_point(design[size_t(it->second.point)], it->second);
-      ++delivered;
-    }
+    delivery.add(std::move(r));
     report();
   };
   auto take = [&]() -> std::optional<std::uint64_t> {  // with mu held
@@ -269,7 +261,7 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
   }
   local.join();
   if (error) std::rethrow_exception(error);
-  if (delivered < pending_points.size()) {
+  if (delivery.delivered() < pending_points.size()) {
     std::cerr << fmt::format("\ninterrupted: {} of {} points are saved in {}; run the same command with "
                              "--resume to continue\n", folder.done(), folder.total(), job.out.string());
     return 130;

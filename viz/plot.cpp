@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "leadsim/summary.hpp"
+
 namespace leadsim::viz {
 
 Range span_of(std::span<const double> values) {
@@ -211,12 +213,8 @@ Interval paired_mean_difference(std::span<const double> a, std::span<const doubl
 }
 
 Interval wilson_interval(std::uint64_t k, std::uint64_t n) {
-  if (n == 0) return {0, 0, 1};
-  const double z = 1.959964, nn = double(n), p = double(k) / nn;
-  const double denom = 1 + z * z / nn;
-  const double centre = (p + z * z / (2 * nn)) / denom;
-  const double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / denom;
-  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  const Proportion p = wilson(k, n);  // the library's (summary.hpp), as an Interval
+  return {p.p, p.lo, p.hi};
 }
 
 Interval paired_proportion_difference(std::uint64_t n11, std::uint64_t n10, std::uint64_t n01,

@@ -106,8 +106,8 @@ Interval paired_mean_difference(std::span<const double> a, std::span<const doubl
 Interval paired_proportion_difference(std::uint64_t n11, std::uint64_t n10, std::uint64_t n01,
                                       std::uint64_t n00);
 
-// Wilson's 95% score interval for k successes in n (the library's wilson(), restated here so the
-// plotting module stands alone).
+// Wilson's 95% score interval for k successes in n: the library's wilson() (summary.hpp) as an
+// Interval.
 Interval wilson_interval(std::uint64_t k, std::uint64_t n);
 
 // How values on an axis read.

@@ -4,8 +4,9 @@
 // loads the scenario with that value (on top of the session's overrides), draws the population
 // only if the parameter changes it, and runs `runs` contests through leadsim::run_ensemble with
 // the same seed at every point (common random numbers: the curve is smooth and its steps are the
-// parameter's, not noise). Points appear as they finish. Until the project's sweep engine lands,
-// this goes through the core API directly.
+// parameter's, not noise). Points appear as they finish. This does not yet use the library's
+// sweep engine (run_sweep): that engine's per-point figures (PointStats) have no quantiles of
+// share and nominations and no attendance, which this view draws; moving it there is issue 11.
 #pragma once
 
 #include <imgui.h>

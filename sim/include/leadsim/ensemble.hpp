@@ -1,8 +1,8 @@
 // ensemble.hpp: many Monte Carlo runs of one contest, on all cores.
 //
 // Runs are handed out one at a time from an atomic counter (dynamic load balancing). Each run's
-// randomness derives from (seed, run index) alone, and finished runs pass through a small
-// reorder window, so the Summary and every observer see runs in index order: the outputs are
+// randomness derives from (seed, run index) alone, and finished runs pass through a reorder
+// buffer (the sweep engine's too: sim/src/ordered_pool.hpp), so the Summary and every observer see runs in index order: the outputs are
 // byte-identical whatever the thread count. Memory: one workspace per thread plus at most a
 // window of 4 pending results per thread; nothing grows with the number of runs.
 //
