@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 namespace leadsim {
@@ -62,42 +64,38 @@ void OutputDir::commit() {
 
 // ------------------------------------------------------------------------------------------------
 
-RunsCsv::RunsCsv(const Scenario& s, std::ostream& out) : s_(s), out_(out) {
-  out_ << "run,winner,rounds,winner_by_lot,unopposed,mp_rounds";
-  for (const auto& c : s.candidates) {
-    out_ << ",share_" << c.id;
-    for (int sec = 0; sec < kSections; ++sec) out_ << ",first_" << c.id << "_" << section_id(Section(sec));
-    out_ << ",nominations_" << c.id << ",meeting_votes_" << c.id << ",mp_nominations_" << c.id
-         << ",affiliate_nominations_" << c.id << ",on_ballot_" << c.id << ",eliminated_round_"
-         << c.id << ",out_at_stage_" << c.id << ",mp_ballot_votes_" << c.id << ",mp_out_round_"
-         << c.id;
-  }
-  out_ << ",meetings_held,meetings_quorate,meetings_general_committee,meeting_attendance,"
-          "meeting_eligible";
-  for (int sec = 0; sec < kSections; ++sec) out_ << ",turnout_" << section_id(Section(sec));
-  out_ << "\n";
+RunsCsv::RunsCsv(const Scenario& s, std::ostream& out)
+    : s_(s), out_(out), columns_(run_columns(s)) {
+  std::string header;
+  for (const RunColumn& col : columns_) (header += header.empty() ? "" : ",") += col.name;
+  out_ << header << "\n";
 }
 
 void RunsCsv::on_run(const RunResult& r) {
-  std::string row = fmt::format("{},{},{},{},{},{}", r.run,
-                                r.winner >= 0 ? s_.candidates[size_t(r.winner)].id : "none",
-                                r.rounds, int(r.winner_by_lot), int(r.unopposed), r.mp_rounds);
-  for (size_t c = 0; c < s_.candidates.size(); ++c) {
-    row += fmt::format(",{:.6f}", r.share[c]);
-    for (int sec = 0; sec < kSections; ++sec) row += fmt::format(",{:.6f}", r.first_share[size_t(sec)][c]);
-    row += fmt::format(",{},{},{},{},{},{},{},{},{}", r.nominations[c], r.meeting_votes[c],
-                       r.mp_nominations[c], r.affiliate_nominations[c], int(r.on_ballot[c]),
-                       r.eliminated_round[c],
-                       r.out_at_stage[c] >= 0
-                           ? stage_id(s_.rules.stages[size_t(r.out_at_stage[c])])
-                           : std::string_view("none"),
-                       r.mp_ballot_first[c], r.mp_out_round[c]);
+  fmt::memory_buffer row;
+  auto it = std::back_inserter(row);
+  bool first = true;
+  for (const RunColumn& col : columns_) {
+    if (!first) row.push_back(',');
+    first = false;
+    const RunField& f = *col.field;
+    if (f.type == ColumnType::real) {
+      fmt::format_to(it, "{:.6f}", f.real(r, col.candidate, col.section));
+      continue;
+    }
+    const std::int64_t v = f.integer(r, col.candidate, col.section);
+    if (f.type != ColumnType::text) {
+      fmt::format_to(it, "{}", v);
+    } else if (v < 0) {
+      fmt::format_to(it, "none");
+    } else if (f.labels == ColumnLabels::candidate) {
+      fmt::format_to(it, "{}", s_.candidates[size_t(v)].id);
+    } else {
+      fmt::format_to(it, "{}", stage_id(s_.rules.stages[size_t(v)]));
+    }
   }
-  row += fmt::format(",{},{},{},{},{}", r.meetings_held, r.meetings_quorate,
-                     r.meetings_general_committee, r.meeting_attendance, r.meeting_eligible);
-  for (int sec = 0; sec < kSections; ++sec) row += fmt::format(",{:.6f}", r.turnout(sec));
-  row += "\n";
-  out_ << row;
+  row.push_back('\n');
+  out_.write(row.data(), std::streamsize(row.size()));
 }
 
 // ------------------------------------------------------------------------------------------------

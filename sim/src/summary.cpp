@@ -113,8 +113,7 @@ void Summary::add(const RunResult& r) {
     for (size_t j = 0; j < cs.votes.size(); ++j) cs.votes[j] += r.clp_votes[c * cs.votes.size() + j];
   }
   meetings_held.add(r.meetings_held);
-  attendance_rate.add(r.meeting_eligible ? double(r.meeting_attendance) / double(r.meeting_eligible)
-                                         : 0.0);
+  attendance_rate.add(r.attendance_rate());
   for (int sec = 0; sec < kSections; ++sec) turnout[size_t(sec)].add(r.turnout(sec));
 }
 

@@ -27,7 +27,8 @@
 
 namespace leadsim {
 
-// What one run produced: small, one row of runs.csv plus per-CLP outcomes.
+// What one run produced: small, one row of runs.csv (run_columns.hpp lists its columns) plus
+// per-CLP outcomes (summed into clps.csv by Summary).
 struct RunResult {
   std::uint64_t run = 0;
   int winner = -1;                     // -1: no valid nominations (nobody on the ballot)
@@ -60,6 +61,10 @@ struct RunResult {
     return ballot_eligible[size_t(section)] ? double(ballot_voted[size_t(section)]) /
                                                   double(ballot_eligible[size_t(section)])
                                             : 0.0;
+  }
+  // People at all meetings over people eligible to attend them (0 when no meeting was held).
+  double attendance_rate() const {
+    return meeting_eligible ? double(meeting_attendance) / double(meeting_eligible) : 0.0;
   }
 };
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "leadsim/ensemble.hpp"
+#include "leadsim/run_columns.hpp"
 #include "leadsim/scenario.hpp"
 
 namespace leadsim {
@@ -53,9 +54,9 @@ class OutputDir {
   bool committed_ = false;
 };
 
-// runs.csv: run, winner, rounds, then per candidate X: share_X, first_X_<section>...,
-// nominations_X, meeting_votes_X, mp_nominations_X, affiliate_nominations_X, on_ballot_X,
-// eliminated_round_X; then meeting and turnout columns.
+// runs.csv: one row per run, the columns of run_columns(s) (run_columns.hpp): run, winner,
+// rounds, ..., then per candidate X share_X, first_X_<section>..., nominations_X, ..., then the
+// meeting and turnout columns. The header is written on construction.
 class RunsCsv : public RunObserver {
  public:
   RunsCsv(const Scenario& s, std::ostream& out);
@@ -64,6 +65,7 @@ class RunsCsv : public RunObserver {
  private:
   const Scenario& s_;
   std::ostream& out_;
+  std::vector<RunColumn> columns_;
 };
 
 void write_summary_json(std::ostream& out, const Scenario& s, const Manifest& m,
