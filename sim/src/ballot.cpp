@@ -8,6 +8,7 @@
 
 #include "block.hpp"
 #include "leadsim/random.hpp"
+#include "person_formulas.hpp"
 
 namespace leadsim {
 
@@ -38,9 +39,9 @@ struct PairCounts {
 
 // Everything one person of a pair segment decides: eligible, votes, hostile (0 or 1) and both
 // utilities. F (factions) and Vet (a registered-supporter segment) are compile-time so that a
-// loop over people has no inner loops and vectorises whole. The arithmetic is term for term
-// that of Electorate::block_may_vote, RunPreferences::block_factions and block_utility, so both
-// paths give the same bits. `t` is the person's trait byte.
+// loop over people has no inner loops and vectorises whole. Eligibility and the faction are those
+// of Electorate::block_may_vote and RunPreferences::block_factions (tests/test_ballot.cpp holds
+// the two paths to the same tallies). `t` is the person's trait byte.
 template <int F, bool Vet>
 struct PairLane {
   std::uint32_t eligible, votes, hostile;
@@ -54,7 +55,7 @@ struct PairLane {
       const float p = r.hostile ? g.reject[1] : g.reject[0];  // a blend: both are in registers
       r.eligible &= std::uint32_t(PersonDraws::draw(g.key_vetting, g.uid[i]) >= p);
     }
-    r.votes = r.eligible & std::uint32_t(PersonDraws::draw(g.key_turnout, g.uid[i]) < g.turnout[i]);
+    r.votes = r.eligible & person::votes(PersonDraws::draw(g.key_turnout, g.uid[i]), g.turnout[i]);
     const float uf = PersonDraws::draw(g.key_faction, g.uid[i]);
     float c0 = g.a[0][0], c1 = g.a[1][0], sp = g.spread[0];
     for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
@@ -64,9 +65,9 @@ struct PairLane {
       sp = up ? g.spread[q] : sp;
     }
     // (sp * step) is RunPreferences::pull_coef() exactly (the step is a power of two).
-    r.u0 = (c0 + (sp * g.pull_step[0]) * float(g.pull[0][i]) + g.taste_coef * float(g.taste[0][i])) +
+    r.u0 = person::utility(c0, sp * g.pull_step[0], g.pull[0][i], g.taste_coef, g.taste[0][i]) +
            g.endorse[0];
-    r.u1 = (c1 + (sp * g.pull_step[1]) * float(g.pull[1][i]) + g.taste_coef * float(g.taste[1][i])) +
+    r.u1 = person::utility(c1, sp * g.pull_step[1], g.pull[1][i], g.taste_coef, g.taste[1][i]) +
            g.endorse[1];
     return r;
   }
@@ -302,7 +303,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         const float* turnout = pop.turnout.data() + first;
         electorate.block_may_vote(pop, first, n, wave.section, draws, eligible);
         for (int j = 0; j < n; ++j)
-          votes[j] = eligible[j] & std::uint32_t(PersonDraws::draw(draws.turnout, uid[j]) < turnout[j]);
+          votes[j] = eligible[j] & person::votes(PersonDraws::draw(draws.turnout, uid[j]), turnout[j]);
         prefs.block_factions(pop, first, n, int(c), w, faction);
         for (int l = 0; l < m; ++l) {
           prefs.block_utility(pop, first, n, faction, local[l], utility[l]);

@@ -7,6 +7,7 @@
 
 #include "block.hpp"
 #include "leadsim/random.hpp"
+#include "person_formulas.hpp"
 
 namespace leadsim {
 
@@ -48,7 +49,6 @@ struct AttendSegment {
   float a[kMaxCandidates][kMaxFactions], spread[kMaxFactions], mob[kMaxFactions];
   float step[kMaxCandidates], endorse[kMaxCandidates];
   bool standing[kMaxCandidates];
-  bool contested;
   float taste_coef, lost, max_base, extra, base, care, organised_turnout;
   Day freeze;
   std::uint8_t needed;  // trait bits eligibility needs
@@ -82,11 +82,8 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
     standing[c] = g.standing[c] ? ~0u : 0u;
   }
   const float tc = g.taste_coef, lost = g.lost, max_base = g.max_base, extra = g.extra;
-  const float base = g.base, care = g.care;
-  const std::uint32_t contested = g.contested ? ~0u : 0u;
+  const float base = g.base, care = g.care, ot = g.organised_turnout;
   const std::uint32_t minus_inf = std::bit_cast<std::uint32_t>(-INFINITY);
-  const std::uint32_t ot_bits = std::bit_cast<std::uint32_t>(g.organised_turnout),
-                      one_bits = std::bit_cast<std::uint32_t>(1.0f);
   const Day freeze = g.freeze;
   const std::uint32_t needed = g.needed;
   const std::uint32_t ki = g.key_invitation, ka = g.key_attendance, kf = g.key_faction;
@@ -127,33 +124,22 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
       sp = up ? spread[q] : sp;
       mb = up ? mob[q] : mb;
     }
-    const float org = float((t & kOrganised) / kOrganised);
-    const float bound = mb * (max_base * activism[j] * (1.0f + extra * org));
+    const float bound = person::attendance_bound(mb, max_base, activism[j], extra, t);
     const std::uint32_t maybe = inv & std::uint32_t(draw < bound);
-    // Utilities (RunPreferences::utilities(), term for term, then the MP's endorsement), and
-    // Meeting::gap_of() over the standing candidates in candidate order.
-    float best = -1e30f, second = -1e30f;
+    // Utilities, then the MP's endorsement, and the top two over the standing candidates in
+    // candidate order.
+    float best = person::kNoUtility, second = person::kNoUtility;
     for (int c = 0; c < K; ++c) {
-      const float u = (c_a[c] + (sp * step[c]) * float(pull[c][j]) + tc * float(taste[c][j])) +
-                      endorse[c];
+      const float u =
+          person::utility(c_a[c], sp * step[c], pull[c][j], tc, taste[c][j]) + endorse[c];
       util[c][j] = u;
       // A candidate not standing counts as -infinity: never above best or second.
       const float x = std::bit_cast<float>((std::bit_cast<std::uint32_t>(u) & standing[c]) |
                                            (minus_inf & ~standing[c]));
-      const bool up = x > best;
-      const float other = x > second ? x : second;
-      second = up ? best : other;
-      best = up ? x : best;
+      person::rank_top_two(x, best, second);
     }
-    const float d = best - second;
-    // No second candidate: no gap (written as a mask: a select here stops the vectoriser).
-    const float gp = std::bit_cast<float>(std::bit_cast<std::uint32_t>(d) &
-                                          (0u - std::uint32_t(!(second < -1e29f))));
-    // Uncontested: no gap (0.0f is all zero bits).
-    const float gap = std::bit_cast<float>(std::bit_cast<std::uint32_t>(gp < 2.0f ? gp : 2.0f) & contested);
-    const float q = base * activism[j] * mb * (1.0f + care * gap);
-    const std::uint32_t mask = 0u - std::uint32_t((t & kOrganised) / kOrganised);
-    const float p = q * std::bit_cast<float>((ot_bits & mask) | (one_bits & ~mask));
+    const float gap = person::attendance_gap(best, second);
+    const float p = person::attendance_probability(base, activism[j], mb, care, gap, t, ot);
     attends[j] = maybe & std::uint32_t(draw < p);
     faction[j] = f;
     ne += el;
@@ -217,30 +203,22 @@ struct Meeting {
                                      s.candidates[size_t(hostile_choice_)].electability)
         hostile_choice_ = cand;
     }
-    // The largest attendance probability per unit of activism and mobilisation any preference
-    // gap allows (before the organised multiplier): the bound that lets most people be skipped.
-    const float care = float(s.meetings.care);
-    max_base_ = float(s.meetings.attendance) / (1.0f + care) *
-                (1.0f + care * (contested_ ? 2.0f : 0.0f));
-    // Rounding slack: the bound must never fall below a probability computed in another order.
-    max_base_ *= 1.0f + 1e-5f;
+    // The bound that lets most people be skipped.
+    max_base_ = person::attendance_max_base(float(s.meetings.attendance), float(s.meetings.care),
+                                            contested_);
   }
 
   float* utility(size_t a) { return &sc.utility[a * size_t(k)]; }
-  // Gap between the best and second-best standing candidates' utilities (0 when only one
-  // stands), in candidate order.
+  // The best and second-best standing candidates' utilities u, in candidate order.
+  void top_two(const float* u, float& best, float& second) const {
+    best = second = person::kNoUtility;
+    for (int l = 0; l < n_standing_; ++l) person::rank_top_two(u[standing_[size_t(l)]], best, second);
+  }
+  // Gap between the best and second-best standing candidates' utilities (0 when only one stands).
   float gap_of(const float* u) const {
-    float best = -1e30f, second = -1e30f;
-    for (int l = 0; l < n_standing_; ++l) {
-      const float x = u[standing_[size_t(l)]];
-      if (x > best) {
-        second = best;
-        best = x;
-      } else if (x > second) {
-        second = x;
-      }
-    }
-    return second < -1e29f ? 0.0f : best - second;
+    float best, second;
+    top_two(u, best, second);
+    return person::preference_gap(best, second);
   }
   int standing_count() const {
     int c = 0;
@@ -341,7 +319,7 @@ struct Meeting {
         blend_where(bound, faction, f, float(s.factions[size_t(f)].mobilisation), n);
       const float extra = float(m.organised_turnout) - 1.0f;
       for (int j = 0; j < n; ++j)
-        bound[j] *= max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised));
+        bound[j] = person::attendance_bound(bound[j], max_base_, activism[j], extra, traits[j]);
     }
     for (int j = 0; j < n; ++j) maybe[j] = invited[j] & std::uint32_t(draw[j] < bound[j]);
 
@@ -420,8 +398,8 @@ struct Meeting {
         if (gc) {
           bound = float(m.gc_attendance);
         } else {
-          bound = float(s.factions[size_t(f)].mobilisation);
-          bound *= max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised));
+          bound = person::attendance_bound(float(s.factions[size_t(f)].mobilisation), max_base_,
+                                           activism[j], extra, traits[j]);
         }
         if (!(draw < bound)) return;
         prefs.utilities(pop, i, f, u);
@@ -456,7 +434,7 @@ struct Meeting {
       for (int f = 1; f < factions; ++f)
         blend_where(mob, faction, f, float(s.factions[size_t(f)].mobilisation), n);
       for (int j = 0; j < n; ++j)
-        bound[j] = mob[j] * (max_base_ * activism[j] * (1.0f + extra * float((traits[j] & kOrganised) / kOrganised)));
+        bound[j] = person::attendance_bound(mob[j], max_base_, activism[j], extra, traits[j]);
     }
     std::uint32_t n_invited = 0, n_maybe = 0;
     for (int j = 0; j < n; ++j) {
@@ -467,52 +445,32 @@ struct Meeting {
     result.invited += int(n_invited);
     if (n_maybe == 0) return;
 
-    // Everyone's utilities (bit for bit those of RunPreferences::utilities()), the MP's
-    // endorsement.
+    // Everyone's utilities, the MP's endorsement.
     alignas(32) float util[kMaxCandidates][kBlock];
     for (int c = 0; c < k; ++c) prefs.block_utility(pop, first, n, faction, c, util[c]);
     if (endorsed >= 0)
       for (int j = 0; j < n; ++j) util[endorsed][j] += endorsement;
 
-    // The attendance probability (attendance_probability(), term for term).
+    // The attendance probability.
     alignas(32) float p[kBlock];
     alignas(32) std::uint32_t attends[kBlock];
     if (gc) {
       for (int j = 0; j < n; ++j) p[j] = float(m.gc_attendance);
     } else {
-      alignas(32) float gap[kBlock];
-      if (contested_) {
-        // gap_of(): the best and second best standing utilities, in candidate order.
-        alignas(32) float best[kBlock];
-        for (int j = 0; j < n; ++j) best[j] = gap[j] = -1e30f;  // gap holds the second best
-        for (int l = 0; l < n_standing_; ++l) {
-          const float* uc = util[standing_[size_t(l)]];
-          for (int j = 0; j < n; ++j) {
-            const float x = uc[j], b = best[j], sec = gap[j];
-            const bool up = x > b;
-            gap[j] = up ? b : (x > sec ? x : sec);
-            best[j] = up ? x : b;
-          }
-        }
-        for (int j = 0; j < n; ++j) {
-          const float d = best[j] - gap[j];  // computed unconditionally, so the loop vectorises
-          const float g = gap[j] < -1e29f ? 0.0f : d;
-          gap[j] = g < 2.0f ? g : 2.0f;  // std::min(2.0f, g)
-        }
-      } else {
-        for (int j = 0; j < n; ++j) gap[j] = 0.0f;
+      // The best and second best standing utilities, in candidate order (as gap_of()).
+      alignas(32) float best[kBlock], second[kBlock];
+      for (int j = 0; j < n; ++j) best[j] = second[j] = person::kNoUtility;
+      for (int l = 0; l < n_standing_; ++l) {
+        const float* uc = util[standing_[size_t(l)]];
+        for (int j = 0; j < n; ++j) person::rank_top_two(uc[j], best[j], second[j]);
       }
       const float care = float(m.care);
-      const float base = float(m.attendance) / (1.0f + care);
+      const float base = person::attendance_base(float(m.attendance), care);
       const float ot = float(m.organised_turnout);
-      // The organised multiplier as a bitwise blend of ot and 1 (q * 1 is q exactly).
-      const std::uint32_t ot_bits = std::bit_cast<std::uint32_t>(ot),
-                          one_bits = std::bit_cast<std::uint32_t>(1.0f);
-      for (int j = 0; j < n; ++j) {
-        const float q = base * activism[j] * mob[j] * (1.0f + care * gap[j]);
-        const std::uint32_t mask = 0u - std::uint32_t((traits[j] & kOrganised) / kOrganised);
-        p[j] = q * std::bit_cast<float>((ot_bits & mask) | (one_bits & ~mask));
-      }
+      for (int j = 0; j < n; ++j)
+        p[j] = person::attendance_probability(base, activism[j], mob[j], care,
+                                              person::attendance_gap(best[j], second[j]),
+                                              traits[j], ot);
     }
     for (int j = 0; j < n; ++j) attends[j] = maybe[j] & std::uint32_t(draw[j] < p[j]);
     admit(first, n, attends, faction, util);
@@ -544,13 +502,12 @@ struct Meeting {
       g.spread[f] = prefs.spread(f);
       g.mob[f] = float(s.factions[size_t(f)].mobilisation);
     }
-    g.contested = contested_;
     g.taste_coef = prefs.taste_coef();
     g.lost = float(m.lost_invitation);
     g.max_base = max_base_;
     g.extra = float(m.organised_turnout) - 1.0f;
     g.care = float(m.care);
-    g.base = float(m.attendance) / (1.0f + g.care);
+    g.base = person::attendance_base(float(m.attendance), g.care);
     g.organised_turnout = float(m.organised_turnout);
     g.freeze = in.electorate.meeting_freeze();
     g.needed = needed_traits();
@@ -578,14 +535,13 @@ struct Meeting {
   float attendance_probability(std::uint32_t i, int f, const float* u) const {
     const MeetingRules& m = s.meetings;
     if (result.format == MeetingFormat::general_committee) return float(m.gc_attendance);
-    // Caring: a gap of one utility unit between the top two is typical (multiplier 1); with a
-    // single candidate standing there is no gap to care about.
-    const float gap = contested_ ? std::min(2.0f, gap_of(u)) : 0.0f;
+    float best, second;
+    top_two(u, best, second);
     const float care = float(m.care);
-    float p = float(m.attendance) / (1.0f + care) * pop.activism[i] *
-              float(s.factions[size_t(f)].mobilisation) * (1.0f + care * gap);
-    if (pop.traits[i] & kOrganised) p *= float(m.organised_turnout);
-    return p;
+    return person::attendance_probability(
+        person::attendance_base(float(m.attendance), care), pop.activism[i],
+        float(s.factions[size_t(f)].mobilisation), care, person::attendance_gap(best, second),
+        pop.traits[i], float(m.organised_turnout));
   }
 
   // The story's bookkeeping for one person (only when a story is being told).

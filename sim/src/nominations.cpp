@@ -6,6 +6,7 @@
 
 #include "block.hpp"
 #include "leadsim/random.hpp"
+#include "person_formulas.hpp"
 
 namespace leadsim {
 
@@ -141,10 +142,9 @@ std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop
         const int wave = rec[1] & 0xFF, traits = (rec[1] >> 8) & 0xFF;
         const int f = RunPreferences::faction_in_row(prefs.faction_row(clp, wave), prefs.factions(),
                                                      PersonDraws::draw(faction_key, uid[j]));
-        // The same arithmetic as RunPreferences::utilities().
         for (int c = 0; c < k; ++c)
-          util[c] = prefs.faction_constant(f, c) + prefs.pull_coef(pop, f, c) * float(rec[2 + c]) +
-                    tc * float(rec[2 + k + c]);
+          util[c] = person::utility(prefs.faction_constant(f, c), prefs.pull_coef(pop, f, c),
+                                    rec[2 + c], tc, rec[2 + k + c]);
         const int c = first_choice(s, {util, size_t(k)}, standing, traits & kHostile);
         if (c >= 0) ++tally[a][size_t(c)];
       }

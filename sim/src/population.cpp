@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "leadsim/random.hpp"
+#include "person_formulas.hpp"
 
 namespace leadsim {
 
@@ -245,12 +246,9 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
   // Turnout depends only on section and activism, so it is worked out once here rather than in
   // every run's final ballot.
   pop.turnout.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    const double p = std::clamp(s.ballot.turnout[pop.section[i]], 1e-9, 1 - 1e-9);
-    const double logit = std::log(p / (1 - p)) + s.ballot.activism_elasticity *
-                                                     std::log(std::max(pop.activism[i], 1e-6f));
-    pop.turnout[i] = float(1 / (1 + std::exp(-logit)));
-  }
+  for (size_t i = 0; i < n; ++i)
+    pop.turnout[i] = person::turnout_probability(s.ballot.turnout[pop.section[i]],
+                                                 s.ballot.activism_elasticity, pop.activism[i]);
   pop.parliament = synthesise_parliament(s, seed);
   return pop;
 }

@@ -5,6 +5,7 @@
 
 #include "block.hpp"
 #include "leadsim/random.hpp"
+#include "person_formulas.hpp"
 
 namespace leadsim {
 
@@ -83,9 +84,15 @@ void RunPreferences::block_factions(const Population& pop, std::size_t first, in
   }
 }
 
+void RunPreferences::utilities(const Population& pop, std::size_t i, int f, float* out) const {
+  for (int c = 0; c < k_; ++c)
+    out[c] = person::utility(a(f, c), pull_coef(pop, f, c), pop.pull_row(c)[i], taste_coef(),
+                             pop.taste_row(c)[i]);
+}
+
 void RunPreferences::block_utility(const Population& pop, std::size_t first, int n,
                                    const std::int32_t* faction, int c, float* out) const {
-  // The per-faction constants are selected with blends (no gathers); then two multiply-adds.
+  // The per-faction constants are selected with blends (no gathers); then the utility.
   alignas(32) float coef[kBlock];
   for (int j = 0; j < n; ++j) {
     out[j] = a(0, c);
@@ -98,7 +105,7 @@ void RunPreferences::block_utility(const Population& pop, std::size_t first, int
   const std::int16_t* pull = pop.pull_row(c) + first;
   const std::int16_t* taste = pop.taste_row(c) + first;
   const float tc = taste_coef();
-  for (int j = 0; j < n; ++j) out[j] = out[j] + coef[j] * float(pull[j]) + tc * float(taste[j]);
+  for (int j = 0; j < n; ++j) out[j] = person::utility(out[j], coef[j], pull[j], tc, taste[j]);
 }
 
 double RunPreferences::faction_probability(int clp, int wave, int f) const {

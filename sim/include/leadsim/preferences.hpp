@@ -72,11 +72,7 @@ class RunPreferences {
   }
   // Utility of each candidate for person i in faction f (equal to utilities_at(position) up to
   // rounding; bit for bit equal to block_utility()).
-  void utilities(const Population& pop, std::size_t i, int f, float* out) const {
-    for (int c = 0; c < k_; ++c)
-      out[c] = a(f, c) + pull_coef(pop, f, c) * float(pop.pull_row(c)[i]) +
-               taste_coef() * float(pop.taste_row(c)[i]);
-  }
+  void utilities(const Population& pop, std::size_t i, int f, float* out) const;
   // The factors that turn the stored fixed-point pull and taste into utility: spread_f *
   // pull_step_c and taste_sd * kTasteStep. The steps are powers of two, so (spread * step) * q
   // is spread * (step * q) exactly, whichever way a loop groups it.
