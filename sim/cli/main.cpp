@@ -16,6 +16,7 @@
 #include "leadsim/ensemble.hpp"
 #include "leadsim/population.hpp"
 #include "leadsim/report.hpp"
+#include "leadsim/fields.hpp"
 #include "leadsim/scenario.hpp"
 #include "sensitivity_command.hpp"
 #include "sweep_command.hpp"
@@ -152,17 +153,20 @@ int cmd_count(const Options& o) {
 }
 
 int cmd_keys(bool markdown) {
-  if (markdown) std::cout << "| key | type | default | unit | meaning |\n|---|---|---|---|---|\n";
-  for (const auto& k : leadsim::scenario_keys()) {
+  if (markdown)
+    std::cout << "| key | type | default | unit | changes | meaning |\n|---|---|---|---|---|---|\n";
+  for (const leadsim::Field& f : leadsim::scenario_fields()) {
     if (markdown) {
       auto cell = [](std::string x) {
         for (size_t p = 0; (p = x.find('|', p)) != std::string::npos; p += 2) x.replace(p, 1, "\\|");
         return x;
       };
-      std::cout << fmt::format("| `{}` | {} | {} | {} | {} |\n", k.path, cell(k.type), cell(k.def),
-                               cell(k.unit), cell(k.meaning));
+      std::cout << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", f.path, cell(f.type()),
+                               cell(f.def), cell(f.unit), leadsim::affects_text(f.affects),
+                               cell(f.meaning));
     } else {
-      std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", k.path, k.type, k.def, k.unit, k.meaning);
+      std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", f.path, f.type(), f.def, f.unit,
+                               leadsim::affects_text(f.affects), f.meaning);
     }
   }
   return 0;
