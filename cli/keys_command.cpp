@@ -1,4 +1,4 @@
-// `leadsim keys [--markdown]`: every scenario key with its type, default, unit and meaning, one a
+// `leadsim keys [--markdown]`: every scenario key with its type, default, unit, what it changes and its meaning (the field table, fields.hpp), one a
 // line (tab-separated) or as the README's Markdown table.
 #include <fmt/format.h>
 
@@ -6,24 +6,27 @@
 #include <memory>
 
 #include "command.hpp"
-#include "leadsim/scenario.hpp"
+#include "leadsim/fields.hpp"
 
 namespace leadsim::cli {
 
 namespace {
 
 int cmd_keys(bool markdown) {
-  if (markdown) std::cout << "| key | type | default | unit | meaning |\n|---|---|---|---|---|\n";
-  for (const auto& k : leadsim::scenario_keys()) {
+  if (markdown)
+    std::cout << "| key | type | default | unit | changes | meaning |\n|---|---|---|---|---|---|\n";
+  for (const leadsim::Field& f : leadsim::scenario_fields()) {
     if (markdown) {
       auto cell = [](std::string x) {
         for (size_t p = 0; (p = x.find('|', p)) != std::string::npos; p += 2) x.replace(p, 1, "\\|");
         return x;
       };
-      std::cout << fmt::format("| `{}` | {} | {} | {} | {} |\n", k.path, cell(k.type), cell(k.def),
-                               cell(k.unit), cell(k.meaning));
+      std::cout << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", f.path, cell(f.type()),
+                               cell(f.def), cell(f.unit), leadsim::affects_text(f.affects),
+                               cell(f.meaning));
     } else {
-      std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", k.path, k.type, k.def, k.unit, k.meaning);
+      std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", f.path, f.type(), f.def, f.unit,
+                               leadsim::affects_text(f.affects), f.meaning);
     }
   }
   return 0;

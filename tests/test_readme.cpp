@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "leadsim/fields.hpp"
 #include "leadsim/scenario.hpp"
 
 namespace {
@@ -22,9 +23,9 @@ TEST(Readme, DocumentsEveryScenarioKey) {
   ASSERT_NE(begin, std::string::npos);
   ASSERT_NE(end, std::string::npos);
   const std::string table = text.substr(begin, end - begin);
-  for (const auto& k : leadsim::scenario_keys())
-    EXPECT_NE(table.find("`" + k.path + "`"), std::string::npos)
-        << k.path << " is missing: regenerate with `build/leadsim keys --markdown`";
+  for (const auto& f : leadsim::scenario_fields())
+    EXPECT_NE(table.find("`" + f.path + "`"), std::string::npos)
+        << f.path << " is missing: regenerate with `build/leadsim keys --markdown`";
 }
 
 }  // namespace

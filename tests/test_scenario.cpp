@@ -1,6 +1,7 @@
 // Tests for scenario.hpp: the loader's diagnostics on broken files (tests/broken/, one file per
 // problem class), the example scenarios landing in the typed struct, --set overrides, and the key
 // documentation behind `leadsim keys` and the manifest.
+#include "leadsim/fields.hpp"
 #include "leadsim/scenario.hpp"
 
 #include <gtest/gtest.h>
@@ -409,20 +410,20 @@ TEST(Overrides, PathThroughAValueIsAnError) {
 // ---------------------------------------------------------------------------------------------
 // Key documentation and the resolved parameter list.
 
-const leadsim::KeyDoc* find_key(const std::vector<leadsim::KeyDoc>& keys, const std::string& path) {
+const leadsim::Field* find_key(const std::vector<leadsim::Field>& keys, const std::string& path) {
   for (const auto& k : keys)
     if (k.path == path) return &k;
   return nullptr;
 }
 
 TEST(ScenarioKeys, DocumentMeetingAndCandidateKeys) {
-  const auto keys = leadsim::scenario_keys();
+  const auto& keys = leadsim::scenario_fields();
   for (const char* path : {"meetings.chair_bias", "candidates.<id>.valence", "waves.<id>.joined_from",
                            "population.max_agents", "mps.support"}) {
-    const leadsim::KeyDoc* k = find_key(keys, path);
+    const leadsim::Field* k = find_key(keys, path);
     ASSERT_NE(k, nullptr) << path;
     EXPECT_FALSE(k->meaning.empty()) << path;
-    EXPECT_FALSE(k->type.empty()) << path;
+    EXPECT_FALSE(k->type().empty()) << path;
   }
   EXPECT_EQ(find_key(keys, "waves.<id>.joined_from")->def, "required");
   EXPECT_EQ(find_key(keys, "meetings.chair_bias")->def, "0");
@@ -430,7 +431,7 @@ TEST(ScenarioKeys, DocumentMeetingAndCandidateKeys) {
 
 TEST(ScenarioKeys, EveryKeyIsDocumentedOnceWithAMeaning) {
   std::set<std::string> seen;
-  for (const auto& k : leadsim::scenario_keys()) {
+  for (const auto& k : leadsim::scenario_fields()) {
     EXPECT_TRUE(seen.insert(k.path).second) << "documented twice: " << k.path;
     EXPECT_FALSE(k.meaning.empty()) << k.path;
     EXPECT_FALSE(k.def.empty()) << k.path;
@@ -452,7 +453,7 @@ TEST(ResolvedParameters, ContainEveryDocumentedKeyForToy) {
     });
   };
   std::vector<std::string> missing;
-  for (const auto& k : leadsim::scenario_keys()) {
+  for (const auto& k : leadsim::scenario_fields()) {
     const auto at = k.path.find("<id>");
     if (at == std::string::npos) {
       if (!resolved(k.path)) missing.push_back(k.path);

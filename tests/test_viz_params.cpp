@@ -16,20 +16,20 @@ using leadsim::test::scenario_path;
 
 namespace {
 
-ParamSpec spec_of(const std::string& path) { return describe(path, scenario_keys()); }
+ParamSpec spec_of(const std::string& path) { return describe(path); }
 
 }  // namespace
 
 TEST(VizParams, DescribeGivesEachParameterItsWidget) {
   const ParamSpec bias = spec_of("meetings.chair_bias");
-  EXPECT_EQ(bias.kind, ParamKind::probability);
+  EXPECT_EQ(bias.kind, WidgetKind::probability);
   EXPECT_EQ(bias.lo, 0);
   EXPECT_EQ(bias.hi, 1);
   EXPECT_EQ(bias.unit, "probability");
   EXPECT_FALSE(bias.meaning.empty());
 
   const ParamSpec size = spec_of("waves.old.size");
-  EXPECT_EQ(size.kind, ParamKind::integer);
+  EXPECT_EQ(size.kind, WidgetKind::integer);
   EXPECT_EQ(size.key, "waves.<id>.size");
   EXPECT_EQ(size.section, "waves");
   EXPECT_EQ(size.entity, "old");
@@ -37,19 +37,19 @@ TEST(VizParams, DescribeGivesEachParameterItsWidget) {
   EXPECT_EQ(size.unit, "people");
 
   const ParamSpec ruling = spec_of("eligibility.freeze_ruling");
-  EXPECT_EQ(ruling.kind, ParamKind::choice);
+  EXPECT_EQ(ruling.kind, WidgetKind::choice);
   EXPECT_EQ(ruling.choices, (std::vector<std::string>{"upheld", "overturned"}));
 
-  EXPECT_EQ(spec_of("candidates.left.position").kind, ParamKind::position);
+  EXPECT_EQ(spec_of("candidates.left.position").kind, WidgetKind::position);
   EXPECT_EQ(spec_of("candidates.left.position").lo, -5);
-  EXPECT_EQ(spec_of("waves.old.factions").kind, ParamKind::shares);
-  EXPECT_EQ(spec_of("mps.support").kind, ParamKind::shares);
-  EXPECT_EQ(spec_of("eligibility.member_ballot_freeze").kind, ParamKind::date);
-  EXPECT_EQ(spec_of("waves.old.organised").kind, ParamKind::boolean);
-  EXPECT_EQ(spec_of("clps.region_weight").kind, ParamKind::text);
-  EXPECT_EQ(spec_of("ballot.turnout.member").kind, ParamKind::probability);
+  EXPECT_EQ(spec_of("waves.old.factions").kind, WidgetKind::shares);
+  EXPECT_EQ(spec_of("mps.support").kind, WidgetKind::shares);
+  EXPECT_EQ(spec_of("eligibility.member_ballot_freeze").kind, WidgetKind::date);
+  EXPECT_EQ(spec_of("waves.old.organised").kind, WidgetKind::boolean);
+  EXPECT_EQ(spec_of("clps.region_weight").kind, WidgetKind::text);
+  EXPECT_EQ(spec_of("ballot.turnout.member").kind, WidgetKind::probability);
   const ParamSpec odds = spec_of("registration.hostile_odds_ratio");
-  EXPECT_EQ(odds.kind, ParamKind::number);
+  EXPECT_EQ(odds.kind, WidgetKind::number);
   EXPECT_TRUE(odds.logarithmic);
   const ParamSpec scale = spec_of("meetings.undecided_scale");  // "number (0, 10]"
   EXPECT_TRUE(scale.lo_open);
@@ -227,37 +227,37 @@ TEST(VizParams, ParametersSaidNotToAffectThePopulationDoNot) {
     if (population_depends_on(r.path)) continue;
     std::string v;
     switch (p.kind) {
-      case ParamKind::probability:
-      case ParamKind::number: {
+      case WidgetKind::probability:
+      case WidgetKind::number: {
         const double x = *parse_number(r.value);
         v = toml_number(x + 0.1 <= p.hi ? x + 0.1 : x - 0.1);
         break;
       }
-      case ParamKind::integer:
+      case WidgetKind::integer:
         v = std::to_string(std::int64_t(*parse_number(r.value)) + 1);
         break;
-      case ParamKind::boolean:
+      case WidgetKind::boolean:
         v = *parse_bool(r.value) ? "false" : "true";
         break;
-      case ParamKind::date:
+      case WidgetKind::date:
         v = format_day(parse_day(r.value) - 1);
         break;
-      case ParamKind::choice:
+      case WidgetKind::choice:
         v = toml_string(p.choices[0] == *parse_string(r.value) ? p.choices[1] : p.choices[0]);
         break;
-      case ParamKind::position: {
+      case WidgetKind::position: {
         auto x = *parse_numbers(r.value);
         x[0] += 0.1;
         v = toml_numbers(x);
         break;
       }
-      case ParamKind::shares: {
+      case WidgetKind::shares: {
         const Shares s = *parse_shares(r.value);
         v = toml_shares(
             rebalance_shares(s, 0, s[0].second > 0.5 ? s[0].second - 0.1 : s[0].second + 0.1));
         break;
       }
-      case ParamKind::text:
+      case WidgetKind::text:
         if (r.value.front() != '"') continue;
         v = toml_string(*parse_string(r.value) + " changed");
         break;

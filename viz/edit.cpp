@@ -35,12 +35,11 @@ void EditSession::index() {
   for (size_t i = 0; i < scenario_->resolved.size(); ++i) by_path_[scenario_->resolved[i].path] = i;
   // The structure (which parameters exist) changes only when a scenario is opened, but a
   // rebuild is cheap (a few hundred entries) and keeps this simple.
-  static const std::vector<KeyDoc> keys = scenario_keys();
   specs_.clear();
   spec_by_path_.clear();
   for (const auto& r : scenario_->resolved) {
     spec_by_path_[r.path] = specs_.size();
-    specs_.push_back(describe(r.path, keys));
+    specs_.push_back(describe(r.path));
   }
 }
 

@@ -1,5 +1,5 @@
 // The parameter panel: every parameter of the scenario, generated from Scenario::resolved and
-// described by scenario_keys(). A widget shows the value in force and, when moved, sets an
+// described by the field table (fields.hpp). A widget shows the value in force and, when moved, sets an
 // override through the EditSession; a value the loader refuses is shown refused, with its reason.
 #include <algorithm>
 #include <cctype>
@@ -75,12 +75,12 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
   const std::string& value = e.value(p.path);
   ImGui::SetNextItemWidth(-FLT_MIN);
   switch (p.kind) {
-    case ParamKind::probability:
-    case ParamKind::number: {
+    case WidgetKind::probability:
+    case WidgetKind::number: {
       double x = parse_number(value).value_or(0);
       const double lo = p.lo, hi = p.hi;
       bool changed;
-      if (p.kind == ParamKind::probability) {
+      if (p.kind == WidgetKind::probability) {
         changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.4f");
       } else {
         const float speed = float(std::max((hi - lo) / 1000, 1e-4));
@@ -90,7 +90,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
       if (changed) return toml_number(x);
       return std::nullopt;
     }
-    case ParamKind::integer: {
+    case WidgetKind::integer: {
       std::int64_t n = std::int64_t(std::llround(parse_number(value).value_or(0)));
       // Steps in the value's own order of magnitude: 1 for a quorum, 1,000 for a wave of 200,000.
       const std::int64_t step = std::int64_t(std::pow(
@@ -101,12 +101,12 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
         return std::to_string(n);
       return std::nullopt;
     }
-    case ParamKind::boolean: {
+    case WidgetKind::boolean: {
       bool b = parse_bool(value).value_or(false);
       if (ImGui::Checkbox("##v", &b)) return std::string(b ? "true" : "false");
       return std::nullopt;
     }
-    case ParamKind::choice: {
+    case WidgetKind::choice: {
       const std::string cur = parse_string(value).value_or(value);
       std::optional<std::string> out;
       if (ImGui::BeginCombo("##v", cur.c_str())) {
@@ -116,7 +116,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
       }
       return out;
     }
-    case ParamKind::date: {
+    case WidgetKind::date: {
       // A date field with day steps: freeze dates are explored a week or a day at a time.
       const float button = ImGui::GetFrameHeight();
       ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - 2 * (button + 4)));
@@ -137,7 +137,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
       }
       return out;
     }
-    case ParamKind::position: {
+    case WidgetKind::position: {
       std::vector<double> x = parse_numbers(value).value_or(std::vector<double>{});
       if (x.empty()) return std::nullopt;
       const double lo = p.lo, hi = p.hi;
@@ -146,7 +146,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
         return toml_numbers(x);
       return std::nullopt;
     }
-    case ParamKind::shares: {
+    case WidgetKind::shares: {
       const auto shares = parse_shares(value);
       if (!shares) break;
       std::optional<std::string> out;
@@ -164,7 +164,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
       if (shares->size() > 1) ImGui::TextDisabled("moving one share rescales the others");
       return out;
     }
-    case ParamKind::text:
+    case WidgetKind::text:
       break;
   }
   // Text: a quoted string is edited without its quotes; anything else as TOML.
@@ -200,7 +200,7 @@ void parameter_row(EditSession& e, const ParamSpec& p, ViewState& v) {
   }
   ImGui::TableNextColumn();
   if (auto nv = widget(e, p, v)) e.set(p.path, *nv);
-  if (ImGui::IsItemHovered() && p.kind != ParamKind::shares && !p.unit.empty())
+  if (ImGui::IsItemHovered() && p.kind != WidgetKind::shares && !p.unit.empty())
     ImGui::SetTooltip("%s (%s)", p.meaning.c_str(), p.unit.c_str());
   if (const auto* why = e.refusal(p.path)) {
     ImGui::PushStyleColor(ImGuiCol_Text, kRefusedColour);

@@ -54,24 +54,6 @@ bool keyed_section(const std::string& section) {
          section == "affiliates";
 }
 
-// Reads "[a, b]", "(a, b]", ... at the start of `s`.
-bool parse_range(const std::string& s, ParamSpec& out) {
-  const auto open = s.find_first_of("[(");
-  const auto close = s.find_first_of("])", open == std::string::npos ? 0 : open);
-  if (open == std::string::npos || close == std::string::npos) return false;
-  const auto comma = s.find(',', open);
-  if (comma == std::string::npos || comma > close) return false;
-  try {
-    out.lo = std::stod(s.substr(open + 1, comma - open - 1));
-    out.hi = std::stod(s.substr(comma + 1, close - comma - 1));
-  } catch (const std::exception&) {
-    return false;
-  }
-  out.lo_open = s[open] == '(';
-  out.hi_open = s[close] == ')';
-  return true;
-}
-
 // A parsed TOML value "v = <value>", or nothing if it is not TOML.
 std::optional<toml::table> parse_value(const std::string& value) {
   try {
@@ -83,7 +65,7 @@ std::optional<toml::table> parse_value(const std::string& value) {
 
 }  // namespace
 
-ParamSpec describe(const std::string& path, const std::vector<KeyDoc>& keys) {
+ParamSpec describe(const std::string& path) {
   ParamSpec p;
   p.path = path;
   const std::vector<std::string> parts = split(path, '.');
@@ -91,41 +73,38 @@ ParamSpec describe(const std::string& path, const std::vector<KeyDoc>& keys) {
   const bool keyed = keyed_section(p.section) && parts.size() >= 3;
   p.entity = keyed ? parts[1] : "";
   p.name = join(parts, keyed ? 2 : 1, '.');
-  std::string key = path;
-  if (keyed) key = p.section + ".<id>." + p.name;
-  const KeyDoc* doc = nullptr;
-  for (const auto& k : keys)
-    if (k.path == key) doc = &k;
-  if (!doc) {
-    p.key = key;
-    return p;  // undocumented: edited as text
-  }
+  p.key = keyed ? p.section + ".<id>." + p.name : path;
+  const Field* f = find_field(path);
+  if (!f) return p;  // undocumented: edited as text
   p.documented = true;
-  p.key = doc->path;
-  p.type = doc->type;
-  p.def = doc->def;
-  p.unit = doc->unit;
-  p.meaning = doc->meaning;
-  const std::string& t = doc->type;
-  if (t.rfind("number", 0) == 0 && parse_range(t, p)) {
-    p.kind =
-        (p.unit == "probability" || p.unit == "share") ? ParamKind::probability : ParamKind::number;
-    p.logarithmic = p.kind == ParamKind::number && p.lo >= 0 && p.hi - p.lo >= 1000;
-  } else if (t.rfind("integer", 0) == 0 && parse_range(t, p)) {
-    p.kind = ParamKind::integer;
-  } else if (t == "bool") {
-    p.kind = ParamKind::boolean;
-  } else if (t == "date") {
-    p.kind = ParamKind::date;
-  } else if (t.rfind("one of:", 0) == 0) {
-    p.kind = ParamKind::choice;
-    for (const auto& c : split(t.substr(7), ',')) p.choices.push_back(trim(c));
-  } else if (t.rfind("array of numbers", 0) == 0 && parse_range(t, p)) {
-    p.kind = ParamKind::position;
-  } else if (t.rfind("table of shares", 0) == 0) {
-    p.kind = ParamKind::shares;
-    p.lo = 0;
-    p.hi = 1;
+  p.key = f->path;
+  p.type = f->type();
+  p.def = f->def;
+  p.unit = f->unit;
+  p.meaning = f->meaning;
+  p.lo = f->lo;
+  p.hi = f->hi;
+  p.lo_open = f->lo_open;
+  switch (f->kind) {
+    case FieldKind::probability: p.kind = WidgetKind::probability; break;
+    case FieldKind::number:
+      p.kind = WidgetKind::number;
+      p.logarithmic = p.lo >= 0 && p.hi - p.lo >= 1000;
+      break;
+    case FieldKind::whole: p.kind = WidgetKind::integer; break;
+    case FieldKind::boolean: p.kind = WidgetKind::boolean; break;
+    case FieldKind::date: p.kind = WidgetKind::date; break;
+    case FieldKind::word:
+      p.kind = WidgetKind::choice;
+      p.choices = f->words;
+      break;
+    case FieldKind::vector: p.kind = WidgetKind::position; break;
+    case FieldKind::shares:
+      p.kind = WidgetKind::shares;
+      p.lo = 0;
+      p.hi = 1;
+      break;
+    default: break;  // names, lists and tables: edited as TOML text
   }
   return p;
 }

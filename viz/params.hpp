@@ -4,11 +4,11 @@
 // ("meetings.chair_bias") with a TOML value in force (Scenario::resolved); editing it means
 // writing an override "path=value" (what `leadsim run --set` takes) and reloading the scenario
 // with load_scenario(file, overrides). This module describes each path for its widget (kind,
-// range, unit, meaning, from scenario_keys()), reads and writes TOML values, says which
+// range, unit, meaning, from the field table, fields.hpp), reads and writes TOML values, says which
 // parameters change the synthesised population, and writes a scenario file for "save as".
 //
 // Sections:
-//   ParamKind, ParamSpec, describe()     what widget a parameter gets, its range and tooltip
+//   WidgetKind, ParamSpec, describe()     what widget a parameter gets, its range and tooltip
 //   toml_number(), parse_numbers(), ...  TOML values in and out
 //   Shares, rebalance_shares()           share tables that must sum to 1
 //   set_override(), ...                  the list of "path=value" overrides
@@ -21,12 +21,13 @@
 #include <utility>
 #include <vector>
 
+#include "leadsim/fields.hpp"
 #include "leadsim/scenario.hpp"
 
 namespace leadsim::viz {
 
 // The widget a parameter gets.
-enum class ParamKind {
+enum class WidgetKind {
   probability,  // a number in a bounded range whose unit is a probability or share: a slider
   number,       // any other number: a drag box within its range (logarithmic if the range is wide)
   integer,      // sizes, counts: an integer input with steps
@@ -40,22 +41,23 @@ enum class ParamKind {
 
 struct ParamSpec {
   std::string path;     // as --set takes it: "waves.old.activism"
-  std::string key;      // the scenario_keys() entry: "waves.<id>.activism"
+  std::string key;      // the field table's path: "waves.<id>.activism"
   std::string section;  // first segment: "waves"
   std::string entity;   // id within a keyed table ("old"), else ""
   std::string name;     // the rest after section and entity: "activism", "turnout.member"
-  ParamKind kind = ParamKind::text;
+  WidgetKind kind = WidgetKind::text;
   double lo = 0, hi = 1;                  // the allowed range (numbers, integers, positions)
   bool lo_open = false, hi_open = false;  // "(0, 10]": the end itself is not allowed
   bool logarithmic = false;               // range spans three orders of magnitude or more
   std::vector<std::string> choices;       // for choice
-  std::string type, def, unit, meaning;   // from scenario_keys(), for the tooltip
+  std::string type, def, unit, meaning;   // from the field table, for the tooltip
   bool documented = false;                // false: no key matched (edited as text)
 };
 
-// Describes `path` from the loader's key documentation. Keyed tables (candidates, factions,
-// waves, affiliates) match "<section>.<id>.<field>" to "<section>.<id>.<field>" docs.
-ParamSpec describe(const std::string& path, const std::vector<KeyDoc>& keys);
+// Describes `path` from the scenario's field table (fields.hpp): its kind picks the widget, its
+// domain the range. Keyed tables (candidates, factions, waves, affiliates) match
+// "<section>.<id>.<field>" to their "<section>.<id>.<field>" row.
+ParamSpec describe(const std::string& path);
 
 // TOML values.
 std::string toml_number(double v);              // "0.35", "2.0", "1e-06": always a float literal

@@ -73,9 +73,8 @@ double Sweep::progress() const {
 void Sweep::work(std::string file, std::vector<std::string> overrides, SweepSettings s) {
   // Below the UI thread, like the runner's workers.
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWorkerNice);
-  static const std::vector<KeyDoc> keys = scenario_keys();
-  const ParamSpec spec = describe(s.path, keys);
-  const bool integer = spec.kind == ParamKind::integer;
+  const ParamSpec spec = describe(s.path);
+  const bool integer = spec.kind == WidgetKind::integer;
   std::shared_ptr<const Population> pop;
   std::string pop_key;
   for (double v : sweep_values(s.from, s.to, s.points, integer)) {
@@ -131,8 +130,8 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
   // Numeric parameters only.
   std::vector<const ParamSpec*> numeric;
   for (const auto& p : e.params())
-    if (p.kind == ParamKind::probability || p.kind == ParamKind::number ||
-        p.kind == ParamKind::integer)
+    if (p.kind == WidgetKind::probability || p.kind == WidgetKind::number ||
+        p.kind == WidgetKind::integer)
       numeric.push_back(&p);
   auto suggest_range = [&](const ParamSpec& p) {
     const double v = parse_number(e.value(p.path)).value_or(p.lo);

@@ -1,5 +1,7 @@
 #include "leadsim/population.hpp"
 
+#include "leadsim/fields.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <boost/random/gamma_distribution.hpp>
@@ -258,36 +260,10 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
 namespace leadsim {
 
 bool population_depends_on(const std::string& path) {
-  const size_t dot = path.find('.');
-  const std::string section = path.substr(0, dot);
-  // Keyed tables ([waves.X], ...) put the entry's id between the section and the field.
-  const bool keyed = section == "candidates" || section == "factions" || section == "waves" ||
-                     section == "affiliates";
-  std::string field = dot == std::string::npos ? std::string() : path.substr(dot + 1);
-  if (keyed) {
-    const size_t second = field.find('.');
-    field = second == std::string::npos ? std::string() : field.substr(second + 1);
-  }
-  auto in = [&](std::initializer_list<const char*> names) {
-    return std::any_of(names.begin(), names.end(), [&](const char* n) { return field == n; });
-  };
-  // What synthesise() reads (above, and synthesise_parliament in parliament.cpp): the CLPs, the
-  // waves, affiliates' shares, the candidates' positions, valence and incumbency and the
-  // salience and taste (people's pull; MPs' utilities), the factions' centres and spread (MPs'
-  // ideal points), everything under [mps], ballot turnout and its elasticity (each person's
-  // turnout), the General Committee's size and election date (delegates), the number of policy
-  // dimensions. Everything excluded below is read by the runs only.
-  if (section == "contest") return !in({"name", "question", "ballot_date"});
-  if (section == "candidates") return !in({"name", "electability"});
-  if (section == "factions") return in({"centre", "spread"});
-  if (section == "registration" || section == "eligibility" || section == "rules") return false;
-  if (section == "mps") return field != "endorsements";  // known choices are read per run
-  if (section == "population") return !in({"dispersion", "max_agents"});
-  if (section == "meetings") return in({"gc_size", "gc_elected_by"});
-  if (section == "affiliates")
-    return !in({"name", "method", "executive_lean", "consultation_turnout", "union"});
-  if (section == "campaign") return in({"salience", "taste_sd"});
-  return true;  // clps, waves, ballot (turnout is drawn once, with the population), anything new
+  // The field table says what synthesise() reads (fields.hpp, affects_population); a path it does
+  // not know is taken to matter, so that nothing unknown is served from a stale cache.
+  const Field* f = find_field(path);
+  return !f || (f->affects & affects_population);
 }
 
 std::string population_signature(const Scenario& s, std::uint64_t seed) {

@@ -18,6 +18,7 @@
 #include "leadsim/design.hpp"
 #include "leadsim/sweep.hpp"
 #include "scenario_files.hpp"
+#include "leadsim/fields.hpp"
 #include "sweep_detail.hpp"
 #include "text.hpp"
 
@@ -401,18 +402,6 @@ SweepParam parse_param_flag(const std::string& text) {
 
 namespace {
 
-// The path's documentation: "waves.new.size" matches "waves.<id>.size".
-const KeyDoc* find_doc(const std::vector<KeyDoc>& docs, const std::string& path) {
-  const std::vector<std::string> parts = split(path, '.');
-  for (const auto& d : docs) {
-    const std::vector<std::string> dp = split(d.path, '.');
-    if (dp.size() != parts.size()) continue;
-    bool ok = true;
-    for (size_t i = 0; i < dp.size() && ok; ++i) ok = dp[i] == "<id>" || dp[i] == parts[i];
-    if (ok) return &d;
-  }
-  return nullptr;
-}
 
 }  // namespace
 
@@ -429,7 +418,6 @@ void check_sweep_spec(SweepSpec& spec, const Scenario& base) {
   std::vector<std::string> known;
   for (const auto& r : base.resolved) known.push_back(r.path);
   const std::set<std::string> known_set(known.begin(), known.end());
-  static const std::vector<KeyDoc> docs = scenario_keys();
   std::set<std::string> seen;
   for (SweepParam& p : spec.params) {
     if (!seen.insert(p.path).second) {
@@ -440,12 +428,14 @@ void check_sweep_spec(SweepSpec& spec, const Scenario& base) {
       diags.push_back(located(p.where, fmt::format("unknown parameter '{}'{}", p.path, did_you_mean(p.path, known))));
       continue;
     }
-    const KeyDoc* doc = find_doc(docs, p.path);
-    const std::string type = doc ? doc->type : "";
-    p.kind = type.rfind("number", 0) == 0    ? ParamKind::number
-             : type.rfind("integer", 0) == 0 ? ParamKind::integer
-             : type == "date"                ? ParamKind::date
-                                             : ParamKind::other;
+    const Field* field = find_field(p.path);
+    const std::string type = field ? field->type() : "";
+    p.kind = !field                                ? ParamKind::other
+             : field->kind == FieldKind::number ||
+                       field->kind == FieldKind::probability ? ParamKind::number
+             : field->kind == FieldKind::whole   ? ParamKind::integer
+             : field->kind == FieldKind::date    ? ParamKind::date
+                                                 : ParamKind::other;
     std::vector<std::string> trial;  // values the loader must accept
     if (p.is_range) {
       if (p.kind == ParamKind::other) {

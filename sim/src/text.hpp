@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "leadsim/scenario.hpp"
+#include "leadsim/diagnostic.hpp"
 
 namespace leadsim {
 

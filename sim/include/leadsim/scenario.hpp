@@ -3,9 +3,12 @@
 // Data flow: scenario.toml (optionally `include`-ing a base file, plus `--set path=value`
 // overrides) --load_scenario--> Scenario (typed, every value checked against its domain).
 // Problems are collected, not thrown one at a time: a file with five mistakes gets five messages,
-// each with file:line:column, and load_scenario throws one InputError holding them all.
+// each with file:line:column, and load_scenario throws one InputError holding them all. A
+// Scenario built or changed in code is checked by check_scenario(), the same checks.
 //
-// Sections of a scenario file (every key, unit and default is listed by `leadsim keys`):
+// Every key of a file fills one member below; the members' initialisers are the defaults. The
+// keys, their kinds, domains, units and meanings are one table (fields.hpp, listed by
+// `leadsim keys`). Sections of a scenario file:
 //   [contest]      name, question, policy dimensions, ballot date
 //   [candidates.X] position in policy space, valence, electability, incumbency
 //   [factions.X]   centre and spread in policy space, meeting mobilisation, CLP-level lean
@@ -27,34 +30,17 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "leadsim/count.hpp"
+#include "leadsim/diagnostic.hpp"
 #include "leadsim/rulebook.hpp"
 #include "leadsim/section.hpp"
 
 namespace leadsim {
 
 using Day = std::int32_t;  // days since 1970-01-01
-
-// One problem found in the input, located in its file.
-struct Diagnostic {
-  std::string file;  // path as given, or "--set" for command-line overrides
-  int line = 0;      // 1-based; 0 when the problem is not tied to a line
-  int column = 0;
-  std::string message;
-  std::string str() const;  // "file:line:column: error: message"
-};
-
-// Bad input (exit code 2): one or more diagnostics.
-class InputError : public std::runtime_error {
- public:
-  explicit InputError(std::vector<Diagnostic> d);
-  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
-
- private:
-  std::vector<Diagnostic> diagnostics_;
-};
 
 struct Candidate {
   std::string id, name;
@@ -72,6 +58,22 @@ struct Faction {
   double mobilisation = 1.0;         // multiplier on meeting attendance (organised factions > 1)
   double covariate_effect = 0;       // log-odds lean per sd of the CLP covariate
   std::vector<double> region_lean;   // per region: log-odds lean added in CLPs of that region
+};
+
+// [clps]: where the constituency parties come from (a CSV of real ones, or a generated set) and
+// how the file's columns become sizes and the covariate. The loader builds Scenario::clps from it.
+struct ClpSource {
+  std::string file;                  // CSV path, relative to the file naming it; empty: generate
+  std::vector<std::string> nations;  // keep only these nations (empty: all)
+  std::string weight = "equal";      // column of relative membership size, or "equal"
+  double weight_power = 1.0;         // relative size = column^power
+  std::string covariate = "none";    // numeric column, "lab_share" or "none"
+  std::string held_column = "winner";  // column naming the seat's winner
+  std::string held_value = "Lab";    // ... whose value means the party holds the seat
+  int count = 40;                    // generated CLPs
+  double size_sd = 0.5;              // generated: sd of log relative size
+  double held_share = 0.4;           // generated: probability a CLP has a party MP
+  std::vector<double> region_weight; // per region: multiplier on relative size
 };
 
 struct Clp {
@@ -180,7 +182,7 @@ struct Campaign {
 };
 
 struct BallotRules {
-  double turnout[kSections] = {0.8, 0.7, 0.5, 0.95};  // base turnout of a typical eligible voter
+  double turnout[kSections] = {0.8, 0.7, 0.5, 0.95};  // by Section  // base turnout of a typical eligible voter
   double activism_elasticity = 0.5;  // log-odds of voting per unit log activism
 };
 
@@ -191,7 +193,8 @@ struct ResolvedParam {
 };
 
 struct Scenario {
-  std::string name, question;
+  std::string name = "unnamed contest";
+  std::string question;
   std::string file;     // path it was loaded from
   std::string sha256;   // of the main file's bytes
   std::vector<std::pair<std::string, std::string>> included_files;  // (path, sha256), base first
@@ -200,6 +203,7 @@ struct Scenario {
   std::vector<Candidate> candidates;
   std::vector<Faction> factions;
   std::vector<std::string> regions;
+  ClpSource clp_source;  // [clps] as written; `clps` is built from it
   std::vector<Clp> clps;
   std::vector<Wave> waves;
   double clp_dispersion = 0.5;  // sd of each CLP's per-run log-odds lean towards each faction
@@ -213,27 +217,24 @@ struct Scenario {
   Rulebook rules;
   std::int64_t max_agents = 20'000'000;  // refuse populations above this (memory guard)
   std::vector<ResolvedParam> resolved;   // every parameter in force, in reading order
+  // Where each key and table was written (for messages about the values); empty for a scenario
+  // built in code, whose messages then name the key alone.
+  std::unordered_map<std::string, SourcePlace> places;
 
   int candidate_index(const std::string& id) const;  // -1 if unknown
   int clp_index(const std::string& name) const;      // -1 if unknown
   std::int64_t agents() const;                       // people in all waves
 };
 
-// A key the loader understands, with its documentation (for `leadsim keys` and the README).
-struct KeyDoc {
-  std::string path;     // with <id> for entries of keyed tables, e.g. "candidates.<id>.valence"
-  std::string type;     // "number", "integer", "date", "bool", "string", ...
-  std::string def;      // default, or "required"
-  std::string unit;
-  std::string meaning;
-};
-
 // Loads and checks a scenario. `overrides` are "path=value" strings (value in TOML syntax; bare
 // words are taken as strings). Throws InputError with every problem found.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
-// Every key the loader knows, with its documentation.
-std::vector<KeyDoc> scenario_keys();
+// Every problem of a Scenario's values: each value within its field's domain (fields.hpp) and
+// the values together (shares summing to 1, dates in order, stages that can run in that order,
+// targets that exist...). load_scenario() applies it; a Scenario built or changed in code gets
+// the same checks from it. Messages are located where `places` knows the key, else at the file.
+std::vector<Diagnostic> check_scenario(const Scenario& s);
 
 // Parses "2016-01-12" to a Day; throws std::invalid_argument.
 Day parse_day(const std::string& iso);

@@ -20,7 +20,7 @@ const char* design_id(SweepDesign d);  // "grid", "random", "latin", "sobol"
 
 enum class StreamPolicy { common, independent };
 
-// What a parameter's values are, from its type in scenario_keys().
+// What a parameter's values are, from its kind in the field table (fields.hpp).
 enum class ParamKind {
   number,   // ranges map linearly; values printed shortest round-trip
   integer,  // ranges: each whole number in [lo, hi] equally likely (grid levels rounded)

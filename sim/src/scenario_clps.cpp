@@ -1,0 +1,138 @@
+// scenario_clps.cpp: the constituency parties of a scenario (scenario_clps.hpp).
+#include "scenario_clps.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "leadsim/random.hpp"
+#include "text.hpp"
+
+namespace leadsim::detail {
+
+namespace fs = std::filesystem;
+
+bool build_clps(Scenario& s, const std::string& csv_path, std::vector<double>& cov,
+                std::vector<Diagnostic>& diags) {
+  const ClpSource& src = s.clp_source;
+  const std::string& file = src.file;
+  const auto& nations = src.nations;
+  const std::string& weight = src.weight;
+  const double power = src.weight_power;
+  const std::string& covariate = src.covariate;
+  const std::string& winner_col = src.held_column;
+  const std::string& held_value = src.held_value;
+  const std::int64_t count = src.count;
+  const double size_sd = src.size_sd, held_share = src.held_share;
+  if (file.empty()) {
+    Stream g(name_hash("generated-clps"));
+    s.regions = {"All"};
+    for (std::int64_t i = 0; i < count; ++i) {
+      Clp clp;
+      clp.name = fmt::format("CLP {}", i + 1);
+      clp.nation = "All";
+      // Box-Muller from the fixed stream: the generated set is part of the scenario, not the run.
+      double u1 = std::max(g.uniform(), 1e-12), u2 = g.uniform();
+      double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+      double z2 = std::sqrt(-2 * std::log(u1)) * std::sin(2 * M_PI * u2);
+      clp.weight = std::exp(size_sd * z);
+      cov.push_back(z2);
+      clp.labour_held = g.uniform() < held_share;
+      s.clps.push_back(clp);
+    }
+  } else {
+    const fs::path p = csv_path;
+    CsvTable csv;
+    if (!read_csv(p.string(), "CLP file", csv, diags)) return false;
+    auto col = [&](const std::string& name) -> int {
+      auto it = std::find(csv.header.begin(), csv.header.end(), name);
+      return it == csv.header.end() ? -1 : int(it - csv.header.begin());
+    };
+    int c_name = col("name"), c_nation = col("nation"), c_region = col("region");
+    if (c_name < 0 || c_nation < 0 || c_region < 0) {
+      diags.push_back({p.string(), 1, 1, "the CLP file needs columns name, nation and region"});
+      return false;
+    }
+    auto numeric_col = [&](const std::string& name, const char* what) -> int {
+      if (name == "equal" || name == "none" || name == "lab_share") return -1;
+      int i = col(name);
+      if (i < 0)
+        diags.push_back({p.string(), 1, 1, fmt::format("no column '{}' for {}{}", name, what,
+                                                       did_you_mean(name, csv.header))});
+      return i;
+    };
+    int c_weight = numeric_col(weight, "clps.weight");
+    int c_cov = numeric_col(covariate, "clps.covariate");
+    int c_lab = col("lab"), c_valid = col("valid_votes"), c_win = col(winner_col);
+    if (covariate == "lab_share" && (c_lab < 0 || c_valid < 0))
+      diags.push_back({p.string(), 1, 1, "covariate lab_share needs columns lab and valid_votes"});
+    auto num = [&](size_t row, int column, double& out) {
+      const std::string& f = csv.rows[row][size_t(column)];
+      char* end = nullptr;
+      out = std::strtod(f.c_str(), &end);
+      if (f.empty() || *end != 0 || !std::isfinite(out) || out < 0) {
+        diags.push_back({p.string(), csv.lines[row], 1,
+                         fmt::format("column '{}' should be a non-negative number, got '{}'",
+                                     csv.header[size_t(column)], f)});
+        return false;
+      }
+      return true;
+    };
+    for (size_t i = 0; i < csv.rows.size(); ++i) {
+      const auto& row = csv.rows[i];
+      if (!nations.empty() &&
+          std::find(nations.begin(), nations.end(), row[size_t(c_nation)]) == nations.end())
+        continue;
+      Clp clp;
+      clp.name = row[size_t(c_name)];
+      clp.nation = row[size_t(c_nation)];
+      const std::string& region = row[size_t(c_region)];
+      auto it = std::find(s.regions.begin(), s.regions.end(), region);
+      if (it == s.regions.end()) {
+        s.regions.push_back(region);
+        it = s.regions.end() - 1;
+      }
+      clp.region = int(it - s.regions.begin());
+      double w = 1, x = 0;
+      if (c_weight >= 0 && !num(i, c_weight, w)) continue;
+      if (weight == "lab_share") {
+        double lab = 0, valid = 0;
+        if (!num(i, c_lab, lab) || !num(i, c_valid, valid)) continue;
+        w = valid > 0 ? lab / valid : 0;
+      }
+      clp.weight = std::pow(w, power);
+      if (c_cov >= 0 && !num(i, c_cov, x)) continue;
+      if (covariate == "lab_share" && c_lab >= 0 && c_valid >= 0) {
+        double lab = 0, valid = 0;
+        if (!num(i, c_lab, lab) || !num(i, c_valid, valid)) continue;
+        x = valid > 0 ? lab / valid : 0;
+      }
+      cov.push_back(x);
+      clp.labour_held = c_win >= 0 && row[size_t(c_win)] == held_value;
+      s.clps.push_back(clp);
+    }
+    if (s.clps.empty())
+      diags.push_back({p.string(), 0, 0, "no CLPs left after filtering by clps.nations"});
+  }
+  return true;
+}
+
+void finish_clps(Scenario& s, const std::vector<double>& cov) {
+  const std::string& covariate = s.clp_source.covariate;
+  // Regional multipliers on size: the party's membership is not spread like its vote.
+  for (auto& clp : s.clps) clp.weight *= s.clp_source.region_weight[size_t(clp.region)];
+  // Standardise the covariate so effects are per standard deviation.
+  if (!cov.empty()) {
+    double mean = 0, var = 0;
+    for (double x : cov) mean += x;
+    mean /= double(cov.size());
+    for (double x : cov) var += (x - mean) * (x - mean);
+    double sd = std::sqrt(var / double(cov.size()));
+    for (size_t i = 0; i < s.clps.size(); ++i)
+      s.clps[i].covariate = covariate == "none" || sd == 0 ? 0.0 : (cov[i] - mean) / sd;
+  }
+}
+
+}  // namespace leadsim::detail

@@ -1,0 +1,22 @@
+// scenario_clps.hpp (private): the constituency parties of a scenario, built from [clps]: read
+// from a CSV of real constituencies, or generated.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "leadsim/scenario.hpp"
+
+namespace leadsim::detail {
+
+// Fills s.clps and s.regions from s.clp_source (the CSV at `csv_path`, already resolved against
+// the file that names it; or a generated set when clp_source.file is empty). `covariate` gets
+// each CLP's raw covariate, for finish_clps(). Problems with the CSV go to `diags`; false if
+// the CSV could not be read at all (no file, no name/nation/region columns).
+bool build_clps(Scenario& s, const std::string& csv_path, std::vector<double>& covariate,
+                std::vector<Diagnostic>& diags);
+// After clps.region_weight is read: applies the regional multipliers and standardises the
+// covariate (mean 0, sd 1 over the CLPs used).
+void finish_clps(Scenario& s, const std::vector<double>& covariate);
+
+}  // namespace leadsim::detail
