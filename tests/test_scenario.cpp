@@ -4,9 +4,11 @@
 #include "leadsim/fields.hpp"
 #include "leadsim/scenario.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -476,6 +478,68 @@ TEST(ResolvedParameters, AreUniquePaths) {
   const Scenario s = load_scenario(kLabour);
   std::set<std::string> seen;
   for (const auto& p : s.resolved) EXPECT_TRUE(seen.insert(p.path).second) << p.path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// check_scenario(): the loader's checks for a Scenario built or changed in code.
+
+std::string messages(const std::vector<leadsim::Diagnostic>& d) {
+  std::string out;
+  for (const auto& x : d) out += x.message + "\n";
+  return out;
+}
+
+TEST(CheckScenario, EveryShippedScenarioPasses) {
+  for (const auto& e : std::filesystem::directory_iterator(kSourceDir + "/scenarios")) {
+    if (e.path().extension() != ".toml") continue;
+    const Scenario s = load_scenario(e.path().string());
+    EXPECT_EQ(messages(leadsim::check_scenario(s)), "") << e.path();
+  }
+}
+
+// A value out of its domain set in code gets the message the file would have got, located where
+// the file wrote the key.
+TEST(CheckScenario, AValueSetInCodeGetsTheLoadersMessage) {
+  Scenario s = load_scenario(kToy);
+  s.meetings.chair_bias = 2;
+  const auto d = leadsim::check_scenario(s);
+  ASSERT_EQ(d.size(), 1u) << messages(d);
+  EXPECT_EQ(d[0].message, "'meetings.chair_bias' is 2, expected a number in [0, 1] (probability)");
+  EXPECT_EQ(d[0].file, kToy);
+
+  s = load_scenario(kToy);
+  s.waves[0].contactable = std::nan("");  // NaN is in no range
+  EXPECT_NE(messages(leadsim::check_scenario(s)).find("contactable' is nan"), std::string::npos);
+
+  s = load_scenario(kToy);
+  s.waves[0].faction_mix[0] += 0.5;
+  EXPECT_NE(messages(leadsim::check_scenario(s)).find("shares sum to"), std::string::npos);
+}
+
+TEST(CheckScenario, ValuesTogether) {
+  Scenario s = load_scenario(kToy);
+  s.waves[0].joined_to = s.waves[0].joined_from - 1;
+  EXPECT_NE(messages(leadsim::check_scenario(s)).find("is before joined_from"), std::string::npos);
+
+  s = load_scenario(kToy);
+  s.rules.stages.pop_back();  // no final ballot
+  EXPECT_NE(messages(leadsim::check_scenario(s)).find("has no final_ballot"), std::string::npos);
+
+  s = load_scenario(kToy);
+  s.candidates.clear();
+  EXPECT_NE(messages(leadsim::check_scenario(s)).find("no candidates"), std::string::npos);
+}
+
+// The field table's defaults are the structs' own initialisers, and every key it lists is read.
+TEST(FieldTable, DefaultsAreTheMembersInitialisers) {
+  EXPECT_EQ(leadsim::find_field("meetings.attendance")->def,
+            fmt::format("{}", leadsim::MeetingRules{}.attendance));
+  EXPECT_EQ(leadsim::find_field("waves.x.contactable")->def, fmt::format("{}", leadsim::Wave{}.contactable));
+  EXPECT_EQ(leadsim::find_field("waves.x.contactable")->path, "waves.<id>.contactable");
+  EXPECT_EQ(leadsim::find_field("rules.final_ballot.method")->def, "\"alternative_vote\"");
+  EXPECT_EQ(leadsim::find_field("no.such.key"), nullptr);
+  EXPECT_TRUE(leadsim::find_field("waves.x.size")->affects & leadsim::affects_population);
+  EXPECT_FALSE(leadsim::find_field("meetings.chair_bias")->affects & leadsim::affects_population);
 }
 
 }  // namespace
