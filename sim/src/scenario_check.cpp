@@ -20,21 +20,10 @@ namespace detail {
 
 namespace {
 
-// Where `path` (a key or a table) was written, else the nearest table around it, else the file.
-SourcePlace where(const Scenario& s, const std::string& path) {
-  for (std::string p = path; !p.empty();) {
-    if (auto it = s.places.find(p); it != s.places.end()) return it->second;
-    const auto dot = p.rfind('.');
-    p = dot == std::string::npos ? std::string() : p.substr(0, dot);
-  }
-  if (auto it = s.places.find(""); it != s.places.end()) return it->second;
-  return {s.file.empty() ? std::string("<scenario>") : s.file, 0, 0};
-}
-
 // Exactly where `path` was written, else the file.
 SourcePlace exactly(const Scenario& s, const std::string& path) {
   if (auto it = s.places.find(path); it != s.places.end()) return it->second;
-  return where(s, "");
+  return place_in(s, "");
 }
 
 // The number of MPs (and MEPs) the parliamentary party will have (parliament.cpp draws them).
@@ -59,7 +48,7 @@ void check_rules(const Scenario& s, std::vector<Diagnostic>& out) {
     out.push_back(Diagnostic::at(p, std::move(msg)));
   };
   const Rulebook& rb = s.rules;
-  const SourcePlace stages = where(s, "rules.stages");
+  const SourcePlace stages = place_in(s, "rules.stages");
   auto pos = [&](Stage st) {
     auto it = std::find(rb.stages.begin(), rb.stages.end(), st);
     return it == rb.stages.end() ? -1 : int(it - rb.stages.begin());
@@ -69,7 +58,7 @@ void check_rules(const Scenario& s, std::vector<Diagnostic>& out) {
   else if (pos(Stage::final_ballot) != int(rb.stages.size()) - 1)
     error(stages, "'rules.stages': final_ballot must be the last stage");
   const SupportingRules& sr = rb.supporting;
-  const SourcePlace sn = where(s, "rules.supporting_nominations");
+  const SourcePlace sn = place_in(s, "rules.supporting_nominations");
   const int sup = pos(Stage::supporting_nominations);
   if (sup >= 0) {
     if (sr.clp_share <= 0 && sr.affiliates <= 0)
@@ -95,11 +84,11 @@ void check_rules(const Scenario& s, std::vector<Diagnostic>& out) {
   const MpNominationRules& mr = rb.mp_nominations;
   const int electorate = parliament_size(s, mr.include_meps);
   if (pos(Stage::mp_nominations) >= 0 && mr.threshold_count > electorate)
-    error(where(s, "rules.mp_nominations"),
+    error(place_in(s, "rules.mp_nominations"),
           fmt::format("'rules.mp_nominations.threshold_count' is {} but there are only {} MPs{}",
                       mr.threshold_count, electorate, mr.include_meps ? " and MEPs" : ""));
   const MpBallotRules& br = rb.mp_ballot;
-  const SourcePlace mb = where(s, "rules.mp_ballot");
+  const SourcePlace mb = place_in(s, "rules.mp_ballot");
   if (pos(Stage::mp_ballot) >= 0) {
     if (parliament_size(s, false) + s.mps.meps == 0)
       error(mb, "'rules.stages' has mp_ballot but the party has no MPs (no seats held, "
@@ -117,7 +106,7 @@ void check_rules(const Scenario& s, std::vector<Diagnostic>& out) {
                               "ballot: add an mp_ballot stage with finalists <= {}",
                               s.candidates.size(), kMaxBallotCandidates, kMaxBallotCandidates));
   const FinalBallotRules& fr = rb.final_ballot;
-  const SourcePlace fb = where(s, "rules.final_ballot");
+  const SourcePlace fb = place_in(s, "rules.final_ballot");
   if (fr.college) {
     if (fr.weight[size_t(Section::mp)] > 0 && parliament_size(s, true) == 0)
       error(fb, "'rules.final_ballot.college' gives MPs a weight but the party has no MPs");
@@ -160,7 +149,7 @@ void check_values(const Scenario& s, std::vector<Diagnostic>& out) {
     double sum = 0;
     for (double w : s.rules.final_ballot.weight) sum += w;
     if (std::abs(sum - 1) > 1e-3)
-      out.push_back(Diagnostic::at(where(s, "rules.final_ballot.college"),
+      out.push_back(Diagnostic::at(place_in(s, "rules.final_ballot.college"),
                                    fmt::format("'rules.final_ballot.college': weights sum to "
                                                "{:.6g}, expected 1", sum)));
   }
@@ -170,7 +159,7 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
   auto error = [&](const SourcePlace& p, std::string msg) {
     out.push_back(Diagnostic::at(p, std::move(msg)));
   };
-  const SourcePlace top = where(s, "");
+  const SourcePlace top = place_in(s, "");
   if (s.candidates.empty()) error(top, "no candidates: add at least one [candidates.<id>] table");
   if (s.candidates.size() > size_t(kMaxCandidates))
     error(top, fmt::format("{} candidates; at most {} are supported", s.candidates.size(),
@@ -178,7 +167,7 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
   double total_weight = 0;
   for (const auto& clp : s.clps) total_weight += clp.weight;
   if (!s.clps.empty() && total_weight <= 0)
-    error(where(s, "clps"), "every CLP has zero weight: the members have nowhere to live");
+    error(place_in(s, "clps"), "every CLP has zero weight: the members have nowhere to live");
   if (s.factions.empty()) error(top, "no factions: add at least one [factions.<id>] table");
   if (!s.affiliates.empty()) {
     double sum = 0;
@@ -189,15 +178,15 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
   for (const Wave& w : s.waves) {
     const std::string path = "waves." + w.id;
     if (w.joined_to < w.joined_from)
-      error(where(s, path + ".joined_to"),
+      error(place_in(s, path + ".joined_to"),
             fmt::format("'{}': joined_to {} is before joined_from {}", path,
                         format_day(w.joined_to), format_day(w.joined_from)));
     if (w.targeting == Targeting::named && w.target_clps.empty() &&
         !s.places.count(path + ".target_clps"))
-      error(where(s, path), fmt::format("'{}': target = \"named\" needs target_clps", path));
+      error(place_in(s, path), fmt::format("'{}': target = \"named\" needs target_clps", path));
     if ((w.targeting == Targeting::top_covariate || w.targeting == Targeting::random_selected) &&
         (w.target_count < 1 || w.target_count > int(s.clps.size())))
-      error(where(s, path), fmt::format("'{}': target_count must be between 1 and the number of "
+      error(place_in(s, path), fmt::format("'{}': target_count must be between 1 and the number of "
                                         "CLPs ({})", path, s.clps.size()));
   }
   if (s.waves.empty()) error(top, "no people: add at least one [waves.<id>] table");
@@ -221,7 +210,7 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
   for (const auto& [clp, cand] : s.mps.endorsements)
     if (clp < 0 || clp >= int(s.clps.size()) || !s.clps[size_t(clp)].labour_held ||
         cand >= int(s.candidates.size()))
-      error(where(s, "mps.endorsements"),
+      error(place_in(s, "mps.endorsements"),
             "'mps.endorsements': an endorsement names a CLP without a party MP or an unknown "
             "candidate");
   check_rules(s, out);

@@ -31,11 +31,31 @@ std::string toml_repr(const toml::node& n) {
   return s;
 }
 
-namespace {
-std::string fmt_bound(double hi) {
-  return std::isinf(hi) ? std::string("inf") : fmt::format("{}", hi);
+std::string range_text(double lo, double hi, bool lo_open) {
+  const auto end = [](double x) { return std::isinf(x) ? std::string("inf") : fmt::format("{}", x); };
+  return fmt::format("{}{}, {}]", lo_open ? "(" : "[", end(lo), end(hi));
 }
-}  // namespace
+
+std::string number_out_of_range(const std::string& path, double v, double lo, double hi,
+                                bool lo_open, const std::string& unit) {
+  return fmt::format("'{}' is {}, expected a number in {}{}", path, v, range_text(lo, hi, lo_open),
+                     unit.empty() ? "" : " (" + unit + ")");
+}
+
+std::string integer_out_of_range(const std::string& path, std::int64_t v, std::int64_t lo,
+                                 std::int64_t hi, const std::string& unit) {
+  return fmt::format("'{}' is {}, expected an integer in [{}, {}] ({})", path, v, lo, hi, unit);
+}
+
+SourcePlace place_in(const Scenario& s, const std::string& path) {
+  for (std::string p = path; !p.empty();) {
+    if (auto it = s.places.find(p); it != s.places.end()) return it->second;
+    const auto dot = p.rfind('.');
+    p = dot == std::string::npos ? std::string() : p.substr(0, dot);
+  }
+  if (auto it = s.places.find(""); it != s.places.end()) return it->second;
+  return {s.file.empty() ? std::string("<scenario>") : s.file, 0, 0};
+}
 
 const toml::node* Reader::find(const Ctx& c, std::string_view key) {
   asked_[c.table].push_back(std::string(key));
@@ -100,16 +120,13 @@ std::vector<std::pair<std::string, Ctx>> Reader::entries(const Ctx& c, std::stri
 
 double Reader::number(const Ctx& c, std::string_view key, double def, double lo, double hi,
                       const std::string& unit, bool lo_open) {
-  const std::string range = lo_open ? fmt::format("({}, {}]", lo, fmt_bound(hi))
-                                    : fmt::format("[{}, {}]", lo, fmt_bound(hi));
   double v = def;
   if (const toml::node* n = find(c, key)) {
     if (auto x = n->value<double>(); x && n->is_number()) {
       v = *x;
       const bool bad = !std::isfinite(v) || v > hi || (lo_open ? v <= lo : v < lo);
       if (bad) {
-        error_at(*n, fmt::format("'{}' is {}, expected a number in {}{}", c.key_path(key), v,
-                                 range, unit.empty() ? "" : " (" + unit + ")"));
+        error_at(*n, number_out_of_range(c.key_path(key), v, lo, hi, lo_open, unit));
         v = def;
       }
     } else {
@@ -128,8 +145,7 @@ std::int64_t Reader::integer(const Ctx& c, std::string_view key, std::int64_t de
     if (auto x = n->as_integer()) {
       v = x->get();
       if (v < lo || v > hi) {
-        error_at(*n, fmt::format("'{}' is {}, expected an integer in [{}, {}] ({})",
-                                 c.key_path(key), v, lo, hi, unit));
+        error_at(*n, integer_out_of_range(c.key_path(key), v, lo, hi, unit));
         v = def;
       }
     } else {

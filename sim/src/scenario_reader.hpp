@@ -27,6 +27,17 @@ SourcePlace place_of(const toml::node& n);
 // A node's value as one line of TOML text (tables inline), for messages and the manifest.
 std::string toml_repr(const toml::node& n);
 
+// "[lo, hi]" or "(lo, hi]" (an infinite end as "inf"): a domain as messages and `keys` show it.
+std::string range_text(double lo, double hi, bool lo_open);
+// The messages for a value outside its domain, the same whether the reader found it in a file
+// or check_scenario() in a Scenario built in code.
+std::string number_out_of_range(const std::string& path, double v, double lo, double hi,
+                                bool lo_open, const std::string& unit);
+std::string integer_out_of_range(const std::string& path, std::int64_t v, std::int64_t lo,
+                                 std::int64_t hi, const std::string& unit);
+// Where `path` (a key or a table) was written, else the nearest table around it, else the file.
+SourcePlace place_in(const Scenario& s, const std::string& path);
+
 // A position in the tree being read: the table (null when absent) and its dotted path.
 struct Ctx {
   const toml::table* table = nullptr;

@@ -215,25 +215,6 @@ void read_rows(Reader& r, const Ctx& c, S& obj, const std::vector<Row<S>>& rows,
 // ---------------------------------------------------------------------------------------------
 // Checking values (for a Scenario built in code; the reader checks the same domains as it reads).
 
-namespace {
-
-SourcePlace place_in(const Scenario& s, const std::string& path) {
-  for (std::string p = path;;) {
-    if (auto it = s.places.find(p); it != s.places.end()) return it->second;
-    const auto dot = p.rfind('.');
-    if (dot == std::string::npos) break;
-    p = p.substr(0, dot);
-  }
-  return {s.file.empty() ? std::string("<scenario>") : s.file, 0, 0};
-}
-
-std::string range_text(double lo, double hi, bool lo_open) {
-  const std::string h = std::isinf(hi) ? std::string("inf") : fmt::format("{}", hi);
-  return lo_open ? fmt::format("({}, {}]", lo, h) : fmt::format("[{}, {}]", lo, h);
-}
-
-}  // namespace
-
 template <class S>
 void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::string& path,
                 const Known& k, std::vector<Diagnostic>& out, const Scenario& s) {
@@ -248,15 +229,13 @@ void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::strin
         const double v = at<double>(obj, row.member);
         const double lo = lo_of(row), hi = hi_of(row);
         if (!std::isfinite(v) || v > hi || (row.lo_open ? v <= lo : v < lo))
-          bad(fmt::format("'{}' is {}, expected a number in {}{}", p, v,
-                          range_text(lo, hi, row.lo_open), unit.empty() ? "" : " (" + unit + ")"));
+          bad(number_out_of_range(p, v, lo, hi, row.lo_open, unit));
         break;
       }
       case FieldKind::whole: {
         const std::int64_t v = whole_of(obj, row.member);
         if (v < std::int64_t(row.lo) || v > std::int64_t(row.hi))
-          bad(fmt::format("'{}' is {}, expected an integer in [{}, {}] ({})", p, v,
-                          std::int64_t(row.lo), std::int64_t(row.hi), unit));
+          bad(integer_out_of_range(p, v, std::int64_t(row.lo), std::int64_t(row.hi), unit));
         break;
       }
       case FieldKind::word: {
@@ -450,8 +429,7 @@ std::string_view field_kind_id(FieldKind k) {
 }
 
 std::string Field::type() const {
-  const auto bound = [](double x) { return std::isinf(x) ? std::string("inf") : fmt::format("{}", x); };
-  const std::string range = fmt::format("{}{}, {}]", lo_open ? "(" : "[", bound(lo), bound(hi));
+  const std::string range = detail::range_text(lo, hi, lo_open);
   switch (kind) {
     case FieldKind::number:
     case FieldKind::probability: return "number " + range;
