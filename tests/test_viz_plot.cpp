@@ -137,6 +137,13 @@ TEST(VizPlot, WilsonMatchesTheLibrary) {
     EXPECT_NEAR(a.lo, b.lo, 1e-12);
     EXPECT_NEAR(a.hi, b.hi, 1e-12);
   }
+  // And the interval itself, worked by hand from Wilson's formula (z = 1.959964).
+  const Interval three = wilson_interval(3, 10);
+  EXPECT_NEAR(three.estimate, 0.3, 1e-12);
+  EXPECT_NEAR(three.lo, 0.107791, 1e-6);
+  EXPECT_NEAR(three.hi, 0.603222, 1e-6);
+  EXPECT_NEAR(wilson_interval(0, 10).hi, 0.277533, 1e-6);
+  EXPECT_NEAR(wilson_interval(10, 10).lo, 0.722467, 1e-6);
 }
 
 TEST(VizPlot, PairedMeanDifference) {
