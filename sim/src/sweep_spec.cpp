@@ -19,6 +19,7 @@
 #include "leadsim/sweep.hpp"
 #include "scenario_files.hpp"
 #include "leadsim/fields.hpp"
+#include "leadsim/toml_text.hpp"
 #include "sweep_detail.hpp"
 #include "text.hpp"
 
@@ -49,23 +50,14 @@ Diagnostic place(const toml::node& n, const std::string& fallback) {
   return {src.path ? *src.path : fallback, int(src.begin.line), int(src.begin.column), ""};
 }
 
-std::string quote_toml(const std::string& s) {
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
-    q += c;
-  }
-  return q + "\"";
-}
-
 // A TOML value as the text `--set` takes (tables inline, strings quoted).
 std::string toml_text(const toml::node& n) {
-  if (auto s = n.as_string()) return quote_toml(s->get());
+  if (auto s = n.as_string()) return toml_string(s->get());
   if (auto t = n.as_table()) {
     std::string out = "{ ";
     bool first = true;
     for (auto&& [k, v] : *t) {
-      out += (first ? "" : ", ") + quote_toml(std::string(k.str())) + " = " + toml_text(v);
+      out += (first ? "" : ", ") + toml_string(std::string(k.str())) + " = " + toml_text(v);
       first = false;
     }
     return out + (first ? "}" : " }");
@@ -89,7 +81,7 @@ std::string word_to_toml(const std::string& word) {
     toml::table t = toml::parse("v = " + word);
     return toml_text(*t.get("v"));
   } catch (const toml::parse_error&) {
-    return quote_toml(word);
+    return toml_string(word);
   }
 }
 
