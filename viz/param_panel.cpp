@@ -170,7 +170,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
   // Text: a quoted string is edited without its quotes; anything else as TOML.
   const auto str = parse_string(value);
   std::string typed;
-  if (text_field(v, p.path, str ? *str : value, typed)) return str ? toml_string(typed) : typed;
+  if (text_field(v, p.path, str ? *str : value, typed)) return text_edit_value(value, typed);
   return std::nullopt;
 }
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -109,57 +108,6 @@ ParamSpec describe(const std::string& path) {
   return p;
 }
 
-std::string toml_number(double v) {
-  if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-  char buf[64];
-  if (v == std::trunc(v) && std::abs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-  } else {
-    // Ten significant digits: a value set with a slider (rounded to its display format) comes
-    // back exactly, and accumulated binary noise (0.30000000000000004) does not show.
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-  }
-  std::string s = buf;
-  if (s.find_first_of(".en") == std::string::npos) s += ".0";
-  return s;
-}
-
-std::string toml_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string toml_key(const std::string& k) {
-  const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-  });
-  return bare ? k : toml_string(k);
-}
-
 std::optional<double> parse_number(const std::string& value) {
   const auto t = parse_value(value);
   if (!t) return std::nullopt;
@@ -200,13 +148,8 @@ std::optional<std::vector<double>> parse_numbers(const std::string& value) {
   return out;
 }
 
-std::string toml_numbers(const std::vector<double>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ", ";
-    out += toml_number(v[i]);
-  }
-  return out + "]";
+std::string text_edit_value(const std::string& current, const std::string& typed) {
+  return parse_string(current) ? toml_string(typed) : typed;
 }
 
 std::string normalise_value(const std::string& value) {
@@ -262,12 +205,8 @@ std::string toml_shares(const Shares& shares) {
   if (!shares.empty()) micro[largest] += 1'000'000 - total;
   std::string out = "{ ";
   for (size_t i = 0; i < shares.size(); ++i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6f", double(micro[i]) / 1e6);
-    std::string num = buf;
-    while (num.size() > 3 && num.back() == '0' && num[num.size() - 2] != '.') num.pop_back();
     if (i) out += ", ";
-    out += toml_key(shares[i].first) + " = " + num;
+    out += toml_key(shares[i].first) + " = " + toml_number(double(micro[i]) / 1e6);
   }
   return out + " }";
 }

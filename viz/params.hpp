@@ -9,7 +9,7 @@
 //
 // Sections:
 //   WidgetKind, ParamSpec, describe()     what widget a parameter gets, its range and tooltip
-//   toml_number(), parse_numbers(), ...  TOML values in and out
+//   parse_numbers(), ...                 TOML values in (out: leadsim/toml_text.hpp)
 //   Shares, rebalance_shares()           share tables that must sum to 1
 //   set_override(), ...                  the list of "path=value" overrides
 //   scenario_file_text(), save_scenario()    "save as": include the original, then the overrides
@@ -23,6 +23,7 @@
 
 #include "leadsim/fields.hpp"
 #include "leadsim/scenario.hpp"
+#include "leadsim/toml_text.hpp"
 
 namespace leadsim::viz {
 
@@ -59,15 +60,16 @@ struct ParamSpec {
 // "<section>.<id>.<field>" to their "<section>.<id>.<field>" row.
 ParamSpec describe(const std::string& path);
 
-// TOML values.
-std::string toml_number(double v);              // "0.35", "2.0", "1e-06": always a float literal
-std::string toml_string(const std::string& s);  // quoted and escaped
-std::string toml_key(const std::string& k);     // bare if it can be, else quoted
+// TOML values. Written by the library's printers (leadsim/toml_text.hpp: toml_string, toml_key,
+// toml_number, toml_numbers, toml_strings), the project's one TOML printer; read here.
 std::optional<double> parse_number(const std::string& toml);  // integers and floats
 std::optional<bool> parse_bool(const std::string& toml);
 std::optional<std::string> parse_string(const std::string& toml);
 std::optional<std::vector<double>> parse_numbers(const std::string& toml);  // [a, b, ...]
-std::string toml_numbers(const std::vector<double>& v);                     // "[a, b]"
+// What the parameter panel writes when text is typed into a text field showing `current` (the
+// value in force): a string (shown without its quotes) becomes the typed text as a TOML string,
+// quoted and escaped by toml_string, whatever it holds; any other value is TOML text as typed.
+std::string text_edit_value(const std::string& current, const std::string& typed);
 // A value as typed by a user (or given to --set) made into valid TOML: bare words become
 // strings, exactly as the loader reads them.
 std::string normalise_value(const std::string& value);
