@@ -48,6 +48,9 @@ Command add_keys_command(CLI::App& parent);
 // `sensitivity DIR [--output COL]... [--bootstrap B] [--seed S] [--confidence C]`: Sobol indices
 // of a finished (or running) Saltelli sweep, printed and written to DIR/sensitivity.csv.
 Command add_sensitivity_command(CLI::App& parent);
+// `identity PAST --observed CSV --out DIR`: each CLP's lasting lean and activity fitted to its
+// nomination in a past contest (clp_identity.hpp).
+Command add_identity_command(CLI::App& parent);
 // `sweep SCENARIO --out DIR ...`: a parameter sweep (sweep.hpp), on threads, or on MPI ranks when
 // launched by mpirun/srun; `sweep --merge DIR... --out DIR` joins the folders of `--shard i/n`
 // jobs. Bad input is thrown as leadsim::InputError (exit code 2), except under MPI, where rank 0

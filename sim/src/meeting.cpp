@@ -242,7 +242,7 @@ struct Meeting {
   // Stage 1.
   bool convene() {
     Stream g(key);
-    result.met = g.uniform() < s.meetings.meet;
+    result.met = g.uniform() < person::meet_probability(s.meetings.meet, in.preferences.activity(clp));
     result.format = g.uniform() < s.meetings.general_committee ? MeetingFormat::general_committee
                                                                : MeetingFormat::all_member;
     return result.met;

@@ -123,4 +123,12 @@ inline float turnout_probability(double section_turnout, double activism_elastic
 // 1 if a person whose turnout draw this run is `draw` votes, given their turnout_probability().
 LEADSIM_INLINE std::uint32_t votes(float draw, float turnout) { return std::uint32_t(draw < turnout); }
 
+// P(a CLP holds its nomination meeting): the scenario's `meet` for a CLP of typical activity,
+// shifted on the log-odds scale by its lasting activity (clp_identity.hpp). Exactly `meet` at
+// activity 0, so a scenario without an identity file is unchanged.
+inline double meet_probability(double meet, double activity) {
+  if (activity == 0 || meet <= 0 || meet >= 1) return meet;
+  return 1.0 / (1.0 + std::exp(-(std::log(meet / (1 - meet)) + activity)));
+}
+
 }  // namespace leadsim::person

@@ -35,6 +35,21 @@ RunPreferences::RunPreferences(const Scenario& s, std::uint64_t run_key)
   }
   Stream lean(derive_key(run_key, name_hash("clp-lean")));
   const size_t n_clps = s.clps.size();
+  // Each CLP's lasting traits, drawn from their uncertainty (clp_identity.hpp); a stream of its
+  // own, so a scenario without an identity file draws exactly what it drew before.
+  bool has_identity = false;
+  for (const Clp& clp : s.clps)
+    has_identity |= clp.lean_mean != 0 || clp.lean_sd != 0 || clp.activity_mean != 0 || clp.activity_sd != 0;
+  std::vector<double> clp_lean(has_identity ? n_clps : 0);
+  if (has_identity) {
+    Stream identity(derive_key(run_key, name_hash("clp-identity")));
+    activity_.resize(n_clps);
+    for (size_t c = 0; c < n_clps; ++c) {
+      const Clp& clp = s.clps[c];
+      clp_lean[c] = clp.lean_mean + clp.lean_sd * normal(identity);
+      activity_[c] = clp.activity_mean + clp.activity_sd * normal(identity);
+    }
+  }
   cdf_.resize(n_clps * size_t(waves_) * size_t(factions_));
   std::vector<double> eta(static_cast<size_t>(factions_)), e(static_cast<size_t>(factions_));
   for (size_t c = 0; c < n_clps; ++c) {
@@ -43,6 +58,7 @@ RunPreferences::RunPreferences(const Scenario& s, std::uint64_t run_key)
       const Faction& fa = s.factions[size_t(f)];
       eta[size_t(f)] = fa.covariate_effect * clp.covariate + fa.region_lean[size_t(clp.region)] +
                        s.clp_dispersion * normal(lean);
+      if (has_identity) eta[size_t(f)] -= fa.centre[0] * clp_lean[c];  // leftwards: centre < 0 gains
     }
     for (int f = 0; f < factions_; ++f) e[size_t(f)] = std::exp(eta[size_t(f)]);  // once per CLP
     for (int w = 0; w < waves_; ++w) {

@@ -151,6 +151,12 @@ Scenario read_scenario(Reader& r, const toml::table& root, const std::string& pa
     if (detail::build_clps(s, csv, covariate, diags)) {
       read_rows(r, clps, s.clp_source, detail::clp_region_rows(), k);
       detail::finish_clps(s, covariate);
+      if (!s.clp_source.identity.empty()) {
+        std::string ibase = path;
+        if (const toml::node* n = clps.get("identity"); n && n->source().path) ibase = *n->source().path;
+        detail::read_clp_identity(
+            s, (std::filesystem::path(ibase).parent_path() / s.clp_source.identity).string(), diags);
+      }
     }
   }
   for (const auto& c : s.clps) k.clps.push_back(c.name);

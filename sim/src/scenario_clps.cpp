@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <unordered_map>
 
 #include "leadsim/random.hpp"
 #include "text.hpp"
@@ -133,6 +134,64 @@ void finish_clps(Scenario& s, const std::vector<double>& cov) {
     for (size_t i = 0; i < s.clps.size(); ++i)
       s.clps[i].covariate = covariate == "none" || sd == 0 ? 0.0 : (cov[i] - mean) / sd;
   }
+}
+
+void read_clp_identity(Scenario& s, const std::string& csv_path, std::vector<Diagnostic>& diags) {
+  CsvTable csv;
+  if (!read_csv(csv_path, "CLP identity file", csv, diags)) return;
+  const char* names[] = {"clp", "lean_mean", "lean_sd", "activity_mean", "activity_sd"};
+  int col[5];
+  for (int j = 0; j < 5; ++j) {
+    col[j] = csv.column(names[j]);
+    if (col[j] < 0) {
+      diags.push_back({csv_path, 1, 1, fmt::format("the CLP identity file needs a column '{}'", names[j])});
+      return;
+    }
+  }
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < s.clps.size(); ++i) index.emplace(s.clps[i].name, i);
+  std::vector<int> seen(s.clps.size(), 0);
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    const auto& row = csv.rows[r];
+    auto it = index.find(row[size_t(col[0])]);
+    if (it == index.end()) continue;
+    if (seen[it->second]) {
+      diags.push_back({csv_path, csv.lines[r], 1,
+                       fmt::format("CLP '{}' has a second row (first on line {})", it->first,
+                                   seen[it->second])});
+      continue;
+    }
+    seen[it->second] = csv.lines[r];
+    double v[4];
+    bool ok = true;
+    for (int j = 0; j < 4; ++j) {
+      const std::string& f = row[size_t(col[j + 1])];
+      char* end = nullptr;
+      v[j] = std::strtod(f.c_str(), &end);
+      const bool sd = j == 1 || j == 3;
+      if (f.empty() || *end != 0 || !std::isfinite(v[j]) || std::fabs(v[j]) > 20 || (sd && v[j] < 0)) {
+        diags.push_back({csv_path, csv.lines[r], 1,
+                         fmt::format("column '{}' should be a {}number in [{}, 20], got '{}'",
+                                     names[j + 1], sd ? "non-negative " : "", sd ? "0" : "-20", f)});
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    Clp& c = s.clps[it->second];
+    c.lean_mean = v[0], c.lean_sd = v[1], c.activity_mean = v[2], c.activity_sd = v[3];
+  }
+  // Centred on the membership-weighted mean: the cohorts' faction mixes are national figures, so
+  // the lasting leans redistribute a cohort between CLPs rather than shift the nation.
+  double wsum = 0, lsum = 0;
+  for (const Clp& c : s.clps) wsum += c.weight, lsum += c.weight * c.lean_mean;
+  if (wsum > 0)
+    for (Clp& c : s.clps) c.lean_mean -= lsum / wsum;
+  for (size_t i = 0; i < s.clps.size(); ++i)
+    if (!seen[i]) {
+      diags.push_back({csv_path, 0, 0,
+                       fmt::format("the CLP identity file has no row for '{}'", s.clps[i].name)});
+      break;
+    }
 }
 
 }  // namespace leadsim::detail

@@ -18,5 +18,9 @@ bool build_clps(Scenario& s, const std::string& csv_path, std::vector<double>& c
 // After clps.region_weight is read: applies the regional multipliers and standardises the
 // covariate (mean 0, sd 1 over the CLPs used).
 void finish_clps(Scenario& s, const std::vector<double>& covariate);
+// Reads each CLP's lasting lean and activity (clp_identity.hpp) from the CSV at `csv_path`:
+// columns clp, lean_mean, lean_sd, activity_mean, activity_sd; every CLP of the scenario must
+// have a row (a row for a CLP the scenario leaves out, another nation's, is skipped).
+void read_clp_identity(Scenario& s, const std::string& csv_path, std::vector<Diagnostic>& diags);
 
 }  // namespace leadsim::detail

@@ -98,6 +98,11 @@ const std::vector<Row<ClpSource>>& clp_rows() {
        .unit = "log units", .meaning = "Generated CLPs: sd of log relative size", .affects = kPop},
       {.key = "held_share", .kind = FieldKind::probability, .member = &ClpSource::held_share,
        .meaning = "Generated CLPs: probability each has a party MP", .affects = kPop},
+      {.key = "identity", .kind = FieldKind::text, .member = &ClpSource::identity,
+       .meaning = "CSV of each CLP's lasting lean and activity (clp,lean_mean,lean_sd,"
+                  "activity_mean,activity_sd), as `leadsim identity` writes it from a past "
+                  "contest; path relative to the scenario file. Empty: no lasting identity",
+       .affects = kRuns},
   };
   return rows;
 }

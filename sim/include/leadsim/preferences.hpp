@@ -4,6 +4,7 @@
 // The model (random utility with spatial voting):
 //   CLP lean:  eta[c][f] = covariate_effect[f] * covariate[c] + region_lean[f][region(c)]
 //                          + dispersion * z,   z ~ N(0,1) per CLP, faction and run
+//                          - centre[f][0] * L[c]  (the CLP's lasting lean, clp_identity.hpp)
 //   Faction:   P(faction f | CLP c, wave w) proportional to faction_mix[w][f] * exp(eta[c][f])
 //   Position:  x_i = centre[f] + spread[f] * offset_i          (offset_i ~ N(0, I), per person)
 //   Utility:   u_ic = valence_c + swing_c - salience * |x_i - position_c|^2 + taste_sd * taste_ic
@@ -99,6 +100,8 @@ class RunPreferences {
   float taste_sd() const { return taste_sd_; }
   int dims() const { return dims_; }
   float swing(int c) const { return swing_[size_t(c)]; }
+  // This run's draw of CLP c's lasting activity (log-odds added to P(meets); 0 without identity).
+  double activity(int clp) const { return activity_.empty() ? 0.0 : activity_[size_t(clp)]; }
   // P(faction f) for a person of wave w in CLP c, this run.
   double faction_probability(int clp, int wave, int f) const;
 
@@ -112,6 +115,7 @@ class RunPreferences {
   std::vector<float> centre_, spread_;        // per faction
   std::vector<float> cdf_;                    // [clp][wave][faction] cumulative probabilities
   std::vector<float> swing_;
+  std::vector<double> activity_;              // per CLP, this run (empty: no identity)
   float salience_, taste_sd_;
   PersonDraws draws_;
 };

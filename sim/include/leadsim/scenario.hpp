@@ -74,6 +74,7 @@ struct ClpSource {
   double size_sd = 0.5;              // generated: sd of log relative size
   double held_share = 0.4;           // generated: probability a CLP has a party MP
   std::vector<double> region_weight; // per region: multiplier on relative size
+  std::string identity;              // CSV of each CLP's lasting lean and activity (clp_identity.hpp)
 };
 
 struct Clp {
@@ -82,6 +83,10 @@ struct Clp {
   double weight = 1;       // relative size of the party here (waves with proportional targeting)
   double covariate = 0;    // standardised (mean 0, sd 1 over the CLPs used)
   bool labour_held = false;  // has a party MP, who may endorse a candidate
+  // Its lasting traits (clp_identity.hpp), as a mean and sd each run draws from; all 0 without
+  // an identity file.
+  double lean_mean = 0, lean_sd = 0;          // log-odds per unit of policy axis 1, leftwards
+  double activity_mean = 0, activity_sd = 0;  // log-odds of holding a nomination meeting
 };
 
 enum class Targeting { proportional, uniform, named, top_covariate, random_selected };
