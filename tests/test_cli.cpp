@@ -330,7 +330,8 @@ TEST_F(ToyRun, ClpsCsvHasOneRowPerClp) {
   ASSERT_EQ(lines.size(), 21u);
   const std::vector<std::string> header = fields_of(lines[0]);
   for (const char* col : {"clp", "p_nominate_left", "p_nominate_right", "p_no_nomination",
-                          "mean_attendance", "mean_eligible"})
+                          "mean_attendance", "mean_eligible", "lean_mean", "lean_lo", "lean_hi",
+                          "activity_mean"})
     ASSERT_LT(column(header, col), header.size()) << "no column " << col << " in " << lines[0];
   std::set<std::string> clps;
   for (std::size_t i = 1; i < lines.size(); ++i) {

@@ -207,7 +207,9 @@ void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary
   for (const auto& c : s.candidates) out << ",p_nominate_" << c.id;
   out << ",p_no_nomination,mean_attendance,mean_eligible";
   for (const auto& c : s.candidates) out << ",meeting_share_" << c.id;
-  out << "\n";
+  // The CLP's lasting identity (clp_identity.hpp) as the runs draw it: the lean's mean and 90%
+  // interval (normal), and its activity's mean; all 0 without an identity file.
+  out << ",lean_mean,lean_lo,lean_hi,activity_mean\n";
   const double runs = double(std::max<std::uint64_t>(1, summary.runs));
   for (size_t i = 0; i < s.clps.size(); ++i) {
     const Clp& clp = s.clps[i];
@@ -230,7 +232,9 @@ void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary
     row += fmt::format(",{:.4f},{:.2f},{:.2f}", 1.0 - double(nominated) / runs,
                        double(cs.attendance) / met, double(cs.eligible) / met);
     for (size_t c = 0; c < s.candidates.size(); ++c) row += fmt::format(",{:.4f}", cs.meeting_share(c));
-    row += "\n";
+    row += fmt::format(",{:.4f},{:.4f},{:.4f},{:.4f}\n", clp.lean_mean,
+                       clp.lean_mean - 1.6449 * clp.lean_sd, clp.lean_mean + 1.6449 * clp.lean_sd,
+                       clp.activity_mean);
     out << row;
   }
 }
