@@ -242,12 +242,7 @@ void write_identity_csv(std::ostream& out, const Scenario& past, const IdentityF
   out << "clp,observed,lean_mean,lean_sd,activity_mean,activity_sd\n";
   for (size_t c = 0; c < past.clps.size(); ++c) {
     const ClpPosterior& p = fit.clps[c];
-    std::string name = past.clps[c].name;
-    if (name.find_first_of(",\"") != std::string::npos) {
-      std::string q = "\"";
-      for (char ch : name) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      name = q + "\"";
-    }
+    const std::string name = csv_field(past.clps[c].name);
     const std::string obs = p.observed == kUnobserved     ? ""
                             : p.observed == kNoNomination ? "none"
                                                           : past.candidates[size_t(p.observed)].id;

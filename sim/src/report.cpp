@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text.hpp"  // csv_field
+
 namespace leadsim {
 
 namespace fs = std::filesystem;
@@ -214,12 +216,7 @@ void write_clps_csv(std::ostream& out, const Scenario& s, const Summary& summary
   for (size_t i = 0; i < s.clps.size(); ++i) {
     const Clp& clp = s.clps[i];
     const ClpSummary& cs = summary.clps[i];
-    std::string name = clp.name;
-    if (name.find_first_of(",\"") != std::string::npos) {
-      std::string q = "\"";
-      for (char ch : name) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      name = q + "\"";
-    }
+    const std::string name = csv_field(clp.name);
     std::string row = fmt::format("{},{},{},{},{:.4f}", name, clp.nation,
                                   s.regions[size_t(clp.region)], int(clp.labour_held),
                                   double(cs.met) / runs);

@@ -11,6 +11,8 @@
 
 #include "leadsim/sweep.hpp"
 
+#include "text.hpp"  // csv_field
+
 namespace leadsim::detail {
 
 // A parameter's value: as the TOML text `--set` takes, and as the CSVs show it.
@@ -25,7 +27,6 @@ std::vector<Value> grid_levels(const SweepParam& p, int default_levels);
 std::uint64_t sobol_skip(const SweepSpec& spec);  // where a Saltelli layout's Sobol base starts
 
 // sweep_tables.cpp
-std::string csv_field(const std::string& s);  // quoted when it holds a comma, quote or newline
 
 // sweep_folder.cpp
 std::string read_text(const std::filesystem::path& file);

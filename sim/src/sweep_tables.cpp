@@ -14,17 +14,6 @@ namespace leadsim {
 
 using namespace detail;
 
-namespace detail {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-}  // namespace detail
-
 std::string points_csv_header(const Scenario& base, const SweepSpec& spec) {
   std::string h = "point";
   if (spec.saltelli) h += ",saltelli_sample,saltelli_matrix";
