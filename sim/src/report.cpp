@@ -498,13 +498,16 @@ std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
   size_t wname = 8;
   for (const auto& w : s.waves) wname = std::max(wname, w.name.size() + 2);
   o += fmt::format("  {:<{}}", "", wname);
-  for (const auto& f : s.factions) o += fmt::format("{:>16}", f.name);
+  // Each column as wide as its faction's name (and at least 16), one space between columns.
+  std::vector<size_t> wcol;
+  for (const auto& f : s.factions) wcol.push_back(std::max<size_t>(16, f.name.size() + 1));
+  for (size_t f = 0; f < s.factions.size(); ++f) o += fmt::format("{:>{}}", s.factions[f].name, wcol[f]);
   o += "\n";
   for (size_t w = 0; w < s.waves.size(); ++w) {
     if (s.waves[w].section != Section::member) continue;
     o += fmt::format("  {:<{}}", s.waves[w].name, wname);
     for (size_t f = 0; f < s.factions.size(); ++f)
-      o += fmt::format("{:>16}", fmt::format("{} / {}", st.attended_by[w][f], st.invited_by[w][f]));
+      o += fmt::format("{:>{}}", fmt::format("{} / {}", st.attended_by[w][f], st.invited_by[w][f]), wcol[f]);
     o += "\n";
   }
   if (r.attended == 0) {
