@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <ostream>
-#include <unordered_map>
 
 #include "leadsim/ensemble.hpp"
 #include "leadsim/random.hpp"
+#include "person_formulas.hpp"  // logistic
+#include "scenario_clps.hpp"     // clp_of_row
 #include "text.hpp"
 
 namespace leadsim {
@@ -24,26 +24,14 @@ ObservedNominations read_observed_nominations(const Scenario& s, const std::stri
   const int c_clp = csv.column("clp"), c_nom = csv.column("nominated");
   if (c_clp < 0 || c_nom < 0)
     throw InputError({{path, 1, 1, "the observed nominations file needs columns 'clp' and 'nominated'"}});
-  std::unordered_map<std::string, size_t> index;
-  for (size_t i = 0; i < s.clps.size(); ++i) index.emplace(s.clps[i].name, i);
   ObservedNominations out;
-  out.path = path;
   out.outcome.assign(s.clps.size(), kUnobserved);
-  std::vector<int> line_of(s.clps.size(), 0);
+  std::vector<int> first_line(s.clps.size(), 0);
   for (size_t r = 0; r < csv.rows.size(); ++r) {
-    const auto& row = csv.rows[r];
-    const std::string& name = row[size_t(c_clp)];
-    const std::string& who = row[size_t(c_nom)];
-    auto it = index.find(name);
-    if (it == index.end()) {
-      ++out.unmatched_rows;
-      continue;
-    }
-    if (line_of[it->second]) {
-      diags.push_back({path, csv.lines[r], 1, fmt::format("CLP '{}' is named twice (first on line {})",
-                                                          name, line_of[it->second])});
-      continue;
-    }
+    const std::string& who = csv.rows[r][size_t(c_nom)];
+    const int clp = detail::clp_of_row(s, csv, r, c_clp, path, first_line, diags);
+    if (clp == -1) ++out.unmatched_rows;
+    if (clp < 0) continue;
     int k = who == "none" ? kNoNomination : s.candidate_index(who);
     if (who != "none" && k < 0) {
       std::vector<std::string> ids{"none"};
@@ -53,8 +41,7 @@ ObservedNominations read_observed_nominations(const Scenario& s, const std::stri
                                    did_you_mean(who, ids))});
       continue;
     }
-    line_of[it->second] = csv.lines[r];
-    out.outcome[it->second] = k;
+    out.outcome[size_t(clp)] = k;
     ++out.matched;
   }
   if (!diags.empty()) throw InputError(diags);
@@ -84,9 +71,7 @@ class GridCounter : public RunObserver {
   int offset_, grid_;
 };
 
-double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-
-// Gauss-Hermite-like fixed nodes for the activity prior: an even grid over +-4 sd, normalised.
+// The activity prior as fixed nodes: an even grid over +-4 sd, weights from the normal density.
 struct Nodes {
   std::vector<double> x, w;
 };
@@ -154,7 +139,9 @@ IdentityFit fit_clp_identity(const Scenario& past, const Population& pop,
   }
   // Smoothed: neighbouring lean values weighted 1-2-1 (the likelihood is smooth in the lean; the
   // simulation's frequencies are not), then half a count per outcome so none is exactly zero.
-  fit.likelihood.assign(n, std::vector<std::vector<double>>(size_t(G), std::vector<double>(size_t(K + 1))));
+  // like[c][g][k] = P_sim(outcome k | meets, lean grid[g]) for CLP c, k = candidates then none.
+  std::vector<std::vector<std::vector<double>>> like(
+      n, std::vector<std::vector<double>>(size_t(G), std::vector<double>(size_t(K + 1))));
   for (size_t c = 0; c < n; ++c)
     for (int g = 0; g < G; ++g) {
       std::vector<double> sm(size_t(K + 1), 0.0);
@@ -165,51 +152,59 @@ IdentityFit fit_clp_identity(const Scenario& past, const Population& pop,
         for (int k = 0; k <= K; ++k) sm[size_t(k)] += w * counts[c][size_t(h)][size_t(k)];
       }
       for (int k = 0; k <= K; ++k) total += sm[size_t(k)] += 0.5;
-      for (int k = 0; k <= K; ++k) fit.likelihood[c][size_t(g)][size_t(k)] = sm[size_t(k)] / total;
+      for (int k = 0; k <= K; ++k) like[c][size_t(g)][size_t(k)] = sm[size_t(k)] / total;
     }
 
   const Nodes act = normal_nodes(opt.activity_sd, 41);
-  // E_L[P_sim(k | meets, L)] per CLP at a given tau, for its observed outcome and for none.
-  auto lean_mix = [&](size_t c, const std::vector<double>& prior, int k) {
-    double p = 0;
-    for (int g = 0; g < G; ++g) p += prior[size_t(g)] * fit.likelihood[c][size_t(g)][size_t(k)];
-    return p;
-  };
-  auto mean_meet = [&](double a0) {
+  std::vector<double> meet_at(act.x.size());  // p(A) at each activity node, for a given a0
+  auto set_a0 = [&](double a0) {
     double m = 0;
-    for (size_t h = 0; h < act.x.size(); ++h) m += act.w[h] * logistic(a0 + act.x[h]);
-    return m;
+    for (size_t h = 0; h < act.x.size(); ++h) m += act.w[h] * (meet_at[h] = person::logistic(a0 + act.x[h]));
+    return m;  // E_A[p(A)]
   };
-  auto loglik = [&](double tau, double a0) {
+  // E_L[P_sim(y_c | meets, L)] under N(0, tau^2), per observed CLP: its outcome's and none's.
+  std::vector<double> mix_y(n), mix_none(n);
+  auto set_tau = [&](double tau) {
     const std::vector<double> prior = lean_prior(fit.grid, tau);
-    const double m = mean_meet(a0);
+    for (size_t c = 0; c < n; ++c) {
+      const int y = observed.outcome[c];
+      if (y == kUnobserved) continue;
+      mix_y[c] = mix_none[c] = 0;
+      for (int g = 0; g < G; ++g) {
+        mix_y[c] += prior[size_t(g)] * like[c][size_t(g)][size_t(y == kNoNomination ? K : y)];
+        mix_none[c] += prior[size_t(g)] * like[c][size_t(g)][size_t(K)];
+      }
+    }
+  };
+  auto loglik = [&](double m) {  // m = E_A[p(A)]; the mixes of the current tau
     double ll = 0;
     for (size_t c = 0; c < n; ++c) {
       const int y = observed.outcome[c];
       if (y == kUnobserved) continue;
-      ll += y == kNoNomination ? std::log(1 - m + m * lean_mix(c, prior, K))
-                               : std::log(m * lean_mix(c, prior, y));
+      ll += y == kNoNomination ? std::log(1 - m + m * mix_none[c]) : std::log(m * mix_y[c]);
     }
     return ll;
   };
   // Marginal maximum likelihood on a grid of tau and a0 (two parameters: a grid is exact enough
-  // and cannot be trapped by a local optimum).
+  // and cannot be trapped by a local optimum). tau = 0, the first row, is the model with no
+  // lasting lean.
   double best = -std::numeric_limits<double>::infinity();
+  fit.log_likelihood_tau0 = best;
   for (int i = 0; i <= 60; ++i) {
     const double tau = 0.05 * i;
+    set_tau(tau);
     for (int j = 0; j <= 160; ++j) {
       const double a0 = -4.0 + 0.05 * j;
-      const double ll = loglik(tau, a0);
+      const double ll = loglik(set_a0(a0));
+      if (i == 0) fit.log_likelihood_tau0 = std::max(fit.log_likelihood_tau0, ll);
       if (ll > best) best = ll, fit.tau = tau, fit.a0 = a0;
     }
   }
   fit.log_likelihood = best;
-  fit.log_likelihood_tau0 = -std::numeric_limits<double>::infinity();
-  for (int j = 0; j <= 160; ++j) fit.log_likelihood_tau0 = std::max(fit.log_likelihood_tau0, loglik(0, -4.0 + 0.05 * j));
 
   // Posterior per CLP on the (lean, activity) grid.
   const std::vector<double> prior = lean_prior(fit.grid, fit.tau);
-  const double m = mean_meet(fit.a0);
+  set_a0(fit.a0);
   fit.clps.resize(n);
   for (size_t c = 0; c < n; ++c) {
     ClpPosterior& post = fit.clps[c];
@@ -217,12 +212,10 @@ IdentityFit fit_clp_identity(const Scenario& past, const Population& pop,
     double z = 0, l1 = 0, l2 = 0, a1 = 0, a2 = 0;
     for (int g = 0; g < G; ++g)
       for (size_t h = 0; h < act.x.size(); ++h) {
-        const double p = logistic(fit.a0 + act.x[h]);
-        const double* lk = fit.likelihood[c][size_t(g)].data();
-        double like = 1;
-        if (y == kNoNomination) like = 1 - p + p * lk[K];
-        else if (y != kUnobserved) like = p * lk[y];
-        const double w = prior[size_t(g)] * act.w[h] * like;
+        const double p = meet_at[h];
+        const double* lk = like[c][size_t(g)].data();
+        const double l = y == kNoNomination ? 1 - p + p * lk[K] : y == kUnobserved ? 1 : p * lk[y];
+        const double w = prior[size_t(g)] * act.w[h] * l;
         z += w;
         l1 += w * fit.grid[size_t(g)], l2 += w * fit.grid[size_t(g)] * fit.grid[size_t(g)];
         a1 += w * act.x[h], a2 += w * act.x[h] * act.x[h];
@@ -231,9 +224,6 @@ IdentityFit fit_clp_identity(const Scenario& past, const Population& pop,
     post.lean_sd = std::sqrt(std::max(0.0, l2 / z - post.lean_mean * post.lean_mean));
     post.activity_mean = a1 / z;
     post.activity_sd = std::sqrt(std::max(0.0, a2 / z - post.activity_mean * post.activity_mean));
-    post.prior_predictive = y == kUnobserved   ? std::numeric_limits<double>::quiet_NaN()
-                            : y == kNoNomination ? 1 - m + m * lean_mix(c, prior, K)
-                                                 : m * lean_mix(c, prior, y);
   }
   return fit;
 }

@@ -109,15 +109,17 @@ LEADSIM_INLINE float attendance_bound(float mobilisation, float max_base, float 
   return mobilisation * (max_base * activism * (1.0f + extra * float(organised(t))));
 }
 
+// The logistic function and its inverse (probabilities shifted on the log-odds scale).
+inline double logistic(double x) { return 1 / (1 + std::exp(-x)); }
+inline double logit(double p) { return std::log(p / (1 - p)); }
+
 // The chance a person votes in the final ballot, from their section's turnout and their activism:
 // logistic(logit(turnout) + activism_elasticity * log(activism)). Worked out once per person, with
 // the population (it depends on nothing drawn per run).
 inline float turnout_probability(double section_turnout, double activism_elasticity,
                                  float activism) {
   const double p = std::clamp(section_turnout, 1e-9, 1 - 1e-9);
-  const double logit =
-      std::log(p / (1 - p)) + activism_elasticity * std::log(std::max(activism, 1e-6f));
-  return float(1 / (1 + std::exp(-logit)));
+  return float(logistic(logit(p) + activism_elasticity * std::log(std::max(activism, 1e-6f))));
 }
 
 // 1 if a person whose turnout draw this run is `draw` votes, given their turnout_probability().
@@ -128,7 +130,7 @@ LEADSIM_INLINE std::uint32_t votes(float draw, float turnout) { return std::uint
 // activity 0, so a scenario without an identity file is unchanged.
 inline double meet_probability(double meet, double activity) {
   if (activity == 0 || meet <= 0 || meet >= 1) return meet;
-  return 1.0 / (1.0 + std::exp(-(std::log(meet / (1 - meet)) + activity)));
+  return logistic(logit(meet) + activity);
 }
 
 }  // namespace leadsim::person

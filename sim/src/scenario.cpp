@@ -142,21 +142,19 @@ Scenario read_scenario(Reader& r, const toml::table& root, const std::string& pa
   const Ctx clps = r.table(top, "clps");
   read_rows(r, clps, s.clp_source, detail::clp_rows(), k);
   {
-    // Relative to the file that names it (an including file may live elsewhere).
-    std::string base = path;
-    if (const toml::node* n = clps.get("file"); n && n->source().path) base = *n->source().path;
+    // A path relative to the file that names it (an including file may live elsewhere).
+    auto beside = [&](const char* key, const std::string& file) {
+      std::string base = path;
+      if (const toml::node* n = clps.get(key); n && n->source().path) base = *n->source().path;
+      return (std::filesystem::path(base).parent_path() / file).string();
+    };
     std::vector<double> covariate;
-    const std::string csv = (std::filesystem::path(base).parent_path() / s.clp_source.file).string();
     // A CSV that cannot be read leaves nothing for the regional multipliers to apply to.
-    if (detail::build_clps(s, csv, covariate, diags)) {
+    if (detail::build_clps(s, beside("file", s.clp_source.file), covariate, diags)) {
       read_rows(r, clps, s.clp_source, detail::clp_region_rows(), k);
       detail::finish_clps(s, covariate);
-      if (!s.clp_source.identity.empty()) {
-        std::string ibase = path;
-        if (const toml::node* n = clps.get("identity"); n && n->source().path) ibase = *n->source().path;
-        detail::read_clp_identity(
-            s, (std::filesystem::path(ibase).parent_path() / s.clp_source.identity).string(), diags);
-      }
+      if (!s.clp_source.identity.empty())
+        detail::read_clp_identity(s, beside("identity", s.clp_source.identity), diags);
     }
   }
   for (const auto& c : s.clps) k.clps.push_back(c.name);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <unordered_map>
 
 #include "leadsim/random.hpp"
 #include "text.hpp"
@@ -136,6 +135,21 @@ void finish_clps(Scenario& s, const std::vector<double>& cov) {
   }
 }
 
+int clp_of_row(const Scenario& s, const CsvTable& csv, size_t row, int col, const std::string& path,
+               std::vector<int>& first_line, std::vector<Diagnostic>& diags) {
+  const std::string& name = csv.rows[row][size_t(col)];
+  const int clp = s.clp_index(name);
+  if (clp < 0) return -1;
+  if (first_line[size_t(clp)]) {
+    diags.push_back({path, csv.lines[row], 1,
+                     fmt::format("CLP '{}' has a second row (first on line {})", name,
+                                 first_line[size_t(clp)])});
+    return -2;
+  }
+  first_line[size_t(clp)] = csv.lines[row];
+  return clp;
+}
+
 void read_clp_identity(Scenario& s, const std::string& csv_path, std::vector<Diagnostic>& diags) {
   CsvTable csv;
   if (!read_csv(csv_path, "CLP identity file", csv, diags)) return;
@@ -148,20 +162,11 @@ void read_clp_identity(Scenario& s, const std::string& csv_path, std::vector<Dia
       return;
     }
   }
-  std::unordered_map<std::string, size_t> index;
-  for (size_t i = 0; i < s.clps.size(); ++i) index.emplace(s.clps[i].name, i);
   std::vector<int> seen(s.clps.size(), 0);
   for (size_t r = 0; r < csv.rows.size(); ++r) {
     const auto& row = csv.rows[r];
-    auto it = index.find(row[size_t(col[0])]);
-    if (it == index.end()) continue;
-    if (seen[it->second]) {
-      diags.push_back({csv_path, csv.lines[r], 1,
-                       fmt::format("CLP '{}' has a second row (first on line {})", it->first,
-                                   seen[it->second])});
-      continue;
-    }
-    seen[it->second] = csv.lines[r];
+    const int clp = clp_of_row(s, csv, r, col[0], csv_path, seen, diags);
+    if (clp < 0) continue;
     double v[4];
     bool ok = true;
     for (int j = 0; j < 4; ++j) {
@@ -177,7 +182,7 @@ void read_clp_identity(Scenario& s, const std::string& csv_path, std::vector<Dia
       }
     }
     if (!ok) continue;
-    Clp& c = s.clps[it->second];
+    Clp& c = s.clps[size_t(clp)];
     c.lean_mean = v[0], c.lean_sd = v[1], c.activity_mean = v[2], c.activity_sd = v[3];
   }
   // Centred on the membership-weighted mean: the cohorts' faction mixes are national figures, so

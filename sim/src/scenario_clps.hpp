@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "leadsim/scenario.hpp"
+#include "text.hpp"  // CsvTable
 
 namespace leadsim::detail {
 
@@ -18,6 +19,12 @@ bool build_clps(Scenario& s, const std::string& csv_path, std::vector<double>& c
 // After clps.region_weight is read: applies the regional multipliers and standardises the
 // covariate (mean 0, sd 1 over the CLPs used).
 void finish_clps(Scenario& s, const std::vector<double>& covariate);
+// The CLP of `s` that row `row` of a per-CLP CSV names in column `col`: its index; -1 if the
+// scenario has no such CLP (another nation's, say); -2 if an earlier row named it (reported to
+// `diags` with the earlier row's line). `first_line` (one per CLP, 0: not yet named) keeps where
+// each CLP was first named.
+int clp_of_row(const Scenario& s, const CsvTable& csv, size_t row, int col, const std::string& path,
+               std::vector<int>& first_line, std::vector<Diagnostic>& diags);
 // Reads each CLP's lasting lean and activity (clp_identity.hpp) from the CSV at `csv_path`:
 // columns clp, lean_mean, lean_sd, activity_mean, activity_sd; every CLP of the scenario must
 // have a row (a row for a CLP the scenario leaves out, another nation's, is skipped).

@@ -35,7 +35,6 @@ namespace leadsim {
 inline constexpr int kNoNomination = -1;
 inline constexpr int kUnobserved = -2;
 struct ObservedNominations {
-  std::string path;
   std::vector<int> outcome;  // per CLP of the scenario
   int matched = 0;           // CLPs found in the file
   int unmatched_rows = 0;    // file rows naming no CLP of the scenario (another nation, say)
@@ -56,7 +55,6 @@ struct IdentityFitOptions {
 struct ClpPosterior {
   int observed = kUnobserved;
   double lean_mean = 0, lean_sd = 0, activity_mean = 0, activity_sd = 0;
-  double prior_predictive = 0;  // P(what was observed) under the fitted prior (NaN if unobserved)
 };
 struct IdentityFit {
   double tau = 0;             // fitted sd of the lean prior
@@ -66,8 +64,6 @@ struct IdentityFit {
   double log_likelihood_tau0 = 0;  // the same with tau = 0 (no lasting lean), for comparison
   std::uint64_t runs = 0;     // simulation runs spent
   std::vector<double> grid;   // the lean values
-  // Per CLP and grid value, P_sim(outcome | meets, lean): [clp][g][k], k = candidates then none.
-  std::vector<std::vector<std::vector<double>>> likelihood;
   std::vector<ClpPosterior> clps;  // per CLP of the scenario
 };
 
