@@ -1,6 +1,7 @@
 // meeting.hpp: one CLP's nomination meeting in one run.
 //
-// Stages, in order (each a function in meeting.cpp):
+// Stages, in order (stages 1-3 in meeting.cpp, 4-5 in meeting_debate.cpp; the fused attendance
+// loop in attend_kernel.cpp; the class holding them in meeting_detail.hpp):
 //   1. convene:   the CLP meets with probability meetings.meet; the meeting is a General
 //                 Committee of delegates with probability meetings.general_committee, otherwise
 //                 an all-member meeting.

@@ -1,0 +1,302 @@
+// meeting_debate.cpp: stages 4 and 5 of a meeting (meeting.hpp): the chair, the speeches and
+// their persuasion, the vote with its eliminations and tie-breaks.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+#include "leadsim/random.hpp"
+#include "meeting_detail.hpp"
+
+namespace leadsim::detail {
+
+namespace {
+
+// float(to_unit(bits)), bit for bit, in arithmetic that vectorises (AVX2 has no conversion from
+// 64-bit integers): the 53 bits taken as two exact doubles, their high 21 and low 32 bits each
+// placed in the mantissa of a power of two that is then subtracted. Their sum is exact too.
+inline float unit_float(std::uint64_t bits) {
+  bits >>= 11;
+  const double lo = std::bit_cast<double>(0x4330000000000000ULL | (bits & 0xffffffffULL)) - 0x1p52;
+  const double hi = std::bit_cast<double>(0x4530000000000000ULL | (bits >> 32)) - 0x1p84;
+  return float((hi + lo) * 0x1p-53);
+}
+
+// An integer that orders as x does (x not NaN; -0 ranks below +0): a negative double's bits
+// order backwards, so all but their sign bit are flipped.
+inline std::int64_t key_rank(double x) {
+  const std::int64_t b = std::bit_cast<std::int64_t>(x);
+  return b < 0 ? b ^ std::numeric_limits<std::int64_t>::max() : b;
+}
+
+}  // namespace
+
+// The chair: the most active delegate present, or the most active attendee.
+size_t Meeting::choose_chair() const {
+  size_t chair = 0;
+  auto rank = [&](size_t a) {
+    const std::uint32_t i = sc.attendee[a];
+    return std::pair<bool, float>(pop.traits[i] & kDelegate, pop.activism[i]);
+  };
+  auto best = rank(chair);  // kept, rather than looked up again for every attendee
+  for (size_t a = 1; a < sc.attendee.size(); ++a) {
+    const auto r = rank(a);
+    if (r > best) {
+      chair = a;
+      best = r;
+    }
+  }
+  return chair;
+}
+
+// Speeches per candidate: equal when chair_bias = 0; the chair's side gets more as it grows.
+std::array<int, kMaxCandidates> Meeting::allot_speeches(int chair_candidate,
+                                               const std::array<int, kMaxCandidates>& supporters) {
+  std::array<int, kMaxCandidates> slots{};
+  int m = 0;
+  for (int c = 0; c < k; ++c) m += supporters[size_t(c)] > 0;
+  if (m == 0) return slots;
+  const int total = s.meetings.speakers;
+  const bool chair_side = chair_candidate >= 0 && supporters[size_t(chair_candidate)] > 0;
+  if (!chair_side || m == 1) {
+    for (int c = 0; c < k; ++c)
+      if (supporters[size_t(c)] > 0) slots[size_t(c)] = total / m;
+    return slots;
+  }
+  const double share = (1.0 + s.meetings.chair_bias * (m - 1)) / m;
+  const int chair_slots = int(std::lround(total * share));
+  const int others = (total - chair_slots) / (m - 1);
+  for (int c = 0; c < k; ++c)
+    if (supporters[size_t(c)] > 0) slots[size_t(c)] = c == chair_candidate ? chair_slots : others;
+  // Balanced chairs give exactly equal numbers: the chair's side never gets the odd speech.
+  if (s.meetings.chair_bias == 0) slots[size_t(chair_candidate)] = others;
+  return slots;
+}
+
+// Stage 4.
+void Meeting::debate() {
+  const size_t n = sc.attendee.size();
+  const int dims = in.preferences.dims();
+  const MeetingRules& m = s.meetings;
+  sc.entry_utility.assign(sc.utility.begin(), sc.utility.end());
+  std::array<int, kMaxCandidates> supporters{};
+  if (story) story->preferred_before.assign(size_t(k), 0);
+  // Attendees' ids and hostility, gathered once.
+  sc.uid.resize(n);
+  sc.hostile.resize(n);
+  for (size_t a = 0; a < n; ++a) {
+    sc.uid[a] = pop.uid[sc.attendee[a]];
+    sc.hostile[a] = std::uint8_t((pop.traits[sc.attendee[a]] & kHostile) ? 1 : 0);
+  }
+  // Each attendee's current first choice, kept up to date as speeches move them.
+  sc.choice.resize(n);
+  for (size_t a = 0; a < n; ++a) sc.choice[a] = std::int8_t(choice(a));
+  for (size_t a = 0; a < n; ++a) {
+    const int c = sc.choice[a];
+    if (c >= 0) ++supporters[size_t(c)];
+    if (story && c >= 0) ++story->preferred_before[size_t(c)];
+  }
+  const size_t chair = choose_chair();
+  const int chair_candidate = choice(chair);
+  if (story) {
+    story->chair_candidate = chair_candidate;
+    story->chair_wave = pop.wave[sc.attendee[chair]];
+    story->chair_faction = sc.faction[chair];
+  }
+  std::array<int, kMaxCandidates> slots = allot_speeches(chair_candidate, supporters);
+
+  // Speaking order: round robin, the chair's side speaking last in each round.
+  std::vector<int>& order = sc.order;
+  order.clear();
+  for (bool more = true; more;) {
+    more = false;
+    for (int pass = 0; pass < 2; ++pass)
+      for (int c = 0; c < k; ++c) {
+        if ((c == chair_candidate) != (pass == 1) || slots[size_t(c)] == 0) continue;
+        order.push_back(c);
+        --slots[size_t(c)];
+        more = true;
+      }
+  }
+
+  // Speakers are drawn in proportion to activism (keys log(u)/activism, largest first).
+  const CounterDraw speaker_draw(derive_key(key, name_hash("speaker")));
+  sc.speaker_rank.resize(n);
+  sc.draw.resize(n);
+  sc.listener.resize(n);
+  // Every key is finite; an attendee who may not speak (hostile, or has spoken) holds
+  // -infinity instead, so that choosing a speaker is one comparison per attendee. Keys are
+  // kept as their ranks (key_rank()), which vectorise where doubles' comparisons do not.
+  const std::int64_t silent = key_rank(-INFINITY);
+  for (size_t a = 0; a < n; ++a)
+    sc.speaker_rank[a] =
+        sc.hostile[a] ? silent
+                      : key_rank(std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
+                                 std::max(1e-3, double(pop.activism[sc.attendee[a]])));
+  if (m.persuasion == PersuasionModel::bounded_confidence) {
+    sc.position.resize(n * size_t(dims));
+    for (size_t a = 0; a < n; ++a)
+      in.preferences.position(pop, sc.attendee[a], sc.faction[a],
+                              &sc.position[a * size_t(dims)]);
+  }
+  // utility_shift: the chance a speech moves an attendee changes only when a speech does, so
+  // it is kept per attendee rather than worked out by every speech for every listener.
+  const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
+  const float per_gap = -1.0f / float(m.undecided_scale);
+  auto chance_moved = [&](size_t a) {
+    return susceptibility * std::exp(gap_of(utility(a)) * per_gap);
+  };
+  if (m.persuasion == PersuasionModel::utility_shift) {
+    sc.chance.resize(n);
+    for (size_t a = 0; a < n; ++a) sc.chance[a] = chance_moved(a);
+  }
+  const int endorsed = in.mp_endorsement[size_t(clp)];
+  for (size_t t = 0; t < order.size(); ++t) {
+    const int c = order[t];
+    // The speaker: the highest-key attendee who backs c and may speak (the first on a tie).
+    // The highest key is found without branches (who backs c is as unpredictable as the
+    // room) in a loop that vectorises (written as a mask: a select here loads conditionally,
+    // which stops the vectoriser), then the first attendee holding it.
+    std::int64_t best = silent;
+    for (size_t a = 0; a < n; ++a) {
+      const std::int64_t backs = -std::int64_t(sc.choice[a] == c);
+      const std::int64_t r = (sc.speaker_rank[a] & backs) | (silent & ~backs);
+      best = r > best ? r : best;
+    }
+    if (best == silent) continue;  // everyone on that side has spoken
+    size_t speaker = 0;
+    while (sc.speaker_rank[speaker] != best || sc.choice[speaker] != c) ++speaker;
+    sc.speaker_rank[speaker] = silent;  // has spoken
+    MeetingStory::Speech speech;
+    speech.candidate = c;
+    if (story) {  // only the story reads them (and the wave row is likely out of cache)
+      speech.speaker_wave = pop.wave[sc.attendee[speaker]];
+      speech.speaker_faction = sc.faction[speaker];
+    }
+    const CounterDraw moved(derive_key(key, name_hash("speech") + t));
+    if (m.persuasion == PersuasionModel::utility_shift) {
+      // Every listener's draw in one straight pass (which vectorises), then those it moves are
+      // kept (without branches), and only they are looked at. Listeners are independent of
+      // one another, so the order of the passes does not matter.
+      for (size_t a = 0; a < n; ++a) sc.draw[a] = unit_float(moved(sc.uid[a]));
+      std::size_t moving = 0;
+      for (size_t a = 0; a < n; ++a) {
+        sc.listener[moving] = std::uint32_t(a);
+        moving += (a != speaker) & (sc.draw[a] < sc.chance[a]);
+      }
+      for (size_t l = 0; l < moving; ++l) {
+        const size_t a = sc.listener[l];
+        utility(a)[c] += strength;
+        sc.choice[a] = std::int8_t(choice(a));
+        sc.chance[a] = chance_moved(a);
+      }
+      speech.persuaded = int(moving);
+      if (story) story->speeches.push_back(speech);
+      continue;
+    }
+    for (size_t a = 0; a < n; ++a) {
+      if (a == speaker) continue;
+      float* u = utility(a);
+      {
+        float* x = &sc.position[a * size_t(dims)];
+        const float* y = &sc.position[speaker * size_t(dims)];
+        float d2 = 0;
+        for (int d = 0; d < dims; ++d) d2 += (x[d] - y[d]) * (x[d] - y[d]);
+        if (d2 < float(m.confidence_bound * m.confidence_bound)) {
+          for (int d = 0; d < dims; ++d) x[d] += float(m.convergence) * (y[d] - x[d]);
+          in.preferences.utilities_at(pop, sc.attendee[a], x, u);
+          if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
+          sc.choice[a] = std::int8_t(choice(a));
+          ++speech.persuaded;
+        }
+      }
+    }
+    if (story) story->speeches.push_back(speech);
+  }
+  if (story) {
+    story->preferred_after.assign(size_t(k), 0);
+    for (size_t a = 0; a < n; ++a) {
+      const int after = choice(a);
+      if (after >= 0) ++story->preferred_after[size_t(after)];
+      const int before = first_choice(s, {&sc.entry_utility[a * size_t(k)], size_t(k)},
+                                       in.standing, hostile(a));
+      story->changed_mind += before != after;
+    }
+  }
+  chair_choice = chair_candidate;
+}
+
+// Stage 5.
+void Meeting::vote() {
+  const size_t n = sc.attendee.size();
+  if (result.attended < s.meetings.quorum || n == 0) return;
+  result.quorate = true;
+  int remaining = standing_count();
+  Stream lots(derive_key(key, name_hash("lots")));
+  std::vector<bool>& race = sc.race;
+  race.assign(in.standing.begin(), in.standing.end());
+  for (int round = 0;; ++round) {
+    std::array<int, kMaxCandidates> tally{};
+    int cast = 0;
+    for (size_t a = 0; a < n; ++a) {
+      // In the first round everyone is in the race: the debate kept each first choice.
+      const int c = round == 0 ? sc.choice[a]
+                               : first_choice(s, {utility(a), size_t(k)}, race, hostile(a));
+      if (c >= 0) {
+        ++tally[size_t(c)];
+        ++cast;
+      }
+    }
+    if (round == 0) result.votes = tally;
+    if (story) story->rounds.push_back(tally);
+    int top = -1, bottom = -1;
+    for (int c = 0; c < k; ++c) {
+      if (!race[size_t(c)]) continue;
+      if (top < 0 || tally[size_t(c)] > tally[size_t(top)]) top = c;
+      if (bottom < 0 || tally[size_t(c)] < tally[size_t(bottom)]) bottom = c;
+    }
+    if (cast == 0) return;
+    if (remaining <= 2 || 2 * tally[size_t(top)] > cast) {
+      // Plurality between the last two (or an outright majority).
+      std::vector<int> tied;
+      for (int c = 0; c < k; ++c)
+        if (race[size_t(c)] && tally[size_t(c)] == tally[size_t(top)]) tied.push_back(c);
+      int winner = top;
+      if (tied.size() > 1) {
+        if (story) story->decided_by_tie_break = true;
+        const bool chair_tied =
+            std::find(tied.begin(), tied.end(), chair_choice) != tied.end();
+        winner = s.meetings.tie_break == TieBreak::chair && chair_tied
+                     ? chair_choice
+                     : tied[lots() % tied.size()];
+      }
+      result.nominee = winner;
+      if (story) story->eliminated.push_back(-1);
+      return;
+    }
+    // The lowest goes out; a tie for last goes to lots.
+    std::vector<int> last;
+    for (int c = 0; c < k; ++c)
+      if (race[size_t(c)] && tally[size_t(c)] == tally[size_t(bottom)]) last.push_back(c);
+    const int out = last[lots() % last.size()];
+    race[size_t(out)] = false;
+    --remaining;
+    if (story) story->eliminated.push_back(out);
+  }
+}
+
+// Attendees carry the debate's effect on their utilities into the final ballot.
+void Meeting::record_persuasion(Persuasion& persuasion) const {
+  for (size_t a = 0; a < sc.attendee.size(); ++a) {
+    bool any = false;
+    for (int c = 0; c < k; ++c)
+      any |= sc.utility[a * size_t(k) + size_t(c)] != sc.entry_utility[a * size_t(k) + size_t(c)];
+    if (!any) continue;
+    persuasion.person.push_back(sc.attendee[a]);
+    for (int c = 0; c < k; ++c)
+      persuasion.delta.push_back(sc.utility[a * size_t(k) + size_t(c)] -
+                                 sc.entry_utility[a * size_t(k) + size_t(c)]);
+  }
+}
+
+}  // namespace leadsim::detail
