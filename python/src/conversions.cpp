@@ -90,8 +90,8 @@ std::string to_toml(py::handle v, const std::string& path) {
     }
     return t + "]";
   }
-  // numpy scalars (numpy.int64, numpy.bool_, ...) and 0-d arrays: their Python value.
-  if (py::hasattr(v, "item") && py::hasattr(v, "dtype")) return to_toml(v.attr("item")(), path);
+  // numpy scalars (numpy.int64, numpy.bool_, ...) and arrays: their Python values.
+  if (py::hasattr(v, "tolist") && py::hasattr(v, "dtype")) return to_toml(v.attr("tolist")(), path);
   throw py::type_error(
       "leadsim: cannot use a " + py::str(py::type::of(v).attr("__name__")).cast<std::string>() +
       " as the value of '" + path + "' (use a number, bool, str, datetime.date, list or dict)");

@@ -86,6 +86,8 @@ class LoadTest(unittest.TestCase):
         self.assertIsInstance(s.get("eligibility.member_ballot_freeze"), datetime.date)
         self.assertEqual(s.get("candidates.left.position"), [-0.8, 0.0])
         self.assertTrue(all(isinstance(x, float) for x in s.get("candidates.left.position")))
+        moved = s.set("candidates.left.position", np.array([-0.5, 0.25]))  # a numpy array
+        self.assertEqual(moved.get("candidates.left.position"), [-0.5, 0.25])
         support = s.get("mps.support")
         self.assertIsInstance(support, dict)
         self.assertTrue(all(isinstance(x, float) for x in support.values()))
