@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -50,8 +51,12 @@ py::object node_value(const toml::node& n, bool real) {
     return l;
   }
   if (auto t = n.as_table()) {
+    // In the order written (toml++ keeps keys sorted): shares come in the candidates' order.
+    std::vector<std::pair<toml::source_position, const toml::key*>> keys;
+    for (auto&& [k, v] : *t) keys.emplace_back(k.source().begin, &k);
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     py::dict d;
-    for (auto&& [k, v] : *t) d[py::str(std::string(k.str()))] = node_value(v, real);
+    for (const auto& [where, k] : keys) d[py::str(std::string(k->str()))] = node_value(*t->get(*k), real);
     return d;
   }
   throw std::logic_error("leadsim: a parameter's TOML value of an unexpected type");

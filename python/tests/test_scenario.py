@@ -91,6 +91,7 @@ class LoadTest(unittest.TestCase):
         support = s.get("mps.support")
         self.assertIsInstance(support, dict)
         self.assertTrue(all(isinstance(x, float) for x in support.values()))
+        self.assertEqual(list(support), ["left", "right", "none"])  # in the candidates' order
         self.assertIsInstance(s.get("rules.stages"), list)
         self.assertTrue(all(isinstance(x, str) for x in s.get("rules.stages")))
         self.assertEqual(len(p), len(set(p)))
