@@ -2,6 +2,7 @@
 file and line, and docstrings on the whole public API."""
 
 import datetime
+import glob
 import os
 import unittest
 
@@ -101,7 +102,6 @@ class LoadTest(unittest.TestCase):
             self.assertEqual(v, p[k], k)
 
     def test_every_scenario_reads_back(self):
-        import glob
         for path in sorted(glob.glob(os.path.join(os.path.dirname(TOY), "*.toml"))):
             params = leadsim.load(path).parameters
             self.assertTrue(params, path)
