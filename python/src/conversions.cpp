@@ -11,6 +11,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "leadsim/fields.hpp"
 #include "leadsim/toml_text.hpp"
@@ -52,11 +53,12 @@ py::object node_value(const toml::node& n, bool real) {
   }
   if (auto t = n.as_table()) {
     // In the order written (toml++ keeps keys sorted): shares come in the candidates' order.
-    std::vector<std::pair<toml::source_position, const toml::key*>> keys;
-    for (auto&& [k, v] : *t) keys.emplace_back(k.source().begin, &k);
-    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::tuple<toml::source_position, std::string_view, const toml::node*>> items;
+    for (auto&& [k, v] : *t) items.emplace_back(k.source().begin, k.str(), &v);
+    std::sort(items.begin(), items.end(),
+              [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
     py::dict d;
-    for (const auto& [where, k] : keys) d[py::str(std::string(k->str()))] = node_value(*t->get(*k), real);
+    for (const auto& [where, key, value] : items) d[py::str(key)] = node_value(*value, real);
     return d;
   }
   throw std::logic_error("leadsim: a parameter's TOML value of an unexpected type");

@@ -132,7 +132,8 @@ const ClpArray kClpArrays[] = {
     {"clp_votes",
      "int32 [runs, clps, candidates]: first-round votes in each CLP's meeting (0 if none); None "
      "if run(per_run_clps=False)"},
-    {"clp_nominations", "int64 [clps, candidates]: runs in which each CLP nominated each candidate"},
+    {"clp_nominations",
+     "int64 [clps, candidates]: runs in which each CLP nominated each candidate"},
     {"clp_nomination_probability", "float64 [clps, candidates]: clp_nominations / runs"},
     {"clp_met_probability", "float64 [clps]: share of runs in which each CLP met"},
 };

@@ -170,7 +170,8 @@ Scenarios are immutable: set() returns a new one.)")
           "question", [](const PyScenario& s) { return s.s->question; },
           "The question the scenario asks")
       .def_property_readonly(
-          "candidates", [](const PyScenario& s) { return field_of(s.s->candidates, &Candidate::id); },
+          "candidates",
+          [](const PyScenario& s) { return field_of(s.s->candidates, &Candidate::id); },
           "Candidate ids, in file order (the column order of every result array)")
       .def_property_readonly(
           "candidate_names",

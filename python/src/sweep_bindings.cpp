@@ -31,10 +31,9 @@ namespace {
 
 // The figures per candidate, in column order, with their names' suffixes.
 constexpr const char* kFigures[] = {
-    "win_{}",         "win_{}_lo",         "win_{}_hi",         "share_{}",
-    "share_{}_se",    "share_{}_lo",       "share_{}_hi",       "nominations_{}",
-    "nominations_{}_se", "nominations_{}_lo", "nominations_{}_hi",
-};
+    "win_{}",      "win_{}_lo",      "win_{}_hi",      "share_{}",
+    "share_{}_se", "share_{}_lo",    "share_{}_hi",    "nominations_{}",
+    "nominations_{}_se", "nominations_{}_lo", "nominations_{}_hi"};
 constexpr size_t kPerCandidate = std::size(kFigures);
 
 // A figure as points.csv has it: printed with 6 decimals, read back.
@@ -46,7 +45,7 @@ struct Row {
   std::string saltelli_matrix;
   std::vector<std::string> shown;  // per parameter: as points.csv shows it
   std::uint64_t seed = 0;
-  std::vector<double> figures;     // kPerCandidate per candidate, in column order
+  std::vector<double> figures;  // kPerCandidate per candidate, in column order
   std::int64_t runs = 0;
 };
 
@@ -59,7 +58,8 @@ struct PointRows : SweepSink {
     if (next) next->on_point(point, result);
     Row row;
     row.saltelli_sample = point.saltelli_sample;
-    if (point.saltelli_matrix >= 0) row.saltelli_matrix = saltelli_matrix_name(point.saltelli_matrix);
+    if (point.saltelli_matrix >= 0)
+      row.saltelli_matrix = saltelli_matrix_name(point.saltelli_matrix);
     row.shown = point.shown;
     row.seed = point.seed;
     const PointStats& s = result.stats;
