@@ -42,6 +42,9 @@ class ShapesTest(unittest.TestCase):
             "clp_nomination_probability": ((K, C), np.float64),
             "clp_met_probability": ((K,), np.float64),
         }
+        # Exactly these arrays (the library's run fields but `run`, and the per-CLP ones).
+        arrays = {k for k, v in r.to_dict().items() if isinstance(v, np.ndarray)}
+        self.assertEqual(arrays, set(expected))
         for name, (shape, dtype) in expected.items():
             a = getattr(r, name)
             self.assertIsInstance(a, np.ndarray, name)

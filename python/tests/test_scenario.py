@@ -2,6 +2,7 @@
 file and line, and docstrings on the whole public API."""
 
 import datetime
+import glob
 import os
 import unittest
 
@@ -62,6 +63,48 @@ class LoadTest(unittest.TestCase):
         self.assertEqual(s.get("meetings.chair_bias"), 0.25)
         self.assertEqual(s.name, 'A "quoted" name\\with a backslash')
         self.assertIn("meetings.quorum", s.parameters)
+
+    def test_typed_get_round_trips_quotes_and_backslashes(self):
+        # The loader prints strings escaped (toml_text.hpp); get() reads them back as they were.
+        name = 'He said "no" \\ then \\"yes\\"\n\ttab, \u00e9 and \x01'
+        s = leadsim.load(TOY, set={"contest.name": name})
+        self.assertEqual(s.name, name)
+        self.assertEqual(s.get("contest.name"), name)
+        self.assertEqual(s.overrides["contest.name"], name)
+        # And back again: the value read is a valid override giving the same scenario.
+        t = leadsim.load(TOY, set={"contest.name": s.get("contest.name")})
+        self.assertEqual(t.get("contest.name"), name)
+
+    def test_get_types_by_field_kind(self):
+        s = leadsim.load(TOY)
+        p = s.parameters
+        # A number whose value is whole is still a float; whole numbers are ints.
+        self.assertIsInstance(s.get("meetings.meet"), float)
+        self.assertIsInstance(s.set("meetings.meet", 1).get("meetings.meet"), float)
+        self.assertIsInstance(s.get("meetings.quorum"), int)
+        self.assertIsInstance(s.get("eligibility.require_good_standing"), bool)
+        self.assertIsInstance(s.get("meetings.tie_break"), str)
+        self.assertIsInstance(s.get("eligibility.member_ballot_freeze"), datetime.date)
+        self.assertEqual(s.get("candidates.left.position"), [-0.8, 0.0])
+        self.assertTrue(all(isinstance(x, float) for x in s.get("candidates.left.position")))
+        moved = s.set("candidates.left.position", np.array([-0.5, 0.25]))  # a numpy array
+        self.assertEqual(moved.get("candidates.left.position"), [-0.5, 0.25])
+        support = s.get("mps.support")
+        self.assertIsInstance(support, dict)
+        self.assertTrue(all(isinstance(x, float) for x in support.values()))
+        self.assertEqual(list(support), ["left", "right", "none"])  # in the candidates' order
+        self.assertIsInstance(s.get("rules.stages"), list)
+        self.assertTrue(all(isinstance(x, str) for x in s.get("rules.stages")))
+        self.assertEqual(len(p), len(set(p)))
+        # Every value in force reads back, and each is accepted as an override of itself.
+        again = s.set({k: v for k, v in p.items() if k.startswith(("meetings.", "mps."))})
+        for k, v in again.parameters.items():
+            self.assertEqual(v, p[k], k)
+
+    def test_every_scenario_reads_back(self):
+        for path in sorted(glob.glob(os.path.join(os.path.dirname(TOY), "*.toml"))):
+            params = leadsim.load(path).parameters
+            self.assertTrue(params, path)
 
     def test_new_wave_from_overrides(self):
         s = leadsim.load(TOY, set=entryist_wave(1000, targets=3))

@@ -118,8 +118,62 @@ class SweepTest(unittest.TestCase):
             resumed = leadsim.sweep(self.s, params, out=out, resume=True, **kwargs)
             whole = leadsim.sweep(self.s, params, **kwargs)
             self.assertEqual(len(resumed["point"]), 60)
-            for name in ("win_left", "share_right", "nominations_right"):
-                np.testing.assert_array_equal(resumed[name], whole[name])
+            self.assertEqual(list(resumed), list(whole))
+            for name, column in whole.items():
+                self.assertEqual(column.dtype, resumed[name].dtype, name)
+                np.testing.assert_array_equal(resumed[name], column, err_msg=name)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    def test_column_dtypes(self):
+        d = leadsim.sweep(self.s, {"meetings.meet": (0.2, 1.0),
+                                   "meetings.quorum": (2, 6),
+                                   "meetings.tie_break": ["chair", "lot"],
+                                   "eligibility.require_good_standing": [True, False],
+                                   "eligibility.member_ballot_freeze":
+                                       (datetime.date(2020, 1, 1), datetime.date(2020, 3, 1))},
+                          design="latin", points=6, runs=3, seed=4)
+        expected = {"point": np.int64, "meetings.meet": np.float64, "meetings.quorum": np.int64,
+                    "eligibility.require_good_standing": np.bool_, "seed": np.uint64,
+                    "runs": np.int64}
+        for cid in self.s.candidates:
+            for name in ("win_{}", "win_{}_lo", "win_{}_hi", "share_{}", "share_{}_se",
+                         "share_{}_lo", "share_{}_hi", "nominations_{}", "nominations_{}_se",
+                         "nominations_{}_lo", "nominations_{}_hi"):
+                expected[name.format(cid)] = np.float64
+        for name, dtype in expected.items():
+            self.assertEqual(d[name].dtype, dtype, name)
+            self.assertEqual(d[name].shape, (6,), name)
+        for name in ("meetings.tie_break", "eligibility.member_ballot_freeze"):
+            self.assertEqual(d[name].dtype.kind, "U", name)
+        self.assertTrue(set(d["meetings.tie_break"]) <= {"chair", "lot"})
+        self.assertTrue(np.all((d["meetings.quorum"] >= 2) & (d["meetings.quorum"] <= 6)))
+        # Every column of points.csv, nothing else, in its order.
+        names = ["point", "meetings.meet", "meetings.quorum", "meetings.tie_break",
+                 "eligibility.require_good_standing", "eligibility.member_ballot_freeze", "seed"]
+        self.assertEqual(list(d)[:len(names)], names)
+        self.assertEqual(list(d)[-1], "runs")
+        self.assertEqual(len(d), len(names) + 1 + 11 * len(self.s.candidates))
+
+    def test_resumed_folder_equals_fresh_sweep(self):
+        # Figures of points computed now are rounded as points.csv prints them, so a sweep read
+        # back from a finished folder returns the very same arrays (values and dtypes).
+        params = {"meetings.meet": (0.2, 1.0), "meetings.chair_bias": (0.0, 1.0),
+                  "meetings.tie_break": ["chair", "lot"]}
+        kwargs = dict(design="saltelli", points=4, runs=7, seed=9)
+        out = tempfile.mkdtemp(prefix="leadsim-py-sweep-")
+        try:
+            fresh = leadsim.sweep(self.s, params, **kwargs)
+            written = leadsim.sweep(self.s, params, out=out, **kwargs)
+            resumed = leadsim.sweep(self.s, params, out=out, resume=True, **kwargs)
+            for other in (written, resumed):
+                self.assertEqual(list(fresh), list(other))
+                for k, v in fresh.items():
+                    self.assertEqual(v.dtype, other[k].dtype, k)
+                    np.testing.assert_array_equal(v, other[k], err_msg=k)
+            # The figures are points.csv's: six decimals.
+            self.assertTrue(np.all(np.abs(fresh["share_left"] * 1e6 -
+                                          np.round(fresh["share_left"] * 1e6)) < 1e-6))
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
