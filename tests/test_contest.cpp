@@ -77,27 +77,6 @@ TEST(Contest, MembersElectorateGrowsWhenTheFreezeIsOverturned) {
   EXPECT_GT(overturned[0].ballot_eligible[0], upheld[0].ballot_eligible[0] + 5000);
 }
 
-TEST(Contest, VettingLowersHostileVotes) {
-  // Hostile supporters vote for the least electable candidate ("left", 0.3 < 0.7).
-  const std::vector<std::string> common = {"waves.supporters.hostile=0.4",
-                                           "registration.rejection=0.2"};
-  auto with = [&](const char* ratio) {
-    auto o = common;
-    o.push_back(ratio);
-    return run_many(toy(o), 150);
-  };
-  auto left_registered = [](const RunResult& r) { return r.first_share[1][0]; };
-  const auto blind = estimate(with("registration.hostile_odds_ratio=1"), left_registered);
-  const auto strict = estimate(with("registration.hostile_odds_ratio=50"), left_registered);
-  EXPECT_TRUE(clearly_above(blind, strict)) << blind.mean << " -> " << strict.mean;
-}
-
-TEST(Contest, HostileVotersVoteForTheLeastElectable) {
-  // Everyone hostile: every registered supporter's first preference is the least electable.
-  for (const RunResult& r : run_many(toy({"waves.supporters.hostile=1"}), 5))
-    EXPECT_DOUBLE_EQ(r.first_share[1][0], 1.0);
-}
-
 TEST(Contest, TargetedWaveWinsItsTargetClp) {
   const std::vector<std::string> wave = {
       "waves.organised.size=300",          "waves.organised.joined_from=2019-06-01",
@@ -140,50 +119,6 @@ TEST(Contest, LocalMpEndorsementMovesTheMpsOwnClp) {
   EXPECT_TRUE(clearly_above(strong, none)) << none.mean << " -> " << strong.mean;
 }
 
-// The final ballot counts most voters in one pass that ignores meetings, then corrects it for
-// those who heard speeches: what an attendee heard must decide their ballot.
-TEST(Contest, WhatAttendeesHeardDecidesTheirBallot) {
-  const Scenario s = toy();
-  const Population pop = synthesise(s, 1);
-  const std::uint64_t key = run_key(1, 0);
-  const RunPreferences prefs(s, key);
-  const Electorate electorate(s);
-  const std::vector<bool> standing(s.candidates.size(), true);
-  const std::vector<std::int8_t> endorsement(s.clps.size(), -1);
-  auto cast = [&](const Persuasion& heard) {
-    BallotScratch scratch;
-    BallotOutcome out;
-    cast_final_ballot({s, pop, prefs, electorate, standing, endorsement, heard, key}, scratch, out);
-    return out;
-  };
-  // Every member heard a speech worth far more than any preference, for candidate `c`.
-  auto everyone_hears = [&](int c) {
-    Persuasion heard;
-    for (std::uint32_t i = 0; i < std::uint32_t(pop.size()); ++i) {
-      if (pop.section[i] != std::uint8_t(Section::member)) continue;
-      heard.person.push_back(i);
-      for (size_t l = 0; l < s.candidates.size(); ++l) heard.delta.push_back(int(l) == c ? 100.0f : 0.0f);
-    }
-    return heard;
-  };
-  const int member = int(Section::member);
-  const BallotOutcome none = cast(Persuasion{});
-  ASSERT_GT(none.voted[member], 0);
-  EXPECT_GT(none.first[member][0], 0);  // without speeches both candidates have member votes
-  EXPECT_GT(none.first[member][1], 0);
-  for (int c = 0; c < 2; ++c) {
-    const BallotOutcome heard = cast(everyone_hears(c));
-    EXPECT_EQ(heard.voted, none.voted);  // hearing speeches changes rankings, not turnout
-    EXPECT_EQ(heard.first[member][size_t(c)], double(none.voted[member])) << "candidate " << c;
-    // Other sections heard nothing: their first preferences are untouched.
-    for (int sec = 0; sec < kSections; ++sec) {
-      if (sec != member) {
-        EXPECT_EQ(heard.first[size_t(sec)], none.first[size_t(sec)]);
-      }
-    }
-  }
-}
-
 TEST(Contest, MomentumHelpsTheCandidateWhoWinsNominations) {
   // In toy, "right" wins most CLP nominations; momentum carries that into the ballot. Toy's
   // factions are far apart, so it takes a strong effect to move many voters.
@@ -218,44 +153,10 @@ TEST(Contest, NobodyOnTheBallotIsAnOutcomeNotACrash) {
   }
 }
 
-TEST(Contest, TurnoutMatchesTheModelWithinSamplingError) {
-  // Voted / eligible members against the mean of the per-person turnout probabilities.
-  const Scenario s = toy();
-  const Population pop = synthesise(s, 1);
-  double expected = 0, n = 0;
-  for (size_t i = 0; i < pop.size(); ++i)
-    if (pop.section[i] == 0 && pop.joined[i] <= s.eligibility.member_ballot_freeze &&
-        (pop.traits[i] & kGoodStanding)) {
-      expected += pop.turnout[i];
-      ++n;
-    }
-  expected /= n;
-  const auto runs = run_many(s, 100);
-  const auto turnout = estimate(runs, [](const RunResult& r) { return r.turnout(0); });
-  EXPECT_NEAR(turnout.mean, expected, 4 * std::sqrt(expected * (1 - expected) / (n * 100)));
-}
-
 TEST(Contest, AffiliateConsultationFollowsItsSupporters) {
   // An affiliate whose supporters are all radicals nominates the left when it consults them.
   const auto s = toy({"waves.unions.factions={ radical = 1.0 }"});
   for (const RunResult& r : run_many(s, 10)) EXPECT_EQ(r.affiliate_nominations[0], 1);
-}
-
-TEST(Contest, AlternativeVoteTransfersWithThreeCandidates) {
-  // A centrist third candidate with few first preferences: it is eliminated and its votes
-  // transfer, so the count needs more than one round.
-  const auto s = toy({"candidates.centre.name=\"Centre Candidate\"",
-                      "candidates.centre.position=[0.1, 0.0]", "candidates.centre.valence=-0.3",
-                      "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"});
-  int multi = 0;
-  for (const RunResult& r : run_many(s, 20)) {
-    if (r.rounds > 1) {
-      ++multi;
-      EXPECT_EQ(r.eliminated_round[2], 0);
-      EXPECT_DOUBLE_EQ(r.share[2], 0.0);
-    }
-  }
-  EXPECT_GT(multi, 0);
 }
 
 }  // namespace

@@ -178,7 +178,8 @@ bool section_counts(const Scenario& s, Section sec) {
                      [&](const Wave& w) { return w.section == sec && w.size > 0; });
 }
 
-void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOutcome& out) {
+void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOutcome& out,
+                       BallotPath path) {
   const Scenario& s = in.scenario;
   const Population& pop = in.population;
   const int k = int(s.candidates.size());
@@ -245,7 +246,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
       if (wave.section == Section::member && wave.joined_from > electorate.ballot_cutoff()) {
         continue;  // the whole cohort joined after the freeze
       }
-      const PairKernel kernel = m == 2 ? choose_pair_kernel(prefs.factions(),
+      const PairKernel kernel = m == 2 && path == BallotPath::fastest ? choose_pair_kernel(prefs.factions(),
                                                             wave.section == Section::registered)
                                        : PairKernel{};
       if (kernel) {

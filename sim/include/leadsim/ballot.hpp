@@ -53,7 +53,14 @@ struct BallotScratch {
 // for the MP section a college weight) and, under a college, it has weight.
 bool section_counts(const Scenario& s, Section sec);
 
-void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOutcome& out);
+// How the ballots of a two-candidate contest are cast. `fastest` takes the fused two-candidate
+// kernel where there is one (up to 8 factions); `general` always takes the general path (every
+// ranking sorted, for any number of candidates). Both give the same counts, bit for bit: the
+// general path is the reference the kernel is tested against (tests/test_ballot.cpp).
+enum class BallotPath { fastest, general };
+
+void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOutcome& out,
+                       BallotPath path = BallotPath::fastest);
 
 // Permutation rank helpers (exposed for tests): the index in [0, m!) of a ranking of 0..m-1,
 // and back.
