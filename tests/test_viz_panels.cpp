@@ -15,7 +15,6 @@
 #include "runner.hpp"
 #include "leadsim/ensemble.hpp"
 #include "leadsim/sweep.hpp"
-#include "leadsim/toml_text.hpp"
 #include "shown.hpp"
 #include "support.hpp"
 
@@ -357,8 +356,6 @@ TEST(VizApp, TabNames) {
 }
 
 TEST(VizSweep, ValuesAndAFewPoints) {
-  EXPECT_EQ(sweep_values(0, 1, 5, false), (std::vector<double>{0, 0.25, 0.5, 0.75, 1}));
-  EXPECT_EQ(sweep_values(1, 3, 5, true), (std::vector<double>{1, 2, 3}));
   EditSession e;
   e.open(test::scenario_path("toy.toml"));
   Sweep sweep;
@@ -382,6 +379,9 @@ TEST(VizSweep, ValuesAndAFewPoints) {
     ASSERT_EQ(p.stats.win.size(), 2u);
     ASSERT_EQ(p.stats.share_spread.size(), 2u);
   }
+  EXPECT_EQ(pts[0].value, 0.02);
+  EXPECT_NEAR(pts[1].value, 0.11, 1e-12);
+  EXPECT_EQ(pts[2].value, 0.2);
   EXPECT_LT(pts[0].stats.attendance.mean, pts[2].stats.attendance.mean);  // more attend when more do
   EXPECT_DOUBLE_EQ(sweep.progress(), 1.0);
   // An out-of-range value is a refused point, not a failure.
@@ -393,6 +393,19 @@ TEST(VizSweep, ValuesAndAFewPoints) {
   ASSERT_EQ(sweep.points().size(), 2u);
   EXPECT_TRUE(sweep.points()[0].error.empty());
   EXPECT_FALSE(sweep.points()[1].error.empty());
+  EXPECT_EQ(sweep.points()[1].value, 1.5);
+  // Whole numbers: levels that round alike are one point.
+  s.path = "meetings.speakers";
+  s.from = 1;
+  s.to = 3;
+  s.points = 5;
+  s.runs = 10;
+  sweep.start(e, s);
+  while (sweep.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::vector<double> values;
+  for (const auto& p : sweep.points()) values.push_back(p.value);
+  EXPECT_EQ(values, (std::vector<double>{1, 2, 3}));
+  EXPECT_DOUBLE_EQ(sweep.progress(), 1.0);
 }
 
 namespace {
@@ -434,10 +447,7 @@ TEST(VizSweep, ThePointsAreTheLibraryEnginesForTheSameSpec) {
   spec.runs = 30;
   spec.seed = 7;
   spec.set = {"meetings.chair_bias=0.5"};
-  SweepParam p;
-  p.path = "meetings.attendance";
-  for (double v : sweep_values(0.03, 0.15, 4, false)) p.values.push_back(toml_number(v));
-  spec.params = {p};
+  spec.params = {parse_param_flag("meetings.attendance=0.03:0.15:4")};  // as `--param` gives it
   const Scenario base = load_scenario(test::scenario_path("toy.toml"), spec.set);
   check_sweep_spec(spec, base);
   const auto design = design_points(spec);
@@ -446,7 +456,7 @@ TEST(VizSweep, ThePointsAreTheLibraryEnginesForTheSameSpec) {
     EXPECT_EQ(design[i].seed, 7u);  // common random numbers: the sweep's seed at every point
     const PointResult alone = run_point(base, spec, design[i], 2);
     EXPECT_TRUE(pts[i].error.empty()) << pts[i].error;
-    EXPECT_DOUBLE_EQ(pts[i].value, std::stod(p.values[i]));
+    EXPECT_DOUBLE_EQ(pts[i].value, std::stod(design[i].values[0]));
     EXPECT_EQ(pts[i].stats.runs, alone.stats.runs);
     EXPECT_EQ(pts[i].stats.win[0].p, alone.stats.win[0].p);
     EXPECT_EQ(pts[i].stats.attendance_spread.q95, alone.stats.attendance_spread.q95);

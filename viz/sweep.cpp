@@ -16,17 +16,6 @@
 
 namespace leadsim::viz {
 
-std::vector<double> sweep_values(double from, double to, int points, bool integer) {
-  std::vector<double> out;
-  points = std::max(1, points);
-  for (int i = 0; i < points; ++i) {
-    double v = points == 1 ? from : from + (to - from) * double(i) / double(points - 1);
-    if (integer) v = std::round(v);
-    if (out.empty() || v != out.back()) out.push_back(v);
-  }
-  return out;
-}
-
 Interval sweep_interval(const PointStats& s, int outcome, std::size_t c) {
   switch (outcome) {
     case 0: return {s.win[c].p, s.win[c].lo, s.win[c].hi};
@@ -42,7 +31,8 @@ Sweep::~Sweep() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Sweep::start(const EditSession& e, const SweepSettings& s) {
+void Sweep::start(const EditSession& e, SweepSettings s) {
+  s.runs = std::clamp<std::uint64_t>(s.runs, 1, SweepSettings::kMaxRuns);
   cancel();
   if (thread_.joinable()) thread_.join();
   {
@@ -55,7 +45,7 @@ void Sweep::start(const EditSession& e, const SweepSettings& s) {
   cancel_ = false;
   running_ = true;
   done_runs_ = 0;
-  total_runs_ = s.runs * sweep_values(s.from, s.to, s.points, false).size();
+  total_runs_ = 0;  // known once the values are
   thread_ = std::thread([this, base = e.scenario(), o = e.overrides(), s] { work(base, o, s); });
 }
 
@@ -108,11 +98,9 @@ void Sweep::work(std::shared_ptr<const Scenario> base, std::vector<std::string> 
                  SweepSettings s) {
   // Below the UI thread, like the runner's workers; the engine's threads inherit it.
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWorkerNice);
-  const bool integer = describe(s.path).kind == WidgetKind::integer;
-  const std::vector<double> values = sweep_values(s.from, s.to, s.points, integer);
-
-  // The sweep as the library's: one parameter, a grid of the values the loader accepts, the
-  // sweep's seed at every point.
+  // The sweep as the library's: one parameter on a grid of `points` levels from `from` to `to`
+  // (whole numbers for integers, repeats dropped), on top of the session's other overrides,
+  // the sweep's seed at every point.
   SweepSpec spec;
   spec.design = SweepDesign::grid;
   spec.runs = s.runs;
@@ -121,33 +109,42 @@ void Sweep::work(std::shared_ptr<const Scenario> base, std::vector<std::string> 
   spec.set = remove_override(overrides, s.path);
   SweepParam param;
   param.path = s.path;
-  param.kind = integer ? ParamKind::integer : ParamKind::number;
-  std::vector<std::size_t> index;  // design point -> place among `values`
-  for (std::size_t i = 0; i < values.size() && !cancel_; ++i) {
-    const std::string text =
-        integer ? std::to_string(std::llround(values[i])) : toml_number(values[i]);
+  param.kind = describe(s.path).kind == WidgetKind::integer ? ParamKind::integer : ParamKind::number;
+  param.is_range = true;
+  param.lo = s.from;
+  param.hi = s.to;
+  param.levels = std::max(1, s.points);
+  spec.params = {param};
+  const std::vector<SweepPoint> grid = design_points(spec);
+  total_runs_ = s.runs * grid.size();
+
+  // Each value checked by the loader first: one it refuses is a point with its message, and the
+  // engine runs the grid's other values.
+  param.is_range = false;
+  std::vector<std::size_t> index;  // engine's point -> place in the grid
+  for (const SweepPoint& g : grid) {
+    if (cancel_) break;
     try {
-      load_scenario(base->file, set_override(spec.set, s.path, text));
-      param.values.push_back(text);
-      index.push_back(i);
+      load_scenario(base->file, g.overrides(spec));
+      param.values.push_back(g.values[0]);
+      index.push_back(g.index);
     } catch (const std::exception& e) {
-      add({i, values[i], refusal(e), {}});
+      add({g.index, std::stod(g.values[0]), refusal(e), {}});
       done_runs_ += s.runs;
     }
   }
   spec.params = {param};
-  const std::uint64_t refused_runs = done_runs_;
   std::vector<bool> delivered(index.size(), false);
   ViewSink sink;
   sink.f = [&](const SweepPoint& p, const PointResult& r) {
     delivered[p.index] = true;
-    add({index[p.index], values[index[p.index]], "", r.stats});
+    add({index[p.index], std::stod(p.values[0]), "", r.stats});
   };
   SweepOptions opt;
   opt.threads = s.threads;
   opt.cancel = &cancel_;
-  opt.progress = [this, refused_runs](const SweepProgress& p) {
-    done_runs_ = refused_runs + p.runs_done;
+  opt.progress = [this, refused = done_runs_.load()](const SweepProgress& p) {
+    done_runs_ = refused + p.runs_done;
   };
   if (!index.empty() && !cancel_) {
     try {
@@ -155,7 +152,7 @@ void Sweep::work(std::shared_ptr<const Scenario> base, std::vector<std::string> 
     } catch (const std::exception& e) {
       // Not expected once every value has loaded; shown on the points it stopped.
       for (std::size_t d = 0; d < index.size(); ++d)
-        if (!delivered[d]) add({index[d], values[index[d]], refusal(e), {}});
+        if (!delivered[d]) add({index[d], std::stod(spec.params[0].values[d]), refusal(e), {}});
       done_runs_ = total_runs_.load();
     }
   }
@@ -233,7 +230,7 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   const std::uint64_t step = 50, fast = 500;
   ImGui::InputScalar("runs each", ImGuiDataType_U64, &f.runs, &step, &fast, "%llu");
-  f.runs = std::clamp<std::uint64_t>(f.runs, 10, 1'000'000);
+  f.runs = std::clamp<std::uint64_t>(f.runs, 10, SweepSettings::kMaxRuns);
   ImGui::SameLine();
   const char* outcomes[] = {"P(win), 95% interval", "final-round share, 90% of runs",
                             "CLP nominations, 90% of runs", "meeting attendance, 90% of runs"};

@@ -31,7 +31,7 @@ namespace leadsim::viz {
 
 // One value of the swept parameter, as the view keeps it.
 struct SweptValue {
-  std::size_t index = 0;  // its place among the sweep's values (sweep_values order)
+  std::size_t index = 0;  // its place among the sweep's values (its grid level)
   double value = 0;
   std::string error;      // the loader refused this value (stats are then empty)
   PointStats stats;       // the engine's figures for the point
@@ -46,9 +46,12 @@ struct SweepSettings {
   std::string path;  // the parameter, e.g. "meetings.attendance"
   double from = 0, to = 1;
   int points = 9;
-  std::uint64_t runs = 200;  // per point
+  // The engine keeps a point's runs.csv rows (about 230 bytes a run) until the point is done,
+  // so a point's runs are capped below the run view's.
+  static constexpr std::uint64_t kMaxRuns = 100'000;
+  std::uint64_t runs = 200;  // per point (at most kMaxRuns)
   std::uint64_t seed = 1;
-  int threads = 0;
+  int threads = 0;  // 0: all hardware threads
 };
 
 class Sweep {
@@ -59,7 +62,7 @@ class Sweep {
   Sweep& operator=(const Sweep&) = delete;
 
   // Starts a sweep of the session's scenario (its file and overrides as they are now).
-  void start(const EditSession& e, const SweepSettings& s);
+  void start(const EditSession& e, SweepSettings s);  // s.runs capped at kMaxRuns
   void cancel();
   bool running() const { return running_; }
   std::vector<SweptValue> points() const;  // those finished (or refused), in order of value
@@ -85,10 +88,6 @@ class Sweep {
   std::atomic<std::uint64_t> done_runs_{0}, total_runs_{0};
   std::thread thread_;
 };
-
-// The values a sweep visits: `points` evenly from `from` to `to` (whole numbers for integers,
-// duplicates dropped).
-std::vector<double> sweep_values(double from, double to, int points, bool integer);
 
 // The sweep tab: choose the parameter and range, start, watch the curve fill in.
 void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings, ImVec2 size);
