@@ -469,11 +469,20 @@ TEST(SweepRun, SerialisedPointsRoundTrip) {
   r.stats.win = {{0.5, 0.1, 0.9}};
   r.stats.share = {{0.6, 0.01, 0.58, 0.62}};
   r.stats.nominations = {{5, 1, 3, 7}};
+  r.stats.share_spread = {{0.51, 0.69}};
+  r.stats.nominations_spread = {{2, 9}};
+  r.stats.attendance = {0.04, 0.001, 0.038, 0.042};
+  r.stats.attendance_spread = {0.035, 0.045};
   r.runs_rows = "17,a,b\n17,c,d\n";
   const PointResult back = deserialize_point(serialize(r));
   EXPECT_EQ(back.point, 17u);
   EXPECT_EQ(back.stats.win[0].hi, 0.9);
   EXPECT_EQ(back.stats.share[0].lo, 0.58);
+  ASSERT_EQ(back.stats.share_spread.size(), 1u);
+  EXPECT_EQ(back.stats.share_spread[0].q95, 0.69);
+  EXPECT_EQ(back.stats.nominations_spread[0].q05, 2);
+  EXPECT_EQ(back.stats.attendance.hi, 0.042);
+  EXPECT_EQ(back.stats.attendance_spread.q05, 0.035);
   EXPECT_EQ(back.runs_rows, r.runs_rows);
   EXPECT_THROW(deserialize_point(serialize(r).substr(0, 20)), std::runtime_error);
 }

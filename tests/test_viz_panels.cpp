@@ -13,6 +13,8 @@
 #include "fonts.hpp"
 #include "panels.hpp"
 #include "runner.hpp"
+#include "leadsim/ensemble.hpp"
+#include "leadsim/sweep.hpp"
 #include "shown.hpp"
 #include "support.hpp"
 
@@ -354,8 +356,6 @@ TEST(VizApp, TabNames) {
 }
 
 TEST(VizSweep, ValuesAndAFewPoints) {
-  EXPECT_EQ(sweep_values(0, 1, 5, false), (std::vector<double>{0, 0.25, 0.5, 0.75, 1}));
-  EXPECT_EQ(sweep_values(1, 3, 5, true), (std::vector<double>{1, 2, 3}));
   EditSession e;
   e.open(test::scenario_path("toy.toml"));
   Sweep sweep;
@@ -371,12 +371,18 @@ TEST(VizSweep, ValuesAndAFewPoints) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const auto pts = sweep.points();
   ASSERT_EQ(pts.size(), 3u);
-  for (const auto& p : pts) {
+  for (size_t i = 0; i < pts.size(); ++i) {
+    const auto& p = pts[i];
     EXPECT_TRUE(p.error.empty()) << p.error;
-    EXPECT_EQ(p.runs, 40u);
-    ASSERT_EQ(p.win.size(), 2u);
+    EXPECT_EQ(p.index, i);
+    EXPECT_EQ(p.stats.runs, 40u);
+    ASSERT_EQ(p.stats.win.size(), 2u);
+    ASSERT_EQ(p.stats.share_spread.size(), 2u);
   }
-  EXPECT_LT(pts[0].attendance.estimate, pts[2].attendance.estimate);  // more attend when more do
+  EXPECT_EQ(pts[0].value, 0.02);
+  EXPECT_NEAR(pts[1].value, 0.11, 1e-12);
+  EXPECT_EQ(pts[2].value, 0.2);
+  EXPECT_LT(pts[0].stats.attendance.mean, pts[2].stats.attendance.mean);  // more attend when more do
   EXPECT_DOUBLE_EQ(sweep.progress(), 1.0);
   // An out-of-range value is a refused point, not a failure.
   s.from = 0.5;
@@ -387,4 +393,142 @@ TEST(VizSweep, ValuesAndAFewPoints) {
   ASSERT_EQ(sweep.points().size(), 2u);
   EXPECT_TRUE(sweep.points()[0].error.empty());
   EXPECT_FALSE(sweep.points()[1].error.empty());
+  EXPECT_EQ(sweep.points()[1].value, 1.5);
+  // Whole numbers: levels that round alike are one point.
+  s.path = "meetings.speakers";
+  s.from = 1;
+  s.to = 3;
+  s.points = 5;
+  s.runs = 10;
+  sweep.start(e, s);
+  while (sweep.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::vector<double> values;
+  for (const auto& p : sweep.points()) values.push_back(p.value);
+  EXPECT_EQ(values, (std::vector<double>{1, 2, 3}));
+  EXPECT_DOUBLE_EQ(sweep.progress(), 1.0);
+}
+
+namespace {
+
+// Waits (at most a minute) for a sweep to finish.
+void wait_for(const Sweep& sweep) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sweep.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// Every figure of a point, as its bytes (the MPI wire carries all of PointStats).
+std::string bytes_of(const PointStats& s) { return serialize(PointResult{0, s, ""}); }
+
+}  // namespace
+
+TEST(VizSweep, ThePointsAreTheLibraryEnginesForTheSameSpec) {
+  EditSession e;
+  e.open(test::scenario_path("toy.toml"));
+  ASSERT_TRUE(e.set("meetings.chair_bias", "0.5"));     // the session's overrides apply
+  ASSERT_TRUE(e.set("meetings.attendance", "0.07"));    // ... but not to the swept parameter
+  SweepSettings s;
+  s.path = "meetings.attendance";
+  s.from = 0.03;
+  s.to = 0.15;
+  s.points = 4;
+  s.runs = 30;
+  s.seed = 7;
+  s.threads = 3;
+  Sweep sweep;
+  sweep.start(e, s);
+  wait_for(sweep);
+  const auto pts = sweep.points();
+  ASSERT_EQ(pts.size(), 4u);
+
+  // The same sweep written as a spec by hand, each point computed alone by run_point.
+  SweepSpec spec;
+  spec.design = SweepDesign::grid;
+  spec.runs = 30;
+  spec.seed = 7;
+  spec.set = {"meetings.chair_bias=0.5"};
+  spec.params = {parse_param_flag("meetings.attendance=0.03:0.15:4")};  // as `--param` gives it
+  const Scenario base = load_scenario(test::scenario_path("toy.toml"), spec.set);
+  check_sweep_spec(spec, base);
+  const auto design = design_points(spec);
+  ASSERT_EQ(design.size(), pts.size());
+  for (size_t i = 0; i < design.size(); ++i) {
+    EXPECT_EQ(design[i].seed, 7u);  // common random numbers: the sweep's seed at every point
+    const PointResult alone = run_point(base, spec, design[i], 2);
+    EXPECT_TRUE(pts[i].error.empty()) << pts[i].error;
+    EXPECT_DOUBLE_EQ(pts[i].value, std::stod(design[i].values[0]));
+    EXPECT_EQ(pts[i].stats.runs, alone.stats.runs);
+    EXPECT_EQ(pts[i].stats.win[0].p, alone.stats.win[0].p);
+    EXPECT_EQ(pts[i].stats.attendance_spread.q95, alone.stats.attendance_spread.q95);
+    EXPECT_EQ(bytes_of(pts[i].stats), bytes_of(alone.stats)) << "point " << i;
+  }
+}
+
+TEST(VizSweep, RunSpreadsAreTheQuantilesOfTheRuns) {
+  // A point's 5% and 95% against the runs of run_ensemble at the same scenario and seed.
+  SweepSpec spec;
+  spec.design = SweepDesign::grid;
+  spec.runs = 300;
+  spec.seed = 5;
+  SweepParam p;
+  p.path = "meetings.attendance";
+  p.values = {"0.06"};
+  spec.params = {p};
+  const Scenario base = test::toy();
+  check_sweep_spec(spec, base);
+  const PointStats st = run_point(base, spec, design_points(spec).at(0), 2).stats;
+
+  const Scenario sc = test::toy({"meetings.attendance=0.06"});
+  const Population pop = synthesise(sc, 5);
+  struct Keep : RunObserver {
+    std::vector<RunResult> runs;
+    void on_run(const RunResult& r) override { runs.push_back(r); }
+  } keep;
+  const EnsembleResult ens = run_ensemble(sc, pop, {.seed = 5, .runs = 300, .threads = 2}, &keep);
+  ASSERT_EQ(keep.runs.size(), 300u);
+  ASSERT_EQ(st.runs, 300u);
+
+  // The empirical quantile: the smallest observed x with at least q of the runs at or below it.
+  auto quantile = [](std::vector<double> x, double q) {
+    std::sort(x.begin(), x.end());
+    const double target = q * double(x.size());
+    size_t i = 0;
+    while (double(i + 1) < target) ++i;
+    return x[i];
+  };
+  const size_t k = sc.candidates.size();
+  ASSERT_EQ(st.share_spread.size(), k);
+  ASSERT_EQ(st.nominations_spread.size(), k);
+  for (size_t c = 0; c < k; ++c) {
+    std::vector<double> share, noms;
+    for (const auto& r : keep.runs) {
+      share.push_back(r.share[c]);
+      noms.push_back(double(r.nominations[c]));
+    }
+    // Counts exactly; shares to the histogram's bin (1e-4).
+    EXPECT_EQ(st.nominations_spread[c].q05, quantile(noms, 0.05));
+    EXPECT_EQ(st.nominations_spread[c].q95, quantile(noms, 0.95));
+    EXPECT_NEAR(st.share_spread[c].q05, quantile(share, 0.05), 1e-4);
+    EXPECT_NEAR(st.share_spread[c].q95, quantile(share, 0.95), 1e-4);
+    EXPECT_LT(st.nominations_spread[c].q05, st.nominations_spread[c].q95);
+    // And they are what the run view's Summary says.
+    const CandidateSummary& cs = ens.summary.candidates[c];
+    EXPECT_EQ(st.share_spread[c].q05, cs.share.quantile(0.05));
+    EXPECT_EQ(st.share_spread[c].q95, cs.share.quantile(0.95));
+    EXPECT_EQ(st.nominations_spread[c].q95, cs.nominations.quantile(0.95));
+    EXPECT_DOUBLE_EQ(st.share[c].mean, cs.share.mean());
+  }
+  std::vector<double> att;
+  double sum = 0;
+  for (const auto& r : keep.runs) {
+    att.push_back(r.attendance_rate());
+    sum += r.attendance_rate();
+  }
+  EXPECT_DOUBLE_EQ(st.attendance.mean, sum / 300);
+  EXPECT_GT(st.attendance.se, 0);
+  EXPECT_NEAR(st.attendance.hi - st.attendance.mean, 1.959964 * st.attendance.se, 1e-12);
+  EXPECT_NEAR(st.attendance_spread.q05, quantile(att, 0.05), 1e-4);
+  EXPECT_NEAR(st.attendance_spread.q95, quantile(att, 0.95), 1e-4);
+  EXPECT_LT(st.attendance_spread.q05, st.attendance_spread.q95);
+  EXPECT_EQ(st.attendance_spread.q95, ens.summary.attendance_rate.quantile(0.95));
 }

@@ -46,7 +46,7 @@ TEST(VizRunner, StreamedResultsEqualTheLibrarysAndArePerRun) {
   ASSERT_TRUE(view.complete);
   EXPECT_EQ(view.count(), 200u);
   ASSERT_EQ(view.runs.size(), 200u);
-  for (size_t i = 0; i < view.runs.size(); ++i) EXPECT_EQ(view.runs.run[i], i);
+  for (size_t i = 0; i < view.runs.size(); ++i) EXPECT_EQ(view.runs.value(RunFieldId::run, i), double(i));
 
   const Population pop = synthesise(*s, 3);
   EnsembleOptions opt;
@@ -227,8 +227,9 @@ TEST(VizRunner, ARequestSeenBeforeIsAnsweredFromTheKeptJob) {
   EXPECT_GT(view.job, first.job);
   EXPECT_TRUE(view.complete);
   EXPECT_TRUE(view.overrides.empty());
-  EXPECT_EQ(view.runs.share, first.runs.share);
-  EXPECT_EQ(view.runs.nominations, first.runs.nominations);
+  EXPECT_EQ(view.runs.column(RunFieldId::share).real, first.runs.column(RunFieldId::share).real);
+  EXPECT_EQ(view.runs.column(RunFieldId::nominations).narrow,
+            first.runs.column(RunFieldId::nominations).narrow);
   for (int c = 0; c < view.candidates(); ++c)
     EXPECT_EQ(view.summary->candidates[size_t(c)].wins, first.summary->candidates[size_t(c)].wins);
 
@@ -244,7 +245,7 @@ TEST(VizRunner, ARequestSeenBeforeIsAnsweredFromTheKeptJob) {
   runner.submit(toy_ptr(), {}, settings, true);
   view = wait_for_end(runner, view);
   EXPECT_FALSE(runner.status().kept);
-  EXPECT_EQ(view.runs.share, first.runs.share);  // computed again: the same bytes
+  EXPECT_EQ(view.runs.column(RunFieldId::share).real, first.runs.column(RunFieldId::share).real);  // computed again: the same bytes
 }
 
 TEST(VizRunner, TheKeyIsTheScenarioNotTheOverrideList) {
@@ -260,4 +261,47 @@ TEST(VizRunner, TheKeyIsTheScenarioNotTheOverrideList) {
             results_key(*toy_ptr({"meetings.chair_bias=0.5"}), {.runs = 20}));
   EXPECT_EQ(results_key(*toy_ptr(), {.runs = 20, .threads = 1}),
             results_key(*toy_ptr(), {.runs = 20, .threads = 2}));
+}
+
+TEST(VizResults, TheRunTableHoldsEveryRunFieldOfTheSchema) {
+  const Scenario s = toy();
+  const Population pop = synthesise(s, 4);
+  struct Keep : RunObserver {
+    std::vector<RunResult> runs;
+    void on_run(const RunResult& r) override { runs.push_back(r); }
+  } keep;
+  run_ensemble(s, pop, {.seed = 4, .runs = 12, .threads = 2}, &keep);
+  const size_t k = s.candidates.size();
+  RunTable t;
+  t.reset(int(k));
+  for (const auto& r : keep.runs) t.add(r);
+  ASSERT_EQ(t.size(), 12u);
+  ASSERT_EQ(t.columns.size(), run_fields().size());
+  for (const RunField& f : run_fields()) {
+    for (size_t row = 0; row < t.size(); ++row) {
+      std::vector<double> want;
+      append_row(want, f, keep.runs[row], k);
+      ASSERT_EQ(t.column(f.id).cells, want.size()) << f.name;
+      for (size_t cell = 0; cell < want.size(); ++cell) {
+        const double expected = f.real ? double(float(want[cell])) : want[cell];
+        EXPECT_EQ(t.value(f.id, row, cell), expected) << f.name << " row " << row << " cell " << cell;
+      }
+    }
+  }
+  EXPECT_EQ(t.winner_of(3), keep.runs[3].winner);
+  EXPECT_EQ(t.first_of(5, 1, 1), double(float(keep.runs[5].first_share[1][1])));
+  EXPECT_EQ(t.turnout_of(2, 0), double(float(keep.runs[2].turnout(0))));
+  EXPECT_EQ(t.attendance_rate_of(7), double(float(keep.runs[7].attendance_rate())));
+  // Appending in two steps gives the same table.
+  RunTable half, u;
+  half.reset(int(k));
+  for (size_t i = 0; i < 5; ++i) half.add(keep.runs[i]);
+  u = half;
+  u.append(t, 5);
+  ASSERT_EQ(u.size(), 12u);
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    EXPECT_EQ(u.columns[i].real, t.columns[i].real);
+    EXPECT_EQ(u.columns[i].narrow, t.columns[i].narrow);
+    EXPECT_EQ(u.columns[i].wide, t.columns[i].wide);
+  }
 }

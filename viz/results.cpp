@@ -12,39 +12,36 @@ namespace leadsim::viz {
 void RunTable::reset(int k) {
   *this = RunTable{};
   candidates = k;
+  for (const RunField& f : run_fields()) {
+    Column c;
+    c.field = &f;
+    c.cells = (f.per_section() ? size_t(kSections) : 1) * (f.per_candidate() ? size_t(k) : 1);
+    columns.push_back(std::move(c));
+  }
 }
 
 void RunTable::add(const RunResult& r) {
   if (size() >= kMaxRows) return;
-  run.push_back(r.run);
-  winner.push_back(std::int8_t(r.winner));
-  for (int c = 0; c < candidates; ++c) {
-    share.push_back(float(r.share[size_t(c)]));
-    nominations.push_back(r.nominations[size_t(c)]);
+  for (Column& c : columns) {
+    if (c.field->real) append_row(c.real, *c.field, r, size_t(candidates));
+    else if (c.field->wide) append_row(c.wide, *c.field, r, size_t(candidates));
+    else append_row(c.narrow, *c.field, r, size_t(candidates));
   }
-  for (int sec = 0; sec < kSections; ++sec)
-    for (int c = 0; c < candidates; ++c)
-      first_share.push_back(float(r.first_share[size_t(sec)][size_t(c)]));
-  attendance_rate.push_back(
-      r.meeting_eligible ? float(double(r.meeting_attendance) / double(r.meeting_eligible)) : 0.0f);
-  for (int sec = 0; sec < kSections; ++sec) turnout.push_back(float(r.turnout(sec)));
-  meetings_held.push_back(r.meetings_held);
+  ++rows_;
 }
 
 void RunTable::append(const RunTable& o, std::size_t from) {
   if (from >= o.size()) return;
-  const size_t k = size_t(o.candidates);
-  auto tail = [&](auto& dst, const auto& src, size_t per_row) {
-    dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from * per_row), src.end());
+  if (columns.empty()) reset(o.candidates);
+  auto tail = [from](auto& dst, const auto& src, size_t per_row) {
+    if (!src.empty()) dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from * per_row), src.end());
   };
-  tail(run, o.run, 1);
-  tail(winner, o.winner, 1);
-  tail(share, o.share, k);
-  tail(first_share, o.first_share, size_t(kSections) * k);
-  tail(nominations, o.nominations, k);
-  tail(attendance_rate, o.attendance_rate, 1);
-  tail(turnout, o.turnout, size_t(kSections));
-  tail(meetings_held, o.meetings_held, 1);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    tail(columns[i].real, o.columns[i].real, o.columns[i].cells);
+    tail(columns[i].narrow, o.columns[i].narrow, o.columns[i].cells);
+    tail(columns[i].wide, o.columns[i].wide, o.columns[i].cells);
+  }
+  rows_ += o.size() - from;
 }
 
 std::vector<ClpRow> clp_rows(const Results& r) {
@@ -125,7 +122,7 @@ std::vector<Difference> differences(const Results& a, const Results& b) {
     const std::string& name = ca[size_t(c)].name;
     std::uint64_t n11 = 0, n10 = 0, n01 = 0, n00 = 0;
     for (size_t i = 0; i < n; ++i) {
-      const bool wa = a.runs.winner[i] == c, wb = b.runs.winner[i] == c;
+      const bool wa = a.runs.winner_of(i) == c, wb = b.runs.winner_of(i) == c;
       (wa ? (wb ? n11 : n10) : (wb ? n01 : n00))++;
     }
     Difference d;
@@ -144,7 +141,7 @@ std::vector<Difference> differences(const Results& a, const Results& b) {
   for (int sec = 0; sec < kSections; ++sec) {
     // A section nobody votes in (no waves of it) has nothing to compare.
     bool any = false;
-    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * size_t(kSections) + size_t(sec)] > 0;
+    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout_of(i, sec) > 0;
     if (!any) continue;
     for (int c = 0; c < k; ++c)
       paired(std::string("1st pref. ") + section_id(Section(sec)) + ": " + ca[size_t(c)].name,
@@ -152,13 +149,13 @@ std::vector<Difference> differences(const Results& a, const Results& b) {
              [sec, c](const RunTable& t, size_t i) { return t.first_of(i, sec, c); });
   }
   paired("Meeting attendance", Unit::percent,
-         [](const RunTable& t, size_t i) { return double(t.attendance_rate[i]); });
+         [](const RunTable& t, size_t i) { return t.attendance_rate_of(i); });
   for (int sec = 0; sec < kSections; ++sec) {
     bool any = false;
-    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout[i * size_t(kSections) + size_t(sec)] > 0;
+    for (size_t i = 0; i < n && !any; ++i) any = a.runs.turnout_of(i, sec) > 0;
     if (!any) continue;
     paired(std::string("Turnout ") + section_id(Section(sec)), Unit::percent,
-           [sec](const RunTable& t, size_t i) { return double(t.turnout[i * size_t(kSections) + size_t(sec)]); });
+           [sec](const RunTable& t, size_t i) { return t.turnout_of(i, sec); });
   }
   return out;
 }

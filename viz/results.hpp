@@ -3,10 +3,9 @@
 // Two kinds of record, both filled run by run in run order:
 //   Summary (the library's)  aggregates: wins, fine histograms of shares and nominations, per-CLP
 //                            nomination counts, attendance and turnout distributions
-//   RunTable (here)          one row per run of the few numbers the views need run by run: the
-//                            compare view pairs run i of two results (common random numbers make
-//                            paired differences far more precise), and the CSV export lists them.
-//                            About 60 bytes per run for two candidates.
+//   RunTable (here)          one row per run of every run field (the library's run-column
+//                            schema): the compare view pairs run i of two results (common random
+//                            numbers make paired differences far more precise).
 // Derived here, as plain functions the views and tests share: the CLP table rows and the
 // differences between a pinned result and the current one.
 #pragma once
@@ -19,43 +18,64 @@
 
 #include "leadsim/contest.hpp"
 #include "leadsim/population.hpp"
+#include "leadsim/run_columns.hpp"
 #include "leadsim/scenario.hpp"
 #include "leadsim/summary.hpp"
 #include "plot.hpp"
 
 namespace leadsim::viz {
 
-// One row per run (column-major by quantity, row-major by candidate within a quantity).
+// One row per run of every field of the library's run-column schema (run_columns.hpp:
+// run_fields(), in its order), so a new run field needs nothing here. Column-major by field;
+// within a field, row-major, each row's cells as append_row() lays them ([section][candidate]).
 struct RunTable {
-  // Rows kept: enough for any comparison (a million pairs pin a difference to a few hundredths
-  // of a point) while memory stays bounded (about 60 MB) however many runs are asked for.
-  static constexpr std::size_t kMaxRows = 1'000'000;
+  // Rows kept: enough for any comparison (250,000 pairs pin a difference to a few tenths of a
+  // point at worst) while memory stays bounded (about 76 + 60 per candidate bytes a row: 50 MB for
+  // two candidates, 95 MB for five) however many runs are asked for.
+  static constexpr std::size_t kMaxRows = 250'000;
+
+  // One field's cells: reals as float, integers (booleans, indices) as 32 bits, or 64 when the
+  // field is wide; the other two vectors stay empty.
+  struct Column {
+    const RunField* field = nullptr;
+    std::size_t cells = 1;  // per row
+    std::vector<float> real;
+    std::vector<std::int32_t> narrow;
+    std::vector<std::int64_t> wide;
+    double at(std::size_t row, std::size_t cell = 0) const {
+      const std::size_t i = row * cells + cell;
+      return field->real ? double(real[i]) : field->wide ? double(wide[i]) : double(narrow[i]);
+    }
+  };
 
   int candidates = 0;
-  std::vector<std::uint64_t> run;           // run index
-  std::vector<std::int8_t> winner;          // candidate, -1 if nobody was on the ballot
-  std::vector<float> share;                 // [row * K + c]: final-round share
-  std::vector<float> first_share;           // [(row * kSections + section) * K + c]: first preferences
-  std::vector<std::int32_t> nominations;    // [row * K + c]: CLP nominations
-  std::vector<float> attendance_rate;       // per row: attendance / eligible over all meetings
-  std::vector<float> turnout;               // [row * kSections + section]
-  std::vector<std::int32_t> meetings_held;  // per row
+  std::vector<Column> columns;  // one per run field, indexed by RunFieldId
 
   void reset(int k);
   void add(const RunResult& r);  // ignored once kMaxRows rows are kept
-  std::size_t size() const { return winner.size(); }
+  std::size_t size() const { return rows_; }
   // Appends rows [from, other.size()) of `other` (same candidates).
   void append(const RunTable& other, std::size_t from);
 
-  double share_of(std::size_t row, int c) const {
-    return share[row * size_t(candidates) + size_t(c)];
+  const Column& column(RunFieldId id) const { return columns[size_t(id)]; }
+  double value(RunFieldId id, std::size_t row, std::size_t cell = 0) const {
+    return column(id).at(row, cell);
   }
+  double share_of(std::size_t row, int c) const { return value(RunFieldId::share, row, size_t(c)); }
   double first_of(std::size_t row, int section, int c) const {
-    return first_share[(row * size_t(kSections) + size_t(section)) * size_t(candidates) + size_t(c)];
+    return value(RunFieldId::first_share, row, size_t(section) * size_t(candidates) + size_t(c));
   }
   double nominations_of(std::size_t row, int c) const {
-    return nominations[row * size_t(candidates) + size_t(c)];
+    return value(RunFieldId::nominations, row, size_t(c));
   }
+  int winner_of(std::size_t row) const { return int(value(RunFieldId::winner, row)); }
+  double attendance_rate_of(std::size_t row) const { return value(RunFieldId::attendance_rate, row); }
+  double turnout_of(std::size_t row, int section) const {
+    return value(RunFieldId::turnout, row, size_t(section));
+  }
+
+ private:
+  std::size_t rows_ = 0;
 };
 
 // The results of one job: a scenario (with the overrides that made it), its population, the

@@ -7,23 +7,23 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <functional>
 
 #include "chart.hpp"
-#include "leadsim/ensemble.hpp"
+#include "leadsim/sweep.hpp"
 #include "panels.hpp"
 #include "shown.hpp"
 
 namespace leadsim::viz {
 
-std::vector<double> sweep_values(double from, double to, int points, bool integer) {
-  std::vector<double> out;
-  points = std::max(1, points);
-  for (int i = 0; i < points; ++i) {
-    double v = points == 1 ? from : from + (to - from) * double(i) / double(points - 1);
-    if (integer) v = std::round(v);
-    if (out.empty() || v != out.back()) out.push_back(v);
+Interval sweep_interval(const PointStats& s, int outcome, std::size_t c) {
+  switch (outcome) {
+    case 0: return {s.win[c].p, s.win[c].lo, s.win[c].hi};
+    case 1: return {s.share[c].mean, s.share_spread[c].q05, s.share_spread[c].q95};
+    case 2:
+      return {s.nominations[c].mean, s.nominations_spread[c].q05, s.nominations_spread[c].q95};
+    default: return {s.attendance.mean, s.attendance_spread.q05, s.attendance_spread.q95};
   }
-  return out;
 }
 
 Sweep::~Sweep() {
@@ -31,7 +31,8 @@ Sweep::~Sweep() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Sweep::start(const EditSession& e, const SweepSettings& s) {
+void Sweep::start(const EditSession& e, SweepSettings s) {
+  s.runs = std::clamp<std::uint64_t>(s.runs, 1, SweepSettings::kMaxRuns);
   cancel();
   if (thread_.joinable()) thread_.join();
   {
@@ -44,13 +45,13 @@ void Sweep::start(const EditSession& e, const SweepSettings& s) {
   cancel_ = false;
   running_ = true;
   done_runs_ = 0;
-  total_runs_ = s.runs * sweep_values(s.from, s.to, s.points, false).size();
-  thread_ = std::thread([this, file = e.path(), o = e.overrides(), s] { work(file, o, s); });
+  total_runs_ = 0;  // known once the values are
+  thread_ = std::thread([this, base = e.scenario(), o = e.overrides(), s] { work(base, o, s); });
 }
 
 void Sweep::cancel() { cancel_ = true; }
 
-std::vector<SweepPoint> Sweep::points() const {
+std::vector<SweptValue> Sweep::points() const {
   std::lock_guard lk(mu_);
   return points_;
 }
@@ -70,56 +71,90 @@ double Sweep::progress() const {
   return total > 0 ? double(done_runs_) / total : 0;
 }
 
-void Sweep::work(std::string file, std::vector<std::string> overrides, SweepSettings s) {
-  // Below the UI thread, like the runner's workers.
+void Sweep::add(SweptValue v) {
+  std::lock_guard lk(mu_);
+  auto at = std::upper_bound(points_.begin(), points_.end(), v.index,
+                             [](std::size_t i, const SweptValue& p) { return i < p.index; });
+  points_.insert(at, std::move(v));
+}
+
+namespace {
+
+// Hands the engine's points on as they arrive.
+struct ViewSink : SweepSink {
+  std::function<void(const SweepPoint&, const PointResult&)> f;
+  void on_point(const SweepPoint& p, const PointResult& r) override { f(p, r); }
+};
+
+std::string refusal(const std::exception& e) {
+  if (const auto* ie = dynamic_cast<const InputError*>(&e); ie && !ie->diagnostics().empty())
+    return ie->diagnostics().front().message;
+  return e.what();
+}
+
+}  // namespace
+
+void Sweep::work(std::shared_ptr<const Scenario> base, std::vector<std::string> overrides,
+                 SweepSettings s) {
+  // Below the UI thread, like the runner's workers; the engine's threads inherit it.
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWorkerNice);
-  const ParamSpec spec = describe(s.path);
-  const bool integer = spec.kind == WidgetKind::integer;
-  std::shared_ptr<const Population> pop;
-  std::string pop_key;
-  for (double v : sweep_values(s.from, s.to, s.points, integer)) {
+  // The sweep as the library's: one parameter on a grid of `points` levels from `from` to `to`
+  // (whole numbers for integers, repeats dropped), on top of the session's other overrides,
+  // the sweep's seed at every point.
+  SweepSpec spec;
+  spec.design = SweepDesign::grid;
+  spec.runs = s.runs;
+  spec.seed = s.seed;
+  spec.streams = StreamPolicy::common;
+  spec.set = remove_override(overrides, s.path);
+  SweepParam param;
+  param.path = s.path;
+  param.kind = describe(s.path).kind == WidgetKind::integer ? ParamKind::integer : ParamKind::number;
+  param.is_range = true;
+  param.lo = s.from;
+  param.hi = s.to;
+  param.levels = std::max(1, s.points);
+  spec.params = {param};
+  const std::vector<SweepPoint> grid = design_points(spec);
+  total_runs_ = s.runs * grid.size();
+
+  // Each value checked by the loader first: one it refuses is a point with its message, and the
+  // engine runs the grid's other values.
+  param.is_range = false;
+  std::vector<std::size_t> index;  // engine's point -> place in the grid
+  for (const SweepPoint& g : grid) {
     if (cancel_) break;
-    SweepPoint pt;
-    pt.value = v;
-    const std::string value = integer ? std::to_string(std::llround(v)) : toml_number(v);
     try {
-      const Scenario sc = load_scenario(file, set_override(overrides, s.path, value));
-      const std::string key = population_signature(sc, s.seed);
-      if (!pop || key != pop_key) {
-        pop = std::make_shared<const Population>(synthesise(sc, s.seed));
-        pop_key = key;
-      }
-      EnsembleOptions opt;
-      opt.seed = s.seed;
-      opt.runs = s.runs;
-      opt.threads = s.threads;
-      opt.cancel = &cancel_;
-      const std::uint64_t before = done_runs_;
-      opt.progress = [this, before](std::uint64_t done, std::uint64_t) {
-        done_runs_ = before + done;
-      };
-      const EnsembleResult r = run_ensemble(sc, *pop, opt);
-      if (r.cancelled) break;
-      const Summary& sum = r.summary;
-      pt.runs = sum.runs;
-      for (size_t c = 0; c < sc.candidates.size(); ++c) {
-        const CandidateSummary& cs = sum.candidates[c];
-        pt.win.push_back(wilson_interval(cs.wins, sum.runs));
-        pt.share.push_back({cs.share.mean(), cs.share.quantile(0.05), cs.share.quantile(0.95)});
-        pt.nominations.push_back(
-            {cs.nominations.mean(), cs.nominations.quantile(0.05), cs.nominations.quantile(0.95)});
-      }
-      pt.attendance = {sum.attendance_rate.mean(), sum.attendance_rate.quantile(0.05),
-                       sum.attendance_rate.quantile(0.95)};
-    } catch (const InputError& e) {
-      pt.error = e.diagnostics().empty() ? e.what() : e.diagnostics().front().message;
-      done_runs_ += s.runs;
+      load_scenario(base->file, g.overrides(spec));
+      param.values.push_back(g.values[0]);
+      index.push_back(g.index);
     } catch (const std::exception& e) {
-      pt.error = e.what();
+      add({g.index, std::stod(g.values[0]), refusal(e), {}});
       done_runs_ += s.runs;
     }
-    std::lock_guard lk(mu_);
-    points_.push_back(std::move(pt));
+  }
+  spec.params = {param};
+  std::vector<bool> delivered(index.size(), false);
+  ViewSink sink;
+  sink.f = [&](const SweepPoint& p, const PointResult& r) {
+    delivered[p.index] = true;
+    add({index[p.index], std::stod(p.values[0]), "", r.stats});
+  };
+  SweepOptions opt;
+  opt.threads = s.threads;
+  opt.cancel = &cancel_;
+  opt.progress = [this, refused = done_runs_.load()](const SweepProgress& p) {
+    done_runs_ = refused + p.runs_done;
+  };
+  if (!index.empty() && !cancel_) {
+    try {
+      run_sweep(*base, spec, opt, sink);
+    } catch (const std::exception& e) {
+      // Not expected once every value has loaded; shown on the points it stopped.
+      for (std::size_t d = 0; d < index.size(); ++d)
+        if (!delivered[d]) add({index[d], std::stod(spec.params[0].values[d]), refusal(e), {}});
+      done_runs_ = total_runs_.load();
+    }
   }
   running_ = false;
 }
@@ -195,14 +230,14 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   const std::uint64_t step = 50, fast = 500;
   ImGui::InputScalar("runs each", ImGuiDataType_U64, &f.runs, &step, &fast, "%llu");
-  f.runs = std::clamp<std::uint64_t>(f.runs, 10, 1'000'000);
+  f.runs = std::clamp<std::uint64_t>(f.runs, 10, SweepSettings::kMaxRuns);
   ImGui::SameLine();
   const char* outcomes[] = {"P(win), 95% interval", "final-round share, 90% of runs",
                             "CLP nominations, 90% of runs", "meeting attendance, 90% of runs"};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
   ImGui::Combo("outcome", &sweep.outcome, outcomes, 4);
 
-  const std::vector<SweepPoint> pts = sweep.points();
+  const std::vector<SweptValue> pts = sweep.points();
   const std::vector<std::string> names = sweep.candidates();
   const SweepSettings last = sweep.last();
   const ParamSpec* lspec = e.spec(last.path);
@@ -213,10 +248,7 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
   for (const auto& p : pts) {
     if (!p.error.empty()) continue;
     for (size_t c = 0; c < names.size(); ++c) {
-      const Interval iv = sweep.outcome == 0   ? p.win[c]
-                          : sweep.outcome == 1 ? p.share[c]
-                          : sweep.outcome == 2 ? p.nominations[c]
-                                               : p.attendance;
+      const Interval iv = sweep_interval(p.stats, sweep.outcome, c);
       yr = including(including(yr, iv.lo), iv.hi);
     }
   }
@@ -241,10 +273,7 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
     std::vector<double> xs, mid, lo, hi;
     for (const auto& p : pts) {
       if (!p.error.empty()) continue;
-      const Interval iv = sweep.outcome == 0   ? p.win[ci]
-                          : sweep.outcome == 1 ? p.share[ci]
-                          : sweep.outcome == 2 ? p.nominations[ci]
-                                               : p.attendance;
+      const Interval iv = sweep_interval(p.stats, sweep.outcome, ci);
       xs.push_back(p.value);
       mid.push_back(iv.estimate);
       lo.push_back(iv.lo);
@@ -268,7 +297,7 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
     if (!p.error.empty()) c.text(p.value, yr.lo, "x", kMarkColour, {0.5f, 1});
   if (c.hovered() && !pts.empty()) {
     const double mx = c.mouse().x;
-    const SweepPoint* best = &pts[0];
+    const SweptValue* best = &pts[0];
     for (const auto& p : pts)
       if (std::abs(p.value - mx) < std::abs(best->value - mx)) best = &p;
     ImGui::BeginTooltip();
@@ -276,15 +305,15 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
     if (!best->error.empty()) {
       ImGui::Text("refused: %s", best->error.c_str());
     } else {
-      for (size_t ci = 0; ci < names.size(); ++ci)
+      const PointStats& st = best->stats;
+      for (size_t ci = 0; ci < names.size() && ci < st.win.size(); ++ci)
         ImGui::Text("%s: P(win) %s [%s, %s]; share %s; nominations %.1f", names[ci].c_str(),
-                    format_value(best->win[ci].estimate, Unit::percent, 1).c_str(),
-                    format_value(best->win[ci].lo, Unit::percent, 1).c_str(),
-                    format_value(best->win[ci].hi, Unit::percent, 1).c_str(),
-                    format_value(best->share[ci].estimate, Unit::percent, 1).c_str(),
-                    best->nominations[ci].estimate);
-      ImGui::Text("attendance %s",
-                  format_value(best->attendance.estimate, Unit::percent, 2).c_str());
+                    format_value(st.win[ci].p, Unit::percent, 1).c_str(),
+                    format_value(st.win[ci].lo, Unit::percent, 1).c_str(),
+                    format_value(st.win[ci].hi, Unit::percent, 1).c_str(),
+                    format_value(st.share[ci].mean, Unit::percent, 1).c_str(),
+                    st.nominations[ci].mean);
+      ImGui::Text("attendance %s", format_value(st.attendance.mean, Unit::percent, 2).c_str());
     }
     ImGui::EndTooltip();
   }

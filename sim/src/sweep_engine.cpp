@@ -31,13 +31,20 @@ namespace {
 
 constexpr double kZ95 = 1.959964;
 
-// What points.csv needs, summed in run order (as Summary sums, so the figures match it).
+// A point's figures, summed in run order (as Summary sums, so the figures match it): what
+// points.csv needs, and the spread over the runs (histograms laid out as Summary's).
 struct PointAccumulator {
   std::uint64_t runs = 0;
   std::vector<std::uint64_t> wins;
   std::vector<double> share_sum, share_sq, nom_sum, nom_sq;
+  double att_sum = 0, att_sq = 0;
+  std::vector<Distribution> share_dist, nom_dist;
+  Distribution att_dist{0, 1, 10000};
 
-  explicit PointAccumulator(size_t k) : wins(k), share_sum(k), share_sq(k), nom_sum(k), nom_sq(k) {}
+  PointAccumulator(size_t k, size_t clps)
+      : wins(k), share_sum(k), share_sq(k), nom_sum(k), nom_sq(k),
+        share_dist(k, Distribution(0, 1, 10000)),
+        nom_dist(k, Distribution(0, double(clps) + 1, int(clps) + 1)) {}
   void add(const RunResult& r) {
     ++runs;
     for (size_t c = 0; c < wins.size(); ++c) {
@@ -47,7 +54,13 @@ struct PointAccumulator {
       const double n = r.nominations[c];
       nom_sum[c] += n;
       nom_sq[c] += n * n;
+      share_dist[c].add(r.share[c]);
+      nom_dist[c].add(n);
     }
+    const double a = r.attendance_rate();
+    att_sum += a;
+    att_sq += a * a;
+    att_dist.add(a);
   }
   MeanEstimate mean(double sum, double sq) const {
     const double n = double(runs), m = runs ? sum / n : 0.0;
@@ -55,6 +68,7 @@ struct PointAccumulator {
     const double se = runs ? std::sqrt(var / n) : 0.0;
     return {m, se, m - kZ95 * se, m + kZ95 * se};
   }
+  static RunSpread spread(const Distribution& d) { return {d.quantile(0.05), d.quantile(0.95)}; }
   PointStats stats() const {
     PointStats s;
     s.runs = runs;
@@ -62,7 +76,11 @@ struct PointAccumulator {
       s.win.push_back(wilson(wins[c], runs));
       s.share.push_back(mean(share_sum[c], share_sq[c]));
       s.nominations.push_back(mean(nom_sum[c], nom_sq[c]));
+      s.share_spread.push_back(spread(share_dist[c]));
+      s.nominations_spread.push_back(spread(nom_dist[c]));
     }
+    s.attendance = mean(att_sum, att_sq);
+    s.attendance_spread = spread(att_dist);
     return s;
   }
   double width(const AdaptiveTarget& t, int c) const {
@@ -172,7 +190,7 @@ class Engine {
     a.prefix = std::to_string(pt.index);
     for (const auto& v : pt.shown) (a.prefix += ',') += csv_field(v);
     a.prefix += ',';
-    a.acc = std::make_unique<PointAccumulator>(s->candidates.size());
+    a.acc = std::make_unique<PointAccumulator>(s->candidates.size(), s->clps.size());
     a.scenario = std::move(s);
   }
 

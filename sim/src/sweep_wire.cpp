@@ -35,7 +35,11 @@ std::string serialize(const PointResult& r) {
     put(out, r.stats.win[c]);
     put(out, r.stats.share[c]);
     put(out, r.stats.nominations[c]);
+    put(out, r.stats.share_spread[c]);
+    put(out, r.stats.nominations_spread[c]);
   }
+  put(out, r.stats.attendance);
+  put(out, r.stats.attendance_spread);
   put(out, std::uint64_t(r.runs_rows.size()));
   out += r.runs_rows;
   return out;
@@ -51,7 +55,11 @@ PointResult deserialize_point(std::string_view in) {
     r.stats.win.push_back(take<Proportion>(in));
     r.stats.share.push_back(take<MeanEstimate>(in));
     r.stats.nominations.push_back(take<MeanEstimate>(in));
+    r.stats.share_spread.push_back(take<RunSpread>(in));
+    r.stats.nominations_spread.push_back(take<RunSpread>(in));
   }
+  r.stats.attendance = take<MeanEstimate>(in);
+  r.stats.attendance_spread = take<RunSpread>(in);
   const auto n = take<std::uint64_t>(in);
   if (in.size() != n) throw std::runtime_error("a serialised point has the wrong length");
   r.runs_rows.assign(in.data(), in.size());

@@ -1,8 +1,8 @@
 // sweep_engine.hpp: running a sweep's points: what a finished point holds (its points.csv
-// figures and its runs.csv rows), the sink that receives points in order, run_sweep and the
-// engine under it (compute_points, for callers that hand out points themselves, as MPI does),
-// a finished point's bytes for the wire, and the points.csv / runs.csv layouts. Part of the
-// sweep API (sweep.hpp includes it with the rest).
+// figures, the spread over its runs that the visualiser draws, and its runs.csv rows), the sink
+// that receives points in order, run_sweep and the engine under it (compute_points, for callers
+// that hand out points themselves, as MPI does), a finished point's bytes for the wire, and the
+// points.csv / runs.csv layouts. Part of the sweep API (sweep.hpp includes it with the rest).
 #pragma once
 
 #include <atomic>
@@ -24,12 +24,22 @@ namespace leadsim {
 struct MeanEstimate {
   double mean = 0, se = 0, lo = 0, hi = 0;
 };
-// What points.csv says about a point.
+// How a quantity is spread over a point's runs: its 5% and 95% quantiles, as Summary's
+// Distribution gives them (shares to 1e-4, counts exactly).
+struct RunSpread {
+  double q05 = 0, q95 = 0;
+};
+// What is known about a point: what points.csv says (runs, win, share, nominations), and the
+// spread over its runs that the visualiser draws (points.csv leaves it out).
 struct PointStats {
   std::uint64_t runs = 0;
   std::vector<Proportion> win;            // per candidate: P(win), Wilson 95%
   std::vector<MeanEstimate> share;        // per candidate: final-round share
   std::vector<MeanEstimate> nominations;  // per candidate: CLP nominations
+  std::vector<RunSpread> share_spread;        // per candidate: final-round share over the runs
+  std::vector<RunSpread> nominations_spread;  // per candidate: CLP nominations over the runs
+  MeanEstimate attendance;                    // meeting attendance rate (RunResult::attendance_rate)
+  RunSpread attendance_spread;                // ... over the runs
 };
 struct PointResult {
   std::uint64_t point = 0;
