@@ -8,12 +8,23 @@
 #include "leadsim/parliament.hpp"
 #include "leadsim/preferences.hpp"
 #include "leadsim/random.hpp"
+#include "meeting_run.hpp"
 
 namespace leadsim {
 
 std::uint64_t run_key(std::uint64_t seed, std::uint64_t run) {
   return derive_key(derive_key(seed, name_hash("run")), run);
 }
+
+struct ContestWorkspace::Buffers {
+  detail::MeetingScratch meeting;
+  Persuasion persuasion;
+  BallotScratch ballot;
+};
+ContestWorkspace::ContestWorkspace() : buffers(std::make_unique<Buffers>()) {}
+ContestWorkspace::~ContestWorkspace() = default;
+ContestWorkspace::ContestWorkspace(ContestWorkspace&&) noexcept = default;
+ContestWorkspace& ContestWorkspace::operator=(ContestWorkspace&&) noexcept = default;
 
 namespace {
 // Times a stage into the workspace profile when asked to.
@@ -99,7 +110,7 @@ void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, s
   out.clp_votes.assign(n_clps * k, 0);
   out.meetings_held = out.meetings_quorate = out.meetings_general_committee = 0;
   out.meeting_attendance = out.meeting_eligible = 0;
-  ws.persuasion.clear();
+  ws.buffers->persuasion.clear();
 
   for (size_t st = 0; st + 1 < s.rules.stages.size(); ++st) {
     const int stage = int(st);
@@ -117,7 +128,7 @@ void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, s
         const MeetingInputs in{s, pop, *prefs, *electorate, standing, endorsement, key};
         for (size_t c = 0; c < n_clps; ++c) {
           MeetingStory* sto = story && int(c) == story_clp ? story : nullptr;
-          const MeetingResult r = hold_meeting(in, int(c), ws.meeting, ws.persuasion, sto);
+          const MeetingResult r = detail::hold_meeting(in, int(c), ws.buffers->meeting, ws.buffers->persuasion, sto);
           if (!r.met) continue;
           ++out.meetings_held;
           out.meetings_quorate += r.quorate;
@@ -198,9 +209,9 @@ void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, s
     StageTimer t(ws, 6);
     BallotOutcome ballot;
     prefs->add_national_shift(shift);
-    BallotInputs in{s, pop, *prefs, *electorate, standing, endorsement, ws.persuasion, key};
+    BallotInputs in{s, pop, *prefs, *electorate, standing, endorsement, ws.buffers->persuasion, key};
     in.mps = &*mps;
-    cast_final_ballot(in, ws.ballot, ballot);
+    cast_final_ballot(in, ws.buffers->ballot, ballot);
     out.winner = ballot.count.winner;
     out.winner_by_lot = ballot.count.winner_by_lot;
     out.rounds = int(ballot.count.rounds.size());

@@ -10,6 +10,7 @@
 #include "block.hpp"
 #include "leadsim/random.hpp"
 #include "meeting_detail.hpp"
+#include "meeting_run.hpp"
 
 namespace leadsim {
 
@@ -388,11 +389,9 @@ void Meeting::invite_and_attend() {
   result.attended = int(sc.attendee.size());
 }
 
-}  // namespace detail
-
 MeetingResult hold_meeting(const MeetingInputs& in, int clp, MeetingScratch& scratch,
                            Persuasion& persuasion, MeetingStory* story) {
-  detail::Meeting m(in, clp, scratch, story);
+  Meeting m(in, clp, scratch, story);
   if (story) {
     const size_t waves = in.scenario.waves.size(), factions = in.scenario.factions.size();
     story->invited_by.assign(waves, std::vector<int>(factions, 0));
@@ -411,4 +410,5 @@ MeetingResult hold_meeting(const MeetingInputs& in, int clp, MeetingScratch& scr
   return m.result;
 }
 
+}  // namespace detail
 }  // namespace leadsim

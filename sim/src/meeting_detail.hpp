@@ -10,6 +10,7 @@
 
 #include "attend_kernel.hpp"
 #include "leadsim/meeting.hpp"
+#include "meeting_run.hpp"
 #include "person_formulas.hpp"
 
 namespace leadsim::detail {

@@ -18,6 +18,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "leadsim/ballot.hpp"
@@ -82,9 +83,13 @@ struct StageProfile {
 
 // Per-worker buffers, reused from run to run.
 struct ContestWorkspace {
-  MeetingScratch meeting;
-  Persuasion persuasion;
-  BallotScratch ballot;
+  ContestWorkspace();
+  ~ContestWorkspace();
+  ContestWorkspace(ContestWorkspace&&) noexcept;
+  ContestWorkspace& operator=(ContestWorkspace&&) noexcept;
+
+  struct Buffers;                    // the stages' scratch (contest.cpp): nothing to read
+  std::unique_ptr<Buffers> buffers;
   StageProfile profile;
   bool timing = false;  // fill `profile` (costs a clock read per stage)
 };

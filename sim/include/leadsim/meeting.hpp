@@ -100,27 +100,4 @@ struct MeetingStory {
   MeetingResult result;
 };
 
-// Reusable buffers (one per worker thread): a meeting allocates nothing once they have grown.
-struct MeetingScratch {
-  std::vector<std::uint32_t> attendee;
-  std::vector<std::uint8_t> faction;  // per attendee
-  std::vector<float> utility;   // candidates per attendee
-  std::vector<float> entry_utility;
-  std::vector<float> position;  // dims per attendee (bounded confidence)
-  std::vector<std::int64_t> speaker_rank;  // per attendee: the speaker key's rank; -infinity's
-                                          // once spoken (or if hostile)
-  std::vector<std::int8_t> choice;  // per attendee: current first choice
-  std::vector<int> order;            // speaking order (candidates)
-  std::vector<bool> race;            // candidates still in the meeting's vote
-  std::vector<std::uint32_t> uid;    // per attendee: stable id
-  std::vector<std::uint8_t> hostile; // per attendee: 1 if hostile
-  std::vector<float> draw;           // per attendee: this speech's persuasion draw
-  std::vector<float> chance;         // per attendee: the chance a speech moves them
-  std::vector<std::uint32_t> listener;  // attendees this speech moves
-};
-
-// Holds CLP `clp`'s meeting. Appends attendees' persuasion to `persuasion`; fills `story` if given.
-MeetingResult hold_meeting(const MeetingInputs& in, int clp, MeetingScratch& scratch,
-                           Persuasion& persuasion, MeetingStory* story = nullptr);
-
 }  // namespace leadsim
