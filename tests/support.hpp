@@ -24,6 +24,11 @@ inline std::string scenario_path(const std::string& name) {
   return std::string(LEADSIM_SOURCE_DIR) + "/scenarios/" + name;
 }
 
+// A file in tests/data/ (rulebooks and ballot files of past contests).
+inline std::string data(const std::string& name) {
+  return std::string(LEADSIM_SOURCE_DIR) + "/tests/data/" + name;
+}
+
 inline Scenario toy(const std::vector<std::string>& overrides = {}) {
   return load_scenario(scenario_path("toy.toml"), overrides);
 }

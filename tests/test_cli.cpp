@@ -1,6 +1,6 @@
 // End-to-end tests of the `leadsim` command: usage and exit codes (0 ok, 2 bad input or usage),
 // diagnostics on broken scenarios (tests/broken/), output folders that are complete or untouched,
-// the files `run` writes and their determinism, `meeting` and `keys`.
+// the files `run` writes and their determinism, `count` (tests/data/), `meeting` and `keys`.
 //
 // Each test runs the built binary (LEADSIM_BINARY) through the shell, with stdout and stderr
 // captured to files in a scratch folder under the system temp folder.
@@ -363,6 +363,38 @@ TEST_F(ToyRun, DifferentSeedGivesDifferentRuns) {
   ASSERT_FALSE(a.empty());
   EXPECT_EQ(lines_of(a)[0], lines_of(b)[0]);  // same header
   EXPECT_NE(a, b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// count: ballots from a file (tests/data/), counted under a rulebook.
+
+namespace test = leadsim::test;
+using leadsim::test::data;
+
+// Runs a shell command; returns its exit code and what it printed (stdout and stderr).
+std::pair<int, std::string> run_command(const std::string& cmd) {
+  test::TempDir dir;
+  const std::string out = (dir / "out.txt").string();
+  const int status = std::system((cmd + " > " + out + " 2>&1").c_str());
+  return {WEXITSTATUS(status), test::read_file(out)};
+}
+
+TEST(CountCommand, PrintsTheRoundsAndJsonAndRejectsBadInput) {
+  const std::string bin = LEADSIM_BINARY;
+  const auto [code, table] = run_command(bin + " count " + data("labour-2010-rules.toml") + " " +
+                                         data("labour-2010-ballots.csv"));
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(table.find("Winner: Ed Miliband after 4 rounds"), std::string::npos) << table;
+  EXPECT_NE(table.find("50.65%"), std::string::npos) << table;
+  const auto [jcode, json] = run_command(bin + " count --json " + data("labour-2015-rules.toml") +
+                                         " " + data("labour-2015-first-round.csv"));
+  EXPECT_EQ(jcode, 0);
+  EXPECT_NE(json.find("\"winner\": \"corbyn\""), std::string::npos) << json;
+  test::TempDir dir;
+  const std::string bad = dir.write("bad.csv", "ranking\nnobody\n");
+  const auto [ecode, err] = run_command(bin + " count " + data("labour-2015-rules.toml") + " " + bad);
+  EXPECT_EQ(ecode, 2);
+  EXPECT_NE(err.find("bad.csv:2:1: error: unknown candidate 'nobody'"), std::string::npos) << err;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include "leadsim/ballot.hpp"
-#include "leadsim/nominations.hpp"
 #include "support.hpp"
 
 namespace leadsim {
@@ -93,32 +92,6 @@ TEST(Contest, TargetedWaveWinsItsTargetClp) {
   EXPECT_GT(packed.mean, 0.9);
 }
 
-TEST(Contest, LocalMpEndorsementMovesTheMpsOwnClp) {
-  // Over all runs and CLPs with an endorsing MP: how often the meeting nominates the MP's pick.
-  auto agreement = [](const Scenario& s) {
-    const Population pop = synthesise(s, 2);
-    ContestWorkspace ws;
-    RunResult r;
-    double agree = 0, total = 0;
-    for (std::uint64_t run = 0; run < 150; ++run) {
-      run_contest(s, pop, 2, run, ws, r);
-      const MpRun mp_run(s, pop.parliament, run_key(2, run));
-      const MpNominations mps =
-          nominate_by_mps(s, mp_run, std::vector<bool>(s.candidates.size(), true));
-      for (size_t c = 0; c < r.clp_nominee.size(); ++c) {
-        if (mps.endorsement[c] < 0 || r.clp_nominee[c] < 0) continue;
-        agree += r.clp_nominee[c] == mps.endorsement[c];
-        ++total;
-      }
-    }
-    const double p = agree / total;
-    return test::Estimate{p, std::sqrt(p * (1 - p) / total)};
-  };
-  const auto none = agreement(toy({"campaign.mp_endorsement=0", "meetings.meet=1"}));
-  const auto strong = agreement(toy({"campaign.mp_endorsement=1.5", "meetings.meet=1"}));
-  EXPECT_TRUE(clearly_above(strong, none)) << none.mean << " -> " << strong.mean;
-}
-
 TEST(Contest, MomentumHelpsTheCandidateWhoWinsNominations) {
   // In toy, "right" wins most CLP nominations; momentum carries that into the ballot. Toy's
   // factions are far apart, so it takes a strong effect to move many voters.
@@ -128,35 +101,12 @@ TEST(Contest, MomentumHelpsTheCandidateWhoWinsNominations) {
   EXPECT_TRUE(clearly_above(strong, none)) << none.mean << " -> " << strong.mean;
 }
 
-TEST(Contest, IncumbentExemptionKeepsTheIncumbentOnTheBallot) {
-  // Few MPs back the incumbent ("left"): without the exemption the challenger stands alone and
-  // is elected unopposed.
-  const std::vector<std::string> weak = {"mps.support={ left = 0.0, right = 0.95, none = 0.05 }"};
-  auto o = weak;
-  o.push_back("rules.mp_nominations.incumbent_exempt=false");
-  for (const RunResult& r : run_many(toy(o), 20)) {
-    EXPECT_FALSE(r.on_ballot[0]);
-    EXPECT_EQ(r.winner, 1);
-    EXPECT_DOUBLE_EQ(r.share[1], 1.0);
-    EXPECT_EQ(r.nominations[0], 0);  // meetings cannot nominate someone off the ballot
-  }
-  o = weak;
-  o.push_back("rules.mp_nominations.incumbent_exempt=true");
-  for (const RunResult& r : run_many(toy(o), 20)) EXPECT_TRUE(r.on_ballot[0]);
-}
-
 TEST(Contest, NobodyOnTheBallotIsAnOutcomeNotACrash) {
   const auto s = toy({"mps.support={ none = 1.0 }", "rules.mp_nominations.incumbent_exempt=false"});
   for (const RunResult& r : run_many(s, 5)) {
     EXPECT_EQ(r.winner, -1);
     EXPECT_EQ(r.rounds, 0);
   }
-}
-
-TEST(Contest, AffiliateConsultationFollowsItsSupporters) {
-  // An affiliate whose supporters are all radicals nominates the left when it consults them.
-  const auto s = toy({"waves.unions.factions={ radical = 1.0 }"});
-  for (const RunResult& r : run_many(s, 10)) EXPECT_EQ(r.affiliate_nominations[0], 1);
 }
 
 }  // namespace

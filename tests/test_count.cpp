@@ -1,4 +1,5 @@
-// Tests for count.hpp: plurality and alternative-vote counts, their tie rules, and input checks.
+// Tests for count.hpp: plurality, alternative-vote and two-round counts, their tie rules (backwards
+// and lot), the electoral college, and input checks.
 // Tallies in the hand-worked examples are given round by round in the comments.
 #include "leadsim/count.hpp"
 
@@ -12,6 +13,7 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -20,6 +22,8 @@ using leadsim::BallotSet;
 using leadsim::count_ballots;
 using leadsim::CountMethod;
 using leadsim::CountResult;
+using leadsim::CountRules;
+using leadsim::TieRule;
 using leadsim::kNoPreference;
 
 constexpr CountMethod kAV = CountMethod::alternative_vote;
@@ -508,6 +512,91 @@ TEST(Count, InvalidInputsThrow) {
   bad = set;
   bad.ranking.pop_back();
   EXPECT_THROW(count_av(bad), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting rules beyond the basics: two rounds, the lot tie rule, the electoral college.
+
+BallotSet ballots(int k, std::initializer_list<std::pair<std::vector<std::uint8_t>, double>> rows,
+                  std::vector<int> sections = {}) {
+  BallotSet b(k);
+  size_t i = 0;
+  for (const auto& [r, w] : rows) b.add(r, w, sections.empty() ? 0 : sections[i++]);
+  return b;
+}
+
+TEST(Count, TwoRoundKeepsOnlyTheTopTwoForTheRunoff) {
+  // First preferences 0: 30, 1: 28, 2: 22, 3: 20. Two rounds: 0 and 1 go to the runoff, where
+  // 2's voters (2>0) give 0 the win, 52 to 48. AV instead drops 3 first, whose voters lift 2
+  // past both, and 2 wins.
+  const BallotSet b = ballots(4, {{{0}, 30}, {{1, 2}, 28}, {{2, 0}, 22}, {{3, 2, 1}, 20}});
+  const std::vector<bool> all = {true, true, true, true};
+  const CountResult r = count_ballots(b, CountMethod::two_round, all, 1);
+  ASSERT_EQ(r.rounds.size(), 2u);
+  EXPECT_EQ(r.eliminated_round[2], 0);
+  EXPECT_EQ(r.eliminated_round[3], 0);
+  EXPECT_EQ(r.rounds[0].eliminated, 3);
+  EXPECT_EQ(r.rounds[0].also_eliminated, (std::vector<int>{2}));
+  EXPECT_EQ(r.rounds[1].votes[0], 52);
+  EXPECT_EQ(r.rounds[1].votes[1], 48);
+  EXPECT_EQ(r.winner, 0);
+  const CountResult av = count_ballots(b, CountMethod::alternative_vote, all, 1);
+  EXPECT_EQ(av.winner, 2);
+  EXPECT_EQ(av.rounds.size(), 3u);
+  // A first-round majority needs no runoff.
+  const BallotSet maj = ballots(3, {{{0}, 51}, {{1}, 30}, {{2}, 19}});
+  EXPECT_EQ(count_ballots(maj, CountMethod::two_round, {true, true, true}, 1).rounds.size(), 1u);
+}
+
+TEST(Count, LotTieRuleIgnoresEarlierRounds) {
+  // Round 1 (no majority: 0 has 20 of 40): 3 goes and its ballot passes to 2; round 2: 1 and 2
+  // tie at 10.
+  // The backwards rule eliminates 2 (fewer in round 1); the lot rule may eliminate either.
+  const BallotSet b = ballots(4, {{{0}, 20}, {{1}, 10}, {{2}, 9}, {{3, 2}, 1}});
+  CountRules backwards(CountMethod::alternative_vote);
+  const CountResult r = count_ballots(b, backwards, {true, true, true, true}, 1);
+  EXPECT_EQ(r.rounds[1].eliminated, 2);
+  EXPECT_FALSE(r.rounds[1].eliminated_by_lot);
+  CountRules lot(CountMethod::alternative_vote);
+  lot.tie = TieRule::lot;
+  std::set<int> seen;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    const CountResult x = count_ballots(b, lot, {true, true, true, true}, seed);
+    EXPECT_TRUE(x.rounds[1].eliminated_by_lot);
+    seen.insert(x.rounds[1].eliminated);
+  }
+  EXPECT_EQ(seen, (std::set<int>{1, 2}));
+}
+
+TEST(Count, CollegeRenormalisesEachSectionOverItsContinuingVotes) {
+  // Section 0 (weight 0.5): 0 60, 1 30, 2 10 (exhausts). Section 1 (weight 0.5): 1 100.
+  const BallotSet b = ballots(3, {{{0}, 60}, {{1}, 30}, {{2}, 10}, {{1}, 100}}, {0, 0, 0, 1});
+  CountRules college(CountMethod::alternative_vote);
+  college.college = {0.5, 0.5};
+  const CountResult r = count_ballots(b, college, {true, true, true}, 1);
+  EXPECT_DOUBLE_EQ(r.rounds[0].votes[0], 0.5 * 0.6);
+  EXPECT_DOUBLE_EQ(r.rounds[0].votes[1], 0.5 * 0.3 + 0.5);
+  EXPECT_EQ(r.winner, 1);  // a majority of the college in round 1 (65%)
+  ASSERT_EQ(r.rounds.size(), 1u);
+  // Without the college, 0's 60 votes of 200 lose to 1's 130 as well, but by a different margin.
+  const CountResult omov = count_ballots(b, CountMethod::alternative_vote, {true, true, true}, 1);
+  EXPECT_DOUBLE_EQ(omov.rounds[0].votes[1], 130);
+  // Exhausted ballots leave their section's denominator: after 2 goes, section 0 is 60/90.
+  const BallotSet c = ballots(3, {{{0}, 40}, {{1}, 35}, {{2}, 25}, {{1}, 10}, {{0}, 9}},
+                              {0, 0, 0, 1, 1});
+  const CountResult rc = count_ballots(c, college, {true, true, true}, 1);
+  ASSERT_EQ(rc.rounds.size(), 2u);
+  EXPECT_DOUBLE_EQ(rc.rounds[1].votes[0], 0.5 * 40.0 / 75.0 + 0.5 * 9.0 / 19.0);
+  EXPECT_DOUBLE_EQ(rc.rounds[1].votes[0] + rc.rounds[1].votes[1], 1.0);
+}
+
+TEST(Count, CollegeInputsAreChecked) {
+  BallotSet b = ballots(2, {{{0}, 1}, {{1}, 1}}, {0, 2});
+  CountRules college(CountMethod::plurality);
+  college.college = {0.5, 0.5};  // no weight for section 2
+  EXPECT_THROW(count_ballots(b, college, {true, true}, 1), std::invalid_argument);
+  college.college = {0.5, 0.2, 0.2};  // sums to 0.9
+  EXPECT_THROW(count_ballots(b, college, {true, true}, 1), std::invalid_argument);
 }
 
 }  // namespace

@@ -1,30 +1,28 @@
-// Tests of the rulebook: counting checked against published tallies (Labour 2010 and 2015,
-// Conservative MPs' ballots of 2016, 2019 and 2022), the ballot-file reader and `leadsim count`,
-// and the simulated stages (the MPs' ballot, supporting nominations, the
-// electoral college, "no valid nominations" and unopposed outcomes).
+// Tests of the rulebook (rulebook.hpp): counting under the rulebooks' final-ballot rules checked
+// against published tallies (Labour 2010 and 2015), the MPs' ballot against the Conservative MPs'
+// ballots of 2016, 2019 and 2022 (decide_mp_round), and the simulated stages (the MPs' ballot,
+// the electoral college, "no valid nominations" and unopposed outcomes). Nominations are tested
+// in test_nominations.cpp, ballot files in test_ballot_file.cpp, `leadsim count` in test_cli.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "leadsim/ballot_file.hpp"
-#include "leadsim/nominations.hpp"
 #include "leadsim/parliament.hpp"
 #include "leadsim/rulebook.hpp"
 #include "support.hpp"
 
 using namespace leadsim;
 using test::clearly_above;
+using test::data;
 using test::estimate;
 using test::run_many;
 using test::toy;
 
 namespace {
-
-std::string data(const std::string& name) { return std::string(LEADSIM_SOURCE_DIR) + "/tests/data/" + name; }
 
 // Counts a ballot file under a rules file's final ballot.
 CountResult count_file(const std::string& rules, const std::string& ballots, Scenario* out = nullptr) {
@@ -33,14 +31,6 @@ CountResult count_file(const std::string& rules, const std::string& ballots, Sce
   if (out) *out = s;
   return count_ballots(b, s.rules.final_ballot.count_rules(),
                        std::vector<bool>(s.candidates.size(), true), 1);
-}
-
-// Runs a shell command; returns its exit code and what it printed (stdout and stderr).
-std::pair<int, std::string> run_command(const std::string& cmd) {
-  test::TempDir dir;
-  const std::string out = (dir / "out.txt").string();
-  const int status = std::system((cmd + " > " + out + " 2>&1").c_str());
-  return {WEXITSTATUS(status), test::read_file(out)};
 }
 
 // x rounded to `digits` decimals equals the published figure.
@@ -280,160 +270,6 @@ TEST(MpRound, NobodyReachingTheMinimumKeepsTheLeader) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Counting rules beyond the basics of test_count.cpp.
-
-namespace {
-BallotSet ballots(int k, std::initializer_list<std::pair<std::vector<std::uint8_t>, double>> rows,
-                  std::vector<int> sections = {}) {
-  BallotSet b(k);
-  size_t i = 0;
-  for (const auto& [r, w] : rows) b.add(r, w, sections.empty() ? 0 : sections[i++]);
-  return b;
-}
-}  // namespace
-
-TEST(CountRules, TwoRoundKeepsOnlyTheTopTwoForTheRunoff) {
-  // First preferences 0: 30, 1: 28, 2: 22, 3: 20. Two rounds: 0 and 1 go to the runoff, where
-  // 2's voters (2>0) give 0 the win, 52 to 48. AV instead drops 3 first, whose voters lift 2
-  // past both, and 2 wins.
-  const BallotSet b = ballots(4, {{{0}, 30}, {{1, 2}, 28}, {{2, 0}, 22}, {{3, 2, 1}, 20}});
-  const std::vector<bool> all = {true, true, true, true};
-  const CountResult r = count_ballots(b, CountMethod::two_round, all, 1);
-  ASSERT_EQ(r.rounds.size(), 2u);
-  EXPECT_EQ(r.eliminated_round[2], 0);
-  EXPECT_EQ(r.eliminated_round[3], 0);
-  EXPECT_EQ(r.rounds[0].eliminated, 3);
-  EXPECT_EQ(r.rounds[0].also_eliminated, (std::vector<int>{2}));
-  EXPECT_EQ(r.rounds[1].votes[0], 52);
-  EXPECT_EQ(r.rounds[1].votes[1], 48);
-  EXPECT_EQ(r.winner, 0);
-  const CountResult av = count_ballots(b, CountMethod::alternative_vote, all, 1);
-  EXPECT_EQ(av.winner, 2);
-  EXPECT_EQ(av.rounds.size(), 3u);
-  // A first-round majority needs no runoff.
-  const BallotSet maj = ballots(3, {{{0}, 51}, {{1}, 30}, {{2}, 19}});
-  EXPECT_EQ(count_ballots(maj, CountMethod::two_round, {true, true, true}, 1).rounds.size(), 1u);
-}
-
-TEST(CountRules, LotTieRuleIgnoresEarlierRounds) {
-  // Round 1 (no majority: 0 has 20 of 40): 3 goes and its ballot passes to 2; round 2: 1 and 2
-  // tie at 10.
-  // The backwards rule eliminates 2 (fewer in round 1); the lot rule may eliminate either.
-  const BallotSet b = ballots(4, {{{0}, 20}, {{1}, 10}, {{2}, 9}, {{3, 2}, 1}});
-  CountRules backwards(CountMethod::alternative_vote);
-  const CountResult r = count_ballots(b, backwards, {true, true, true, true}, 1);
-  EXPECT_EQ(r.rounds[1].eliminated, 2);
-  EXPECT_FALSE(r.rounds[1].eliminated_by_lot);
-  CountRules lot(CountMethod::alternative_vote);
-  lot.tie = TieRule::lot;
-  std::set<int> seen;
-  for (std::uint64_t seed = 0; seed < 40; ++seed) {
-    const CountResult x = count_ballots(b, lot, {true, true, true, true}, seed);
-    EXPECT_TRUE(x.rounds[1].eliminated_by_lot);
-    seen.insert(x.rounds[1].eliminated);
-  }
-  EXPECT_EQ(seen, (std::set<int>{1, 2}));
-}
-
-TEST(CountRules, CollegeRenormalisesEachSectionOverItsContinuingVotes) {
-  // Section 0 (weight 0.5): 0 60, 1 30, 2 10 (exhausts). Section 1 (weight 0.5): 1 100.
-  const BallotSet b = ballots(3, {{{0}, 60}, {{1}, 30}, {{2}, 10}, {{1}, 100}}, {0, 0, 0, 1});
-  CountRules college(CountMethod::alternative_vote);
-  college.college = {0.5, 0.5};
-  const CountResult r = count_ballots(b, college, {true, true, true}, 1);
-  EXPECT_DOUBLE_EQ(r.rounds[0].votes[0], 0.5 * 0.6);
-  EXPECT_DOUBLE_EQ(r.rounds[0].votes[1], 0.5 * 0.3 + 0.5);
-  EXPECT_EQ(r.winner, 1);  // a majority of the college in round 1 (65%)
-  ASSERT_EQ(r.rounds.size(), 1u);
-  // Without the college, 0's 60 votes of 200 lose to 1's 130 as well, but by a different margin.
-  const CountResult omov = count_ballots(b, CountMethod::alternative_vote, {true, true, true}, 1);
-  EXPECT_DOUBLE_EQ(omov.rounds[0].votes[1], 130);
-  // Exhausted ballots leave their section's denominator: after 2 goes, section 0 is 60/90.
-  const BallotSet c = ballots(3, {{{0}, 40}, {{1}, 35}, {{2}, 25}, {{1}, 10}, {{0}, 9}},
-                              {0, 0, 0, 1, 1});
-  const CountResult rc = count_ballots(c, college, {true, true, true}, 1);
-  ASSERT_EQ(rc.rounds.size(), 2u);
-  EXPECT_DOUBLE_EQ(rc.rounds[1].votes[0], 0.5 * 40.0 / 75.0 + 0.5 * 9.0 / 19.0);
-  EXPECT_DOUBLE_EQ(rc.rounds[1].votes[0] + rc.rounds[1].votes[1], 1.0);
-}
-
-TEST(CountRules, CollegeInputsAreChecked) {
-  BallotSet b = ballots(2, {{{0}, 1}, {{1}, 1}}, {0, 2});
-  CountRules college(CountMethod::plurality);
-  college.college = {0.5, 0.5};  // no weight for section 2
-  EXPECT_THROW(count_ballots(b, college, {true, true}, 1), std::invalid_argument);
-  college.college = {0.5, 0.2, 0.2};  // sums to 0.9
-  EXPECT_THROW(count_ballots(b, college, {true, true}, 1), std::invalid_argument);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ballot files and `leadsim count`.
-
-namespace {
-std::vector<Diagnostic> ballot_errors(const std::string& text) {
-  test::TempDir dir;
-  const std::filesystem::path path = dir.write("ballots.csv", text);
-  try {
-    read_ballot_file(path.string(), load_scenario(data("labour-2010-rules.toml")));
-  } catch (const InputError& e) {
-    for (const auto& d : e.diagnostics()) EXPECT_EQ(d.file, path.string());
-    return e.diagnostics();
-  }
-  return {};
-}
-}  // namespace
-
-TEST(BallotFile, BadRowsAreReportedWithTheirLines) {
-  const auto d = ballot_errors(
-      "section,count,ranking\n"
-      "member,10,dmiliband>emiliband\n"
-      "member,5,emilliband>balls\n"      // line 3: unknown id, did-you-mean
-      "member,5,balls>balls\n"           // line 4: ranked twice
-      "members,5,balls\n"                // line 5: unknown section
-      "registered,5,balls\n"             // line 6: no college weight
-      "member,-3,balls\n"                // line 7: negative count
-      "member,5,\n"                      // line 8: empty ranking
-      "member,5\n");                     // line 9: wrong width
-  ASSERT_EQ(d.size(), 7u);
-  EXPECT_EQ(d[0].line, 3);
-  EXPECT_NE(d[0].message.find("unknown candidate 'emilliband' (did you mean 'emiliband'?)"), std::string::npos);
-  EXPECT_EQ(d[1].line, 4);
-  EXPECT_NE(d[1].message.find("ranked twice"), std::string::npos);
-  EXPECT_EQ(d[2].line, 5);
-  EXPECT_NE(d[2].message.find("unknown section 'members'"), std::string::npos);
-  EXPECT_EQ(d[3].line, 6);
-  EXPECT_NE(d[3].message.find("no weight in the rulebook's electoral college"), std::string::npos);
-  EXPECT_EQ(d[4].line, 7);
-  EXPECT_EQ(d[5].line, 8);
-  EXPECT_EQ(d[6].line, 9);
-}
-
-TEST(BallotFile, EmptyFilesAndMissingColumnsAreErrors) {
-  EXPECT_NE(ballot_errors("").at(0).message.find("empty ballot file"), std::string::npos);
-  EXPECT_NE(ballot_errors("section,count,ranking\n").at(0).message.find("no ballots"), std::string::npos);
-  EXPECT_NE(ballot_errors("section,count\nmember,1\n").at(0).message.find("no 'ranking' column"),
-            std::string::npos);
-}
-
-TEST(CountCommand, PrintsTheRoundsAndJsonAndRejectsBadInput) {
-  const std::string bin = LEADSIM_BINARY;
-  const auto [code, table] = run_command(bin + " count " + data("labour-2010-rules.toml") + " " +
-                                         data("labour-2010-ballots.csv"));
-  EXPECT_EQ(code, 0);
-  EXPECT_NE(table.find("Winner: Ed Miliband after 4 rounds"), std::string::npos) << table;
-  EXPECT_NE(table.find("50.65%"), std::string::npos) << table;
-  const auto [jcode, json] = run_command(bin + " count --json " + data("labour-2015-rules.toml") +
-                                         " " + data("labour-2015-first-round.csv"));
-  EXPECT_EQ(jcode, 0);
-  EXPECT_NE(json.find("\"winner\": \"corbyn\""), std::string::npos) << json;
-  test::TempDir dir;
-  const std::string bad = dir.write("bad.csv", "ranking\nnobody\n");
-  const auto [ecode, err] = run_command(bin + " count " + data("labour-2015-rules.toml") + " " + bad);
-  EXPECT_EQ(ecode, 2);
-  EXPECT_NE(err.find("bad.csv:2:1: error: unknown candidate 'nobody'"), std::string::npos) << err;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Simulated stages.
 
 TEST(Stages, MpBallotRunsRoundsUntilTwoRemainAndNoMeetingsAreHeld) {
@@ -472,43 +308,6 @@ TEST(Stages, MinimumVotesCanLeaveOneCandidateElectedUnopposed) {
     EXPECT_EQ(r.ballot_voted[0], 0) << "no ballot is held";
   }
   EXPECT_GT(unopposed, 10);
-}
-
-TEST(Stages, SupportingNominationsRemoveCandidatesWithTooFewCLPs) {
-  // Needing every CLP (clp_share 1) by the CLP route alone, nobody but the exempt incumbent
-  // stays; with a 5% route the candidate who wins meetings stays.
-  const std::vector<std::string> base = {
-      "rules.stages=[\"mp_nominations\", \"clp_nominations\", \"affiliate_nominations\", "
-      "\"supporting_nominations\", \"final_ballot\"]",
-      "rules.supporting_nominations.affiliates=0", "rules.supporting_nominations.affiliate_unions=0"};
-  auto with = [&](std::vector<std::string> extra) {
-    auto o = base;
-    o.insert(o.end(), extra.begin(), extra.end());
-    return toy(o);
-  };
-  for (const RunResult& r : run_many(with({"rules.supporting_nominations.clp_share=1.0"}), 10)) {
-    EXPECT_TRUE(r.on_ballot[0]);   // the incumbent is exempt
-    EXPECT_FALSE(r.on_ballot[1]);  // no candidate wins every CLP
-    EXPECT_EQ(r.out_at_stage[1], 3);
-    EXPECT_TRUE(r.unopposed);
-  }
-  for (const RunResult& r : run_many(with({"rules.supporting_nominations.clp_share=0.05",
-                                           "rules.supporting_nominations.incumbent_exempt=false"}), 10))
-    for (int c = 0; c < 2; ++c)
-      EXPECT_EQ(bool(r.on_ballot[size_t(c)]), r.nominations[size_t(c)] >= 1) << c;
-}
-
-TEST(Stages, AffiliateRouteNeedsEnoughUnionsAndMembership) {
-  Scenario s = toy();
-  s.rules.supporting = {.clp_share = 0, .affiliates = 1, .affiliate_unions = 1,
-                        .affiliate_share = 0.5, .incumbent_exempt = false};
-  const std::vector<bool> both = {true, true};
-  EXPECT_EQ(supporting_threshold(s, {0, 0}, {1}, both), (std::vector<bool>{false, true}));
-  s.affiliates[0].is_union = false;  // a socialist society does not count as a union
-  EXPECT_EQ(supporting_threshold(s, {0, 0}, {1}, both), (std::vector<bool>{false, false}));
-  s.affiliates[0].is_union = true;
-  s.rules.supporting.affiliate_share = 1.01;  // more than its share of the membership
-  EXPECT_EQ(supporting_threshold(s, {0, 0}, {1}, both), (std::vector<bool>{false, false}));
 }
 
 TEST(Stages, CollegeWeightForMpsMovesTheResultTowardsTheirFavourite) {
