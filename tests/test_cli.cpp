@@ -32,6 +32,8 @@ const std::string kToy = kSourceDir + "/scenarios/toy.toml";
 const std::string kLabour = kSourceDir + "/scenarios/labour-2016.toml";
 const std::string kBrokenDir = kSourceDir + "/tests/broken";
 
+using leadsim::test::fields_of;
+using leadsim::test::lines_of;
 using leadsim::test::read_file;
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -76,24 +78,6 @@ Result leadsim(const std::vector<std::string>& args) {
 std::string describe(const Result& r) {
   return "exit " + std::to_string(r.code) + "\n--- stdout:\n" + r.out.substr(0, 2000) +
          "\n--- stderr:\n" + r.err.substr(0, 2000);
-}
-
-// Lines of a text file, without the final empty one.
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-// Fields of a CSV line (the outputs here quote nothing that the tests read).
-std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (char c : line) {
-    if (c == ',') out.emplace_back();
-    else out.back() += c;
-  }
-  return out;
 }
 
 std::size_t column(const std::vector<std::string>& header, const std::string& name) {
