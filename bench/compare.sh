@@ -54,8 +54,8 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "compare: nothing to compare"; exit 0; }
 build "$wt" "$wt/build" "${targets[@]}"
 build . build "${targets[@]}"
-git diff --quiet "$ref" -- bench/national.toml scenarios/ ||
-  echo "note: the scenarios differ between $ref and this tree; each runs its own"
+git diff --quiet --diff-filter=MDRT "$ref" -- bench/national.toml scenarios/ ||
+  echo "note: scenarios changed since $ref; each tree runs its own"
 
 # The machine's floor (as run.sh runs it), before and after the benchmarks: how fast it is now.
 limit=${LEADSIM_LIMIT:-../shared/bench/limit.cpp}
