@@ -54,7 +54,7 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "compare: nothing to compare"; exit 0; }
 build "$wt" "$wt/build" "${targets[@]}"
 build . build "${targets[@]}"
-git diff --quiet --diff-filter=MDRT "$ref" -- bench/national.toml scenarios/ ||
+git diff --quiet --diff-filter=MDRT "$ref" -- bench/national.toml scenarios/ ':!*.md' ||
   echo "note: scenarios changed since $ref; each tree runs its own"
 
 # The machine's floor (as run.sh runs it), before and after the benchmarks: how fast it is now.
@@ -68,26 +68,21 @@ floor() {
 if [ -f "$limit" ]; then g++ -O3 -march=native -o build/limit "$limit"; fi
 floor before
 
-# bench SIDE ROOT PAIR: runs the benchmarks of the tree at ROOT once (from ROOT, on its own
+# bench TARGET SIDE ROOT PAIR: runs one benchmark of the tree at ROOT once (from ROOT, on its own
 # scenarios) and appends "benchmark side pair runs_per_s" lines to $tmp/results.
 bench() {
-  local side=$1 root=$2 i=$3 out
-  for t in "${targets[@]}"; do
-    if [ "$t" = leadsim-bench ]; then
-      out=$(cd "$root" && build/leadsim-bench bench/national.toml --runs 200) || { echo "warning: $side $t failed" >&2; continue; }
-      printf '%s\n' "$out" | sed -n "s/^threads=\([0-9]*\) .*runs_per_s=\([0-9.]*\).*/national_threads=\1 $side $i \2/p"
-    else
-      out=$(cd "$root" && build/leadsim-sweep-bench scenarios/toy.toml --points 200 --runs 200 --repeat 1) ||
-        { echo "warning: $side $t failed" >&2; continue; }
-      printf '%s\n' "$out" | sed -n "s/^threads=\([0-9]*\) .*runs_per_s=\([0-9.]*\).*/sweep_threads=\1 $side $i \2/p"
-    fi
-  done >>"$tmp/results"
+  local t=$1 side=$2 root=$3 i=$4 out name args
+  if [ "$t" = leadsim-bench ]; then name=national args=(bench/national.toml --runs 200)
+  else name=sweep args=(scenarios/toy.toml --points 200 --runs 200 --repeat 1); fi
+  out=$(cd "$root" && "build/$t" "${args[@]}") || { echo "warning: $side $t failed" >&2; return 0; }
+  printf '%s\n' "$out" |
+    sed -n "s/^threads=\([0-9]*\) .*runs_per_s=\([0-9.]*\).*/${name}_threads=\1 $side $i \2/p" >>"$tmp/results"
 }
 touch "$tmp/results"
 for ((i = 1; i <= pairs; i++)); do
   echo "pair $i of $pairs ($(date +%T))"
-  bench ref "$wt" "$i"
-  bench head . "$i"
+  for t in "${targets[@]}"; do bench "$t" ref "$wt" "$i"; bench "$t" head . "$i"; done
+  awk -v i="$i" '$3 == i { printf "  %s %s=%s", $1, $2, $4 } END { print "" }' "$tmp/results"
 done
 floor after
 
