@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "leadsim/contest.hpp"
+#include "leadsim/csv.hpp"
 #include "leadsim/ensemble.hpp"
 #include "leadsim/population.hpp"
 #include "leadsim/scenario.hpp"
@@ -139,24 +140,7 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// Fields of a CSV line, honouring double quotes ("" inside quotes is one quote).
-inline std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      out.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
+// Fields of a CSV line, as the library splits them (quotes honoured).
+inline std::vector<std::string> fields_of(const std::string& line) { return split_csv_line(line); }
 
 }  // namespace leadsim::test

@@ -21,6 +21,7 @@
 
 #include "bindings.hpp"
 #include "conversions.hpp"
+#include "leadsim/csv.hpp"
 #include "leadsim/design.hpp"
 #include "leadsim/fields.hpp"
 #include "leadsim/sweep.hpp"
@@ -73,26 +74,6 @@ struct PointRows : SweepSink {
   }
 };
 
-// One CSV line split into fields ("a, b" quoted is one field; "" inside quotes is a quote).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quoted && ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      out.back() += '"';
-      ++i;
-    } else if (ch == '"') {
-      quoted = !quoted;
-    } else if (ch == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += ch;
-    }
-  }
-  return out;
-}
-
 // The rows of a finished points.csv that `rows` lacks (points finished before this call).
 void read_points_csv(const std::filesystem::path& file, const SweepSpec& spec, size_t candidates,
                      std::map<std::uint64_t, Row>& rows) {
@@ -103,7 +84,7 @@ void read_points_csv(const std::filesystem::path& file, const SweepSpec& spec, s
   const size_t width = 1 + (spec.saltelli ? 2 : 0) + params + 1 + kPerCandidate * candidates + 1;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    const std::vector<std::string> f = csv_fields(line);
+    const std::vector<std::string> f = split_csv_line(line);
     if (f.size() != width)
       throw std::runtime_error("leadsim.sweep: " + file.string() + ": a row of " +
                                std::to_string(f.size()) + " fields, expected " +

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "leadsim/csv.hpp"  // split_csv_line, csv_field
 #include "leadsim/diagnostic.hpp"
 
 namespace leadsim {
@@ -23,11 +24,6 @@ bool read_csv(const std::string& path, const std::string& what, CsvTable& out,
 
 std::string trim(const std::string& s);
 std::vector<std::string> split(const std::string& s, char sep);
-// Splits one CSV line, honouring double quotes ("a, b" is one field; "" is a literal quote).
-std::vector<std::string> split_csv_line(const std::string& line);
-// A CSV field as written: between double quotes (inner quotes doubled) when it holds a comma,
-// a quote or a line break; as itself otherwise.
-std::string csv_field(const std::string& s);
 // Edit distance between two words (insertions, deletions, substitutions).
 int edit_distance(const std::string& a, const std::string& b);
 // " (did you mean 'x'?)" for the closest known word within a small edit distance, else "".
