@@ -208,3 +208,31 @@ TEST(ShippedScenarios, Labour2016Under2010RulesMpWeightMatters) {
   const auto c = run_many(omov, 8, 1);
   EXPECT_TRUE(leadsim::test::clearly_above(estimate(c, share), ea));
 }
+
+// The seed article's room: Hampstead and Kilburn's secretary knew of six members not invited
+// because their contact details were out of date, and of no other lost invitation. Over eight
+// populations (contactability is a member's trait, drawn once per population) the eligible
+// members the story counts as not contactable average about six (Poisson: within 4 sd of the
+// mean of eight, sd sqrt(6/8)), and none is counted as a lost invitation.
+TEST(ShippedScenarios, Labour2016SeedRoomSixNotInvitedForStaleDetails) {
+  const Scenario s = load_scenario(scenario_path("labour-2016.toml"),
+                                   {"meetings.meet=1", "meetings.general_committee=0"});
+  const int clp = s.clp_index("Hampstead and Kilburn");
+  ASSERT_GE(clp, 0);
+  double stale = 0, eligible = 0;
+  const int seeds = 8;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const Population pop = synthesise(s, std::uint64_t(seed));
+    ContestWorkspace ws;
+    RunResult r;
+    MeetingStory story;
+    run_contest(s, pop, std::uint64_t(seed), 0, ws, r, &story, clp);
+    ASSERT_TRUE(story.result.met);
+    EXPECT_EQ(story.invitation_lost, 0);
+    stale += story.not_contactable;
+    eligible += story.result.eligible;
+  }
+  stale /= seeds;
+  eligible /= seeds;
+  EXPECT_NEAR(stale, 6.0, 4 * std::sqrt(6.0 / seeds)) << "of " << eligible << " eligible";
+}
