@@ -355,6 +355,17 @@ TEST(VizApp, TabNames) {
   EXPECT_EQ(tab_from_name("nonsense"), std::nullopt);
 }
 
+namespace {
+
+// Waits (at most a minute) for a sweep to finish.
+void wait_for(const Sweep& sweep) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sweep.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+}  // namespace
+
 TEST(VizSweep, ValuesAndAFewPoints) {
   EditSession e;
   e.open(test::scenario_path("toy.toml"));
@@ -366,9 +377,7 @@ TEST(VizSweep, ValuesAndAFewPoints) {
   s.points = 3;
   s.runs = 40;
   sweep.start(e, s);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (sweep.running() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  wait_for(sweep);
   const auto pts = sweep.points();
   ASSERT_EQ(pts.size(), 3u);
   for (size_t i = 0; i < pts.size(); ++i) {
@@ -389,7 +398,7 @@ TEST(VizSweep, ValuesAndAFewPoints) {
   s.to = 1.5;
   s.points = 2;
   sweep.start(e, s);
-  while (sweep.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  wait_for(sweep);
   ASSERT_EQ(sweep.points().size(), 2u);
   EXPECT_TRUE(sweep.points()[0].error.empty());
   EXPECT_FALSE(sweep.points()[1].error.empty());
@@ -401,7 +410,7 @@ TEST(VizSweep, ValuesAndAFewPoints) {
   s.points = 5;
   s.runs = 10;
   sweep.start(e, s);
-  while (sweep.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  wait_for(sweep);
   std::vector<double> values;
   for (const auto& p : sweep.points()) values.push_back(p.value);
   EXPECT_EQ(values, (std::vector<double>{1, 2, 3}));
@@ -409,13 +418,6 @@ TEST(VizSweep, ValuesAndAFewPoints) {
 }
 
 namespace {
-
-// Waits (at most a minute) for a sweep to finish.
-void wait_for(const Sweep& sweep) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (sweep.running() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-}
 
 // Every figure of a point, as its bytes (the MPI wire carries all of PointStats).
 std::string bytes_of(const PointStats& s) { return serialize(PointResult{0, s, ""}); }

@@ -109,7 +109,7 @@ void Sweep::work(std::shared_ptr<const Scenario> base, std::vector<std::string> 
   spec.set = remove_override(overrides, s.path);
   SweepParam param;
   param.path = s.path;
-  param.kind = describe(s.path).kind == WidgetKind::integer ? ParamKind::integer : ParamKind::number;
+  param.kind = param_kind(s.path);
   param.is_range = true;
   param.lo = s.from;
   param.hi = s.to;

@@ -397,6 +397,18 @@ namespace {
 
 }  // namespace
 
+ParamKind param_kind(const std::string& path) {
+  const Field* field = find_field(path);
+  if (!field) return ParamKind::other;
+  switch (field->kind) {
+    case FieldKind::number:
+    case FieldKind::probability: return ParamKind::number;
+    case FieldKind::whole: return ParamKind::integer;
+    case FieldKind::date: return ParamKind::date;
+    default: return ParamKind::other;
+  }
+}
+
 void check_sweep_spec(SweepSpec& spec, const Scenario& base) {
   std::vector<Diagnostic> diags;
   auto where = [&](const std::string& key) {
@@ -422,12 +434,7 @@ void check_sweep_spec(SweepSpec& spec, const Scenario& base) {
     }
     const Field* field = find_field(p.path);
     const std::string type = field ? field->type() : "";
-    p.kind = !field                                ? ParamKind::other
-             : field->kind == FieldKind::number ||
-                       field->kind == FieldKind::probability ? ParamKind::number
-             : field->kind == FieldKind::whole   ? ParamKind::integer
-             : field->kind == FieldKind::date    ? ParamKind::date
-                                                 : ParamKind::other;
+    p.kind = param_kind(p.path);
     std::vector<std::string> trial;  // values the loader must accept
     if (p.is_range) {
       if (p.kind == ParamKind::other) {

@@ -90,6 +90,10 @@ SweepSpec load_sweep_spec(const std::string& file);  // a spec file onto the def
 // One --param flag: "path=lo:hi", "path=lo:hi:levels" or "path=v1,v2,...". Throws InputError.
 SweepParam parse_param_flag(const std::string& text);
 
+// How a parameter is swept, from its field's kind (fields.hpp): number (numbers, probabilities),
+// integer (whole numbers), date, or other (listed values only; also for an unknown path).
+ParamKind param_kind(const std::string& path);
+
 // Checks the spec against the base scenario (loaded with spec.set): every path exists (with a
 // did-you-mean), ranges only for numbers, integers and dates, every range's ends and every
 // listed value accepted by the loader, the design within max_points and the Sobol table, runs
