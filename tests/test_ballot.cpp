@@ -64,6 +64,10 @@ TEST(Ballot, PairKernelCountsWhatTheGeneralPathCounts) {
   expect_paths_agree(toy({"waves.supporters.hostile=0.4", "registration.rejection=0.2",
                           "registration.hostile_odds_ratio=5"}),
                      4);
+  // Delegates with a lean of their own, poll and cohort errors.
+  expect_paths_agree(toy({"factions.moderate.delegate_lean=2", "campaign.poll_error.member=0.2",
+                          "campaign.poll_error.registered=0.3", "campaign.cohort_error=0.1"}),
+                     4);
 }
 
 TEST(Ballot, PairKernelCountsWhatTheGeneralPathCountsInLabour2016) {

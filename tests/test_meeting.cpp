@@ -59,6 +59,12 @@ TEST(Meeting, StoryMatchesTheRunsOwnResultInEveryClp) {
       {"meetings.meet=1", "meetings.general_committee=0", "waves.old.organised=true",
        "meetings.organised_turnout=3"},
       {"meetings.meet=1", "meetings.general_committee=1"},
+      // Delegates who lean, blocs, poll and cohort errors, officers' tactics and requisition.
+      {"meetings.meet=0.7", "meetings.general_committee=0.3", "factions.moderate.delegate_lean=1.5",
+       "factions.radical.bloc_sd=0.7", "waves.old.organised=true", "waves.old.bloc_sd=0.5",
+       "campaign.poll_error.member=0.2", "campaign.cohort_error=0.1",
+       "meetings.officer_tactics=0.8", "meetings.requisition=0.9"},
+      {"meetings.meet=1", "meetings.general_committee=1", "factions.radical.delegate_lean=1"},
       {"meetings.meet=1", "meetings.general_committee=0", "candidates.c3.position=[0.1, 0.0]",
        "candidates.c3.name=\"C3\"", "candidates.c4.position=[-0.2, 0.1]",
        "candidates.c4.name=\"C4\"", "candidates.c5.position=[0.3, -0.1]",

@@ -180,8 +180,14 @@ TEST(FactionProbability, DifferentRunsDrawDifferentLeansAndTheSameRunTheSame) {
   EXPECT_EQ(differ, int(s.clps.size()));
 }
 
+// With delegates who lean, and poll and cohort errors: every path must read the delegates' rows
+// and the waves' shocks alike.
 struct ToyRunScenario {
-  static Scenario make() { return toy({"candidates.left.valence=0.2"}); }
+  static Scenario make() {
+    return toy({"candidates.left.valence=0.2", "factions.moderate.delegate_lean=1",
+                "campaign.poll_error.member=0.1", "campaign.poll_error.registered=0.2",
+                "campaign.cohort_error=0.05"});
+  }
 };
 using ToyRun = leadsim::test::SharedPopulation<ToyRunScenario>;
 
@@ -193,7 +199,7 @@ TEST_F(ToyRun, EmpiricalFactionSharesMatchTheProbabilities) {
       double n = 0, radical = 0, expected = 0, var = 0;
       for (size_t i = 0; i < pop().size(); ++i) {
         if (pop().wave[i] != w) continue;
-        const double p = r.faction_probability(pop().clp[i], w, 0);
+        const double p = r.faction_probability(pop().clp[i], w, 0, pop().traits[i] & leadsim::kDelegate);
         n += 1;
         expected += p;
         var += p * (1 - p);
@@ -208,7 +214,8 @@ TEST_F(ToyRun, FactionIsTheRowLookupOfThePersonsFactionDraw) {
   const RunPreferences r(s(), run_key(9, 0));
   for (size_t i = 0; i < pop().size(); i += 7) {
     const float u = leadsim::PersonDraws::draw(r.draws().faction, pop().uid[i]);
-    const float* row = r.faction_row(pop().clp[i], pop().wave[i]);
+    const float* row = (pop().traits[i] & leadsim::kDelegate) ? r.delegate_row(pop().clp[i], pop().wave[i])
+                                                      : r.faction_row(pop().clp[i], pop().wave[i]);
     ASSERT_EQ(r.faction(pop(), i), u < row[0] ? 0 : 1) << "row " << i;
   }
 }
@@ -392,6 +399,58 @@ TEST(FirstChoice, HostileVotersPickTheLeastElectable) {
   const std::array<float, 2> u = {0.1f, 0.4f};
   EXPECT_EQ(leadsim::first_choice(s, u, {true, true}, true), 0);
   EXPECT_EQ(leadsim::first_choice(s, u, {false, true}, true), 1);
+}
+
+TEST(PollError, ShockedMixesMoveTheFactionProbabilities) {
+  // A shock of +x on a faction's log-odds weight in a wave moves P(faction) in every CLP of it
+  // the same way: with the radicals' shock positive, their probability is above the run without.
+  const Scenario plain = toy(), erring = toy({"campaign.poll_error.member=0.5"});
+  int up = 0, checked = 0;
+  for (int run = 0; run < 40; ++run) {
+    const RunPreferences a(plain, run_key(23, std::uint64_t(run))), b(erring, run_key(23, std::uint64_t(run)));
+    const double shock = b.mix_shock(0, 0) - b.mix_shock(0, 1);  // radical over moderate, old members
+    for (int c = 0; c < int(plain.clps.size()); ++c) {
+      const double pa = a.faction_probability(c, 0, 0), pb = b.faction_probability(c, 0, 0);
+      ++checked;
+      up += (shock > 0) == (pb > pa);
+    }
+  }
+  EXPECT_EQ(up, checked);
+}
+
+TEST(PollError, EachWavesShockHasTheSectionsAndTheCohortsVariance) {
+  // Over many runs the shock of a member wave on a faction has variance poll_error.member^2 +
+  // cohort_error^2, mean 0; waves of one section share the section's part (their covariance is
+  // poll_error^2), waves of different sections share nothing.
+  const Scenario s = toy({"campaign.poll_error.member=0.3", "campaign.poll_error.registered=0.5",
+                          "campaign.cohort_error=0.2"});
+  const int old_w = 0, new_w = 1, reg = 2;
+  ASSERT_EQ(s.waves[size_t(reg)].section, leadsim::Section::registered);
+  const int n = 4000;
+  double sum = 0, var_old = 0, var_reg = 0, cov_members = 0, cov_sections = 0;
+  for (int run = 0; run < n; ++run) {
+    const RunPreferences r(s, run_key(21, std::uint64_t(run)));
+    const double a = r.mix_shock(old_w, 0), b = r.mix_shock(new_w, 0), c = r.mix_shock(reg, 0);
+    sum += a;
+    var_old += a * a;
+    var_reg += c * c;
+    cov_members += a * b;
+    cov_sections += a * c;
+  }
+  // Sampling sd of a variance estimate is about var * sqrt(2 / n): 2.2% of it here; 5 sd.
+  const double tol = 5 * std::sqrt(2.0 / n);
+  EXPECT_NEAR(sum / n, 0, 5 * std::sqrt(0.13 / n));
+  EXPECT_NEAR(var_old / n / 0.13, 1, tol);          // 0.3^2 + 0.2^2
+  EXPECT_NEAR(var_reg / n / 0.29, 1, tol);          // 0.5^2 + 0.2^2
+  EXPECT_NEAR(cov_members / n, 0.09, 5 * 0.13 / std::sqrt(n));  // the section's 0.3^2
+  EXPECT_NEAR(cov_sections / n, 0, 5 * std::sqrt(0.13 * 0.29 / n));
+}
+
+TEST(PollError, NoneWhenItsSdsAreZero) {
+  const Scenario s = toy();
+  const RunPreferences r(s, run_key(22, 0));
+  for (int w = 0; w < int(s.waves.size()); ++w)
+    for (int f = 0; f < r.factions(); ++f) EXPECT_EQ(r.mix_shock(w, f), 0.0);
 }
 
 }  // namespace

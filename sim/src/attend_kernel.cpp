@@ -33,7 +33,7 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
                    std::uint32_t* __restrict attends, std::int32_t* __restrict faction,
                    float (*__restrict util)[kBlock], std::uint32_t& n_eligible,
                    std::uint32_t& n_invited) {
-  float a[K][F], spread[F], mob[F], row[F], step[K], endorse[K];
+  float a[K][F], spread[F], mob[F], row[F], drow[F], step[K], endorse[K];
   // Loop-invariant choices as bit masks (all ones or zero), so the loop body has no branches.
   std::uint32_t standing[K];
   for (int q = 0; q < F; ++q) {
@@ -41,6 +41,7 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
     spread[q] = g.spread[q];
     mob[q] = g.mob[q];
     row[q] = g.row[q];
+    drow[q] = g.delegate_row[q];
   }
   for (int c = 0; c < K; ++c) {
     step[c] = g.step[c];
@@ -83,8 +84,9 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
     std::int32_t f = 0;
     float c_a[K], sp = spread[0], mb = mob[0];
     for (int c = 0; c < K; ++c) c_a[c] = a[c][0];
+    const bool delegate = t & kDelegate;
     for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
-      const bool up = uf >= row[q - 1];
+      const bool up = uf >= (delegate ? drow[q - 1] : row[q - 1]);
       f += up ? 1 : 0;
       for (int c = 0; c < K; ++c) c_a[c] = up ? a[c][q] : c_a[c];
       sp = up ? spread[q] : sp;

@@ -20,7 +20,8 @@ struct AttendSegment {
   const float* activism;
   const std::int16_t* pull[kMaxCandidates];
   const std::int16_t* taste[kMaxCandidates];
-  const float* row;  // cumulative faction probabilities
+  const float* row;           // cumulative faction probabilities
+  const float* delegate_row;  // ... for General Committee delegates
   float a[kMaxCandidates][kMaxFactions], spread[kMaxFactions], mob[kMaxFactions];
   float step[kMaxCandidates], endorse[kMaxCandidates];
   bool standing[kMaxCandidates];

@@ -23,7 +23,8 @@ struct PairSegment {
   const float* turnout;
   const std::int16_t* pull[2];
   const std::int16_t* taste[2];
-  const float* row;  // cumulative faction probabilities
+  const float* row;           // cumulative faction probabilities
+  const float* delegate_row;  // ... for General Committee delegates
   float a[2][kMaxFactions], spread[kMaxFactions], endorse[2], taste_coef, pull_step[2];
   Day date_cut;           // eligible if joined on or before
   std::uint8_t need;      // trait bits eligibility needs (good standing)
@@ -58,8 +59,9 @@ struct PairLane {
     r.votes = r.eligible & person::votes(PersonDraws::draw(g.key_turnout, g.uid[i]), g.turnout[i]);
     const float uf = PersonDraws::draw(g.key_faction, g.uid[i]);
     float c0 = g.a[0][0], c1 = g.a[1][0], sp = g.spread[0];
+    const bool delegate = t & kDelegate;
     for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
-      const bool up = uf >= g.row[q - 1];
+      const bool up = uf >= (delegate ? g.delegate_row[q - 1] : g.row[q - 1]);
       c0 = up ? g.a[0][q] : c0;
       c1 = up ? g.a[1][q] : c1;
       sp = up ? g.spread[q] : sp;
@@ -264,6 +266,7 @@ void cast_final_ballot(const BallotInputs& in, BallotScratch& scratch, BallotOut
         }
         for (int f = 0; f < prefs.factions(); ++f) g.spread[f] = prefs.spread(f);
         g.row = prefs.faction_row(int(c), w);
+        g.delegate_row = prefs.delegate_row(int(c), w);
         g.taste_coef = prefs.taste_coef();
         g.date_cut = wave.section == Section::member       ? electorate.ballot_cutoff()
                      : wave.section == Section::affiliated ? electorate.affiliated_freeze()

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "block.hpp"
+#include "leadsim/officers.hpp"
 #include "leadsim/random.hpp"
 #include "meeting_detail.hpp"
 #include "meeting_run.hpp"
@@ -42,9 +43,14 @@ Meeting::Meeting(const MeetingInputs& inputs, int c, MeetingScratch& scratch, Me
 // Stage 1.
 bool Meeting::convene() {
   Stream g(key);
-  result.met = g.uniform() < person::meet_probability(s.meetings.meet, in.preferences.activity(clp));
-  result.format = g.uniform() < s.meetings.general_committee ? MeetingFormat::general_committee
-                                                             : MeetingFormat::all_member;
+  const double u_meet = g.uniform(), u_format = g.uniform(), u_tactics = g.uniform();
+  const ClpReading reading{s, pop, in.preferences, in.standing, in.electorate.meeting_freeze()};
+  const ConveneDecision d = decide_meeting(reading, clp, u_meet, u_format, u_tactics);
+  result.met = d.met;
+  result.format = d.format;
+  result.requisitioned = d.requisitioned;
+  result.tactical = d.tactical;
+  if (story) story->convening = d;
   return result.met;
 }
 
@@ -107,10 +113,9 @@ void Meeting::invite_and_attend_block(std::uint32_t first, int n, int wave) {
   if (gc) {
     for (int j = 0; j < n; ++j) bound[j] = float(m.gc_attendance);
   } else {
-    for (int j = 0; j < n; ++j) bound[j] = float(s.factions[0].mobilisation);
-    for (int f = 1; f < int(s.factions.size()); ++f)
-      blend_where(bound, faction, f, float(s.factions[size_t(f)].mobilisation), n);
-    const float extra = float(m.organised_turnout) - 1.0f;
+    for (int j = 0; j < n; ++j) bound[j] = mobilisation(0);
+    for (int f = 1; f < int(s.factions.size()); ++f) blend_where(bound, faction, f, mobilisation(f), n);
+    const float extra = organised_turnout(wave) - 1.0f;
     for (int j = 0; j < n; ++j)
       bound[j] = person::attendance_bound(bound[j], max_base_, activism[j], extra, traits[j]);
   }
@@ -172,7 +177,7 @@ void Meeting::attend_block(std::uint32_t first, int n_people, int wave) {
   for (int j = 0; j < n; ++j) n_eligible += eligible[j];
   result.eligible += int(n_eligible);
   if (n_eligible == 0) return;
-  const float extra = float(m.organised_turnout) - 1.0f;
+  const float extra = organised_turnout(wave) - 1.0f;
   const int endorsed = in.mp_endorsement[size_t(clp)];
   const float endorsement = float(s.campaign.mp_endorsement);
 
@@ -185,14 +190,13 @@ void Meeting::attend_block(std::uint32_t first, int n_people, int wave) {
       ++n_invited;
       const float draw = PersonDraws::draw(draws.attendance, uid[j]);
       const std::uint32_t i = first + std::uint32_t(j);
-      const int f = RunPreferences::faction_in_row(prefs.faction_row(clp, wave), factions,
+      const int f = RunPreferences::faction_in_row(prefs.row_for(clp, wave, traits[j]), factions,
                                                    PersonDraws::draw(draws.faction, uid[j]));
       float bound;
       if (gc) {
         bound = float(m.gc_attendance);
       } else {
-        bound = person::attendance_bound(float(s.factions[size_t(f)].mobilisation), max_base_,
-                                         activism[j], extra, traits[j]);
+        bound = person::attendance_bound(mobilisation(f), max_base_, activism[j], extra, traits[j]);
       }
       if (!(draw < bound)) return;
       prefs.utilities(pop, i, f, u);
@@ -223,9 +227,8 @@ void Meeting::attend_block(std::uint32_t first, int n_people, int wave) {
   if (gc) {
     for (int j = 0; j < n; ++j) bound[j] = float(m.gc_attendance);
   } else {
-    for (int j = 0; j < n; ++j) mob[j] = float(s.factions[0].mobilisation);
-    for (int f = 1; f < factions; ++f)
-      blend_where(mob, faction, f, float(s.factions[size_t(f)].mobilisation), n);
+    for (int j = 0; j < n; ++j) mob[j] = mobilisation(0);
+    for (int f = 1; f < factions; ++f) blend_where(mob, faction, f, mobilisation(f), n);
     for (int j = 0; j < n; ++j)
       bound[j] = person::attendance_bound(mob[j], max_base_, activism[j], extra, traits[j]);
   }
@@ -259,7 +262,7 @@ void Meeting::attend_block(std::uint32_t first, int n_people, int wave) {
     }
     const float care = float(m.care);
     const float base = person::attendance_base(float(m.attendance), care);
-    const float ot = float(m.organised_turnout);
+    const float ot = organised_turnout(wave);
     for (int j = 0; j < n; ++j)
       p[j] = person::attendance_probability(base, activism[j], mob[j], care,
                                             person::attendance_gap(best[j], second[j]),
@@ -283,6 +286,7 @@ void Meeting::prepare_segment(AttendSegment& g, int w) const {
   g.traits = pop.traits.data();
   g.activism = pop.activism.data();
   g.row = prefs.faction_row(clp, w);
+  g.delegate_row = prefs.delegate_row(clp, w);
   for (int c = 0; c < k; ++c) {
     g.pull[c] = pop.pull_row(c);
     g.taste[c] = pop.taste_row(c);
@@ -293,15 +297,15 @@ void Meeting::prepare_segment(AttendSegment& g, int w) const {
   }
   for (int f = 0; f < factions; ++f) {
     g.spread[f] = prefs.spread(f);
-    g.mob[f] = float(s.factions[size_t(f)].mobilisation);
+    g.mob[f] = mobilisation(f);
   }
   g.taste_coef = prefs.taste_coef();
   g.lost = float(m.lost_invitation);
   g.max_base = max_base_;
-  g.extra = float(m.organised_turnout) - 1.0f;
+  g.extra = organised_turnout(w) - 1.0f;
   g.care = float(m.care);
   g.base = person::attendance_base(float(m.attendance), g.care);
-  g.organised_turnout = float(m.organised_turnout);
+  g.organised_turnout = organised_turnout(w);
   g.freeze = in.electorate.meeting_freeze();
   g.needed = needed_traits();
   g.key_invitation = draws.invitation;
@@ -332,9 +336,8 @@ float Meeting::attendance_probability(std::uint32_t i, int f, const float* u) co
   top_two(u, best, second);
   const float care = float(m.care);
   return person::attendance_probability(
-      person::attendance_base(float(m.attendance), care), pop.activism[i],
-      float(s.factions[size_t(f)].mobilisation), care, person::attendance_gap(best, second),
-      pop.traits[i], float(m.organised_turnout));
+      person::attendance_base(float(m.attendance), care), pop.activism[i], mobilisation(f), care,
+      person::attendance_gap(best, second), pop.traits[i], organised_turnout(pop.wave[i]));
 }
 
 // The story's bookkeeping for one person (only when a story is being told).
@@ -397,6 +400,10 @@ MeetingResult hold_meeting(const MeetingInputs& in, int clp, MeetingScratch& scr
     story->invited_by.assign(waves, std::vector<int>(factions, 0));
     story->attended_by.assign(waves, std::vector<int>(factions, 0));
     story->mp_endorsement = in.mp_endorsement[size_t(clp)];
+    story->lean = in.preferences.lean(clp);
+    story->faction_bloc.clear();
+    for (int f = 0; f < in.preferences.factions(); ++f)
+      story->faction_bloc.push_back(in.preferences.faction_bloc(clp, f));
   }
   if (m.convene()) {
     m.invite_and_attend();

@@ -61,6 +61,16 @@ struct Meeting {
   // Stage 1.
   bool convene();
 
+  // Faction f's attendance multiplier in this CLP this run: its mobilisation times its bloc draw.
+  float mobilisation(int f) const {
+    return float(s.factions[size_t(f)].mobilisation) * in.preferences.faction_bloc(clp, f);
+  }
+  // The attendance multiplier for organised people of wave w here: meetings.organised_turnout
+  // times the wave's bloc draw (1 for people who are not organised: organised_factor()).
+  float organised_turnout(int w) const {
+    return float(s.meetings.organised_turnout) * in.preferences.wave_bloc(clp, w);
+  }
+
   // The trait bits eligibility to attend needs: good standing if the rules ask for it, and a
   // delegate's seat at a General Committee.
   std::uint8_t needed_traits() const {

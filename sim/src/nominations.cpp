@@ -140,7 +140,7 @@ std::vector<int> nominate_by_affiliates(const Scenario& s, const Population& pop
         const std::int16_t* rec = &pop.affiliated_record[(first + size_t(j)) * stride];
         const int clp = std::bit_cast<std::uint16_t>(rec[0]);
         const int wave = rec[1] & 0xFF, traits = (rec[1] >> 8) & 0xFF;
-        const int f = RunPreferences::faction_in_row(prefs.faction_row(clp, wave), prefs.factions(),
+        const int f = RunPreferences::faction_in_row(prefs.row_for(clp, wave, std::uint8_t(traits)), prefs.factions(),
                                                      PersonDraws::draw(faction_key, uid[j]));
         for (int c = 0; c < k; ++c)
           util[c] = person::utility(prefs.faction_constant(f, c), prefs.pull_coef(pop, f, c),

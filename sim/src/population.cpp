@@ -15,7 +15,8 @@
 namespace leadsim {
 
 std::size_t Population::bytes() const {
-  return (clp_begin.size() + segment_begin.size()) * 4 + uid.size() * 4 + clp.size() * 2 +
+  return (clp_begin.size() + segment_begin.size()) * 4 + delegates.size() * 2 + uid.size() * 4 +
+         clp.size() * 2 +
          (wave.size() + section.size() + traits.size() + affiliate.size()) +
          (joined.size() + activism.size() + turnout.size() + 2 * affiliated.size() +
           affiliated_begin.size()) * 4 +
@@ -90,6 +91,7 @@ std::vector<double> clp_cdf(const Scenario& s, const Wave& w, std::uint64_t seed
 // Efraimidis-Spirakis keys u^(1/w)).
 void choose_delegates(const Scenario& s, Population& pop, std::uint64_t seed) {
   std::vector<std::pair<double, std::uint32_t>> keys;
+  pop.delegates.assign((pop.clp_begin.size() - 1) * pop.waves, 0);
   for (size_t c = 0; c + 1 < pop.clp_begin.size(); ++c) {
     keys.clear();
     Stream g(derive_key(seed, name_hash("delegates") + c));
@@ -103,7 +105,11 @@ void choose_delegates(const Scenario& s, Population& pop, std::uint64_t seed) {
     size_t k = std::min(keys.size(), size_t(s.meetings.gc_size));
     std::partial_sort(keys.begin(), keys.begin() + std::ptrdiff_t(k), keys.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (size_t j = 0; j < k; ++j) pop.traits[keys[j].second] |= kDelegate;
+    for (size_t j = 0; j < k; ++j) {
+      const std::uint32_t i = keys[j].second;
+      pop.traits[i] |= kDelegate;
+      ++pop.delegates[c * pop.waves + pop.wave[i]];
+    }
   }
 }
 

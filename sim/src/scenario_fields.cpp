@@ -136,6 +136,14 @@ const std::vector<Row<Faction>>& faction_rows() {
        .hi = 5, .unit = "log-odds",
        .meaning = "Extra lean of the faction in CLPs of each region (e.g. { London = 0.4 })",
        .fill = 0.0},
+      {.key = "delegate_lean", .kind = FieldKind::number, .member = &Faction::delegate_lean,
+       .lo = -5, .hi = 5, .unit = "log-odds",
+       .meaning = "Extra lean of the faction among General Committee delegates (elected earlier "
+                  "from long-standing activists)"},
+      {.key = "bloc_sd", .kind = FieldKind::number, .member = &Faction::bloc_sd, .lo = 0, .hi = 3,
+       .unit = "log sd",
+       .meaning = "Its people turn out as a bloc: sd of the log of a per-run, per-CLP draw "
+                  "multiplying their meeting attendance (mean 1)"},
   };
   return rows;
 }
@@ -208,6 +216,10 @@ const std::vector<Row<Wave>>& wave_rows() {
        .meaning = "Brought to meetings by organisers: attendance multiplied by "
                   "meetings.organised_turnout",
        .affects = kPop},
+      {.key = "bloc_sd", .kind = FieldKind::number, .member = &Wave::bloc_sd, .lo = 0, .hi = 3,
+       .unit = "log sd",
+       .meaning = "Organised: the cohort turns out as a bloc, sd of the log of a per-run, per-CLP "
+                  "draw multiplying its attendance (mean 1)"},
       {.key = "target", .kind = FieldKind::word, .member = word<&Wave::targeting>(),
        .meaning = "Where the cohort lives: in proportion to CLP size, uniformly, or concentrated "
                   "on targets",
@@ -331,7 +343,15 @@ const std::vector<Row<MeetingRules>>& meeting_rows() {
       {.key = "general_committee", .kind = FieldKind::probability,
        .member = &MeetingRules::general_committee,
        .meaning = "Probability a meeting is a General Committee of delegates rather than an "
-                  "all-member meeting"},
+                  "all-member meeting (the CLP's custom, before its officers' tactics)"},
+      {.key = "officer_tactics", .kind = FieldKind::probability,
+       .member = &MeetingRules::officer_tactics,
+       .meaning = "Probability a CLP's officers choose whether to meet and in which format for "
+                  "their own candidate: a General Committee, or no meeting, where the members "
+                  "would nominate someone else"},
+      {.key = "requisition", .kind = FieldKind::probability, .member = &MeetingRules::requisition,
+       .meaning = "Organised members' share of a CLP's members at which they requisition an "
+                  "all-member meeting the officers cannot refuse (0: no requisition)"},
       {.key = "lost_invitation", .kind = FieldKind::probability,
        .member = &MeetingRules::lost_invitation,
        .meaning = "Probability an invitation to a contactable member is lost"},
@@ -380,7 +400,17 @@ const std::vector<Row<MeetingRules>>& meeting_rows() {
   return rows;
 }
 
+namespace {
+template <int K>
+double& poll_error_of(Campaign& c) {
+  return c.poll_error[K];
+}
+}  // namespace
+
 const std::vector<Row<Campaign>>& campaign_rows() {
+  static const char* kPollError =
+      "The error of the polls this section's mixes solve: sd of a per-run log-odds shock on each "
+      "faction's weight in the section's cohorts (0.2: about 5 points near an even split)";
   static const std::vector<Row<Campaign>> rows = {
       {.key = "momentum", .kind = FieldKind::number, .member = &Campaign::momentum, .lo = -10,
        .hi = 10, .unit = "utility",
@@ -394,6 +424,22 @@ const std::vector<Row<Campaign>>& campaign_rows() {
       {.key = "swing_sd", .kind = FieldKind::number, .member = &Campaign::swing_sd, .lo = 0,
        .hi = 10, .unit = "utility",
        .meaning = "Sd of each candidate's national valence shock per run"},
+      {.key = "poll_error.member", .kind = FieldKind::number, .member = &poll_error_of<int(Section::member)>,
+       .lo = 0, .hi = 5, .unit = "log-odds sd", .meaning = kPollError},
+      {.key = "poll_error.registered", .kind = FieldKind::number,
+       .member = &poll_error_of<int(Section::registered)>, .lo = 0, .hi = 5, .unit = "log-odds sd",
+       .meaning = kPollError},
+      {.key = "poll_error.affiliated", .kind = FieldKind::number,
+       .member = &poll_error_of<int(Section::affiliated)>, .lo = 0, .hi = 5, .unit = "log-odds sd",
+       .meaning = kPollError},
+      {.key = "cohort_error", .kind = FieldKind::number, .member = &Campaign::cohort_error, .lo = 0,
+       .hi = 5, .unit = "log-odds sd",
+       .meaning = "Each cohort's (wave's) own poll error beside its section's: sd of a per-run "
+                  "log-odds shock on each faction's weight in its mix"},
+      {.key = "electability_weight", .kind = FieldKind::number,
+       .member = &Campaign::electability_weight, .lo = -10, .hi = 10, .unit = "utility",
+       .meaning = "Utility sincere voters give per unit of a candidate's electability (a leader "
+                  "who can win)"},
       {.key = "taste_sd", .kind = FieldKind::number, .member = &Campaign::taste_sd, .lo = 0,
        .hi = 10, .unit = "utility",
        .meaning = "Sd of personal non-policy taste for each candidate", .affects = kPop},

@@ -2,15 +2,19 @@
 //
 // Stages, in order (stages 1-3 in meeting.cpp, 4-5 in meeting_debate.cpp; the fused attendance
 // loop in attend_kernel.cpp; the class holding them in meeting_detail.hpp):
-//   1. convene:   the CLP meets with probability meetings.meet; the meeting is a General
-//                 Committee of delegates with probability meetings.general_committee, otherwise
-//                 an all-member meeting.
+//   1. convene:   whether the CLP meets and in which format (officers.hpp): an all-member
+//                 meeting requisitioned by its organised members; else it meets with
+//                 probability meetings.meet (shifted by its lasting activity) in its customary
+//                 format (a General Committee with probability meetings.general_committee), and
+//                 its officers may choose the format, or not to meet, for their candidate.
 //   2. invite:    everyone eligible (eligibility.hpp; a delegate, for a GC) is invited if the
 //                 party has current contact details; each invitation is lost with probability
 //                 meetings.lost_invitation.
 //   3. attend:    an invited member attends with probability
 //                   attendance * activism * mobilisation[faction] * (1 + care * strength)
 //                   * (organised_turnout if in an organised wave),   capped at 1,
+//                 mobilisation and organised_turnout times this run's bloc draws for the CLP
+//                 (factions' and organised waves' bloc_sd), so a bloc turns out together;
 //                 where strength = utility gap between their top two candidates (capped at 2);
 //                 a delegate attends a GC with probability gc_attendance.
 //   4. debate:    the chair (the most active delegate present, else the most active attendee)
@@ -35,6 +39,7 @@
 #include <vector>
 
 #include "leadsim/eligibility.hpp"
+#include "leadsim/officers.hpp"
 #include "leadsim/population.hpp"
 #include "leadsim/preferences.hpp"
 #include "leadsim/scenario.hpp"
@@ -56,6 +61,8 @@ struct MeetingResult {
   bool met = false;
   bool quorate = false;
   MeetingFormat format = MeetingFormat::all_member;
+  bool requisitioned = false;  // the organised members forced an all-member meeting (officers.hpp)
+  bool tactical = false;       // the officers chose the format (or not to meet) for their candidate
   int eligible = 0;  // could have taken part (members past the freeze; delegates for a GC)
   int invited = 0;
   int attended = 0;
@@ -80,6 +87,9 @@ struct MeetingStory {
     int speaker_wave = -1, speaker_faction = -1;
     int persuaded = 0;  // listeners moved by this speech
   };
+  ConveneDecision convening;     // stage 1: requisition, habit, the officers' tactics
+  double lean = 0;               // the CLP's lasting lean this run (clp_identity.hpp; 0 without)
+  std::vector<float> faction_bloc;  // this run's bloc draw per faction here (1: none)
   int members = 0;               // members of the CLP (any join date, standing)
   int past_freeze = 0;           // joined after the meeting freeze date
   int not_in_good_standing = 0;

@@ -60,6 +60,9 @@ struct Population {
   // [segment_begin[c*waves+w], segment_begin[c*waves+w+1]) (so runs need not scan for the ends).
   std::vector<std::uint32_t> segment_begin;
   std::size_t waves = 0;  // the scenario's waves when drawn
+  // General Committee delegates per segment (as segment_begin, without the end): how many of the
+  // people of CLP c in wave w sit on its GC.
+  std::vector<std::uint16_t> delegates;
 
   std::vector<std::uint32_t> uid;       // stable identity (wave id + index), keys per-person draws
   std::vector<std::uint16_t> clp;       // CLP index
@@ -95,6 +98,8 @@ struct Population {
   std::size_t size() const { return uid.size(); }
   // CLP c's segment starts: the rows of CLP c in wave w are [segments(c)[w], segments(c)[w+1]).
   const std::uint32_t* segments(int c) const { return segment_begin.data() + size_t(c) * waves; }
+  // CLP c's delegates per wave.
+  const std::uint16_t* delegates_of(int c) const { return delegates.data() + size_t(c) * waves; }
   const float* offset_row(int d) const { return offset.data() + size_t(d) * size(); }
   const std::int16_t* taste_row(int c) const { return taste.data() + size_t(c) * size(); }
   const std::int16_t* pull_row(int c) const { return pull.data() + size_t(c) * size(); }

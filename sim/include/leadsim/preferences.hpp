@@ -6,10 +6,15 @@
 //                          + dispersion * z,   z ~ N(0,1) per CLP, faction and run
 //                          - centre[f][0] * L[c]  (the CLP's lasting lean, clp_identity.hpp)
 //   Faction:   P(faction f | CLP c, wave w) proportional to faction_mix[w][f] * exp(eta[c][f])
+//              (a General Committee delegate: exp(eta[c][f] + delegate_lean[f]))
 //   Position:  x_i = centre[f] + spread[f] * offset_i          (offset_i ~ N(0, I), per person)
 //   Utility:   u_ic = valence_c + swing_c - salience * |x_i - position_c|^2 + taste_sd * taste_ic
 //              (+ the local MP's endorsement, + momentum, + persuasion at a meeting)
-//   swing_c ~ N(0, swing_sd) per run: the national uncertainty polls leave.
+//   swing_c ~ N(0, swing_sd) per run: the national uncertainty polls leave;
+//   valence_c includes electability_weight * electability_c.
+//   The polls' error: the cohorts' mixes solve poll shares, so a poll's error is an error in a
+//   mix. Per run, wave w (section s) weighs faction f by faction_mix[w][f] * exp(e_sf + e_wf),
+//   e_sf ~ N(0, poll_error[s]) shared by the section's waves, e_wf ~ N(0, cohort_error).
 // A sincere voter ranks candidates by utility; a hostile one from least to most electable.
 #pragma once
 
@@ -36,6 +41,16 @@ class RunPreferences {
   const float* faction_row(int clp, int wave) const {
     return &cdf_[(size_t(clp) * size_t(waves_) + size_t(wave)) * size_t(factions_)];
   }
+  // The same for the General Committee delegates among them (their own lean added; the same
+  // row as faction_row() when no faction has a delegate_lean).
+  const float* delegate_row(int clp, int wave) const {
+    const std::vector<float>& rows = delegate_cdf_.empty() ? cdf_ : delegate_cdf_;
+    return &rows[(size_t(clp) * size_t(waves_) + size_t(wave)) * size_t(factions_)];
+  }
+  // The row for a person of wave w in CLP c with trait byte `traits`.
+  const float* row_for(int clp, int wave, std::uint8_t traits) const {
+    return (traits & kDelegate) ? delegate_row(clp, wave) : faction_row(clp, wave);
+  }
   // The faction a uniform draw picks from a row of cumulative probabilities.
   static int faction_in_row(const float* row, int factions, float u) {
     int f = 0;  // counted without branches: the faction is as unpredictable as a die
@@ -44,7 +59,7 @@ class RunPreferences {
   }
   // Person i's faction this run.
   int faction(const Population& pop, std::size_t i) const {
-    return faction_in_row(faction_row(pop.clp[i], pop.wave[i]), factions_,
+    return faction_in_row(row_for(pop.clp[i], pop.wave[i], pop.traits[i]), factions_,
                           PersonDraws::draw(draws_.faction, pop.uid[i]));
   }
   // This run's per-person random draws.
@@ -86,7 +101,8 @@ class RunPreferences {
   // (n <= kBlock), written to out[0..n).
   void block_utility(const Population& pop, std::size_t first, int n, const std::int32_t* faction,
                      int c, float* out) const;
-  // Vectorised: factions of people [first, first+n), all of wave w in CLP clp.
+  // Vectorised: factions of people [first, first+n), all of wave w in CLP clp (delegates by
+  // delegate_row()).
   void block_factions(const Population& pop, std::size_t first, int n, int clp, int wave,
                       std::int32_t* out) const;
 
@@ -96,14 +112,29 @@ class RunPreferences {
   int candidates() const { return k_; }
   int factions() const { return factions_; }
   float faction_constant(int f, int c) const { return a(f, c); }  // a_fc above
+  // This run's poll and cohort error of wave w's mix: the log-odds shock on faction f's weight.
+  double mix_shock(int w, int f) const {
+    return mix_shock_.empty() ? 0.0 : mix_shock_[size_t(w) * size_t(factions_) + size_t(f)];
+  }
   float spread(int f) const { return spread_[size_t(f)]; }
   float taste_sd() const { return taste_sd_; }
   int dims() const { return dims_; }
   float swing(int c) const { return swing_[size_t(c)]; }
   // This run's draw of CLP c's lasting activity (log-odds added to P(meets); 0 without identity).
   double activity(int clp) const { return activity_.empty() ? 0.0 : activity_[size_t(clp)]; }
-  // P(faction f) for a person of wave w in CLP c, this run.
-  double faction_probability(int clp, int wave, int f) const;
+  // This run's draw of CLP c's lasting lean (log-odds per unit of policy axis 1, leftwards; 0
+  // without identity).
+  double lean(int clp) const { return lean_.empty() ? 0.0 : lean_[size_t(clp)]; }
+  // P(faction f) for a person of wave w in CLP c, this run (of a delegate: delegate_row()).
+  double faction_probability(int clp, int wave, int f, bool delegate = false) const;
+  // This run's bloc draws (mean 1; exactly 1 without bloc_sd): the multiplier on the meeting
+  // attendance of faction f's people in CLP c, and on that of organised wave w's people there.
+  float faction_bloc(int clp, int f) const {
+    return faction_bloc_.empty() ? 1.0f : faction_bloc_[size_t(clp) * size_t(factions_) + size_t(f)];
+  }
+  float wave_bloc(int clp, int w) const {
+    return wave_bloc_.empty() ? 1.0f : wave_bloc_[size_t(clp) * size_t(waves_) + size_t(w)];
+  }
 
  private:
   float a(int f, int c) const { return faction_a_[size_t(f * k_ + c)]; }
@@ -112,10 +143,15 @@ class RunPreferences {
   std::vector<float> cand_pos_;               // K x dims
   std::vector<float> constant_;               // valence + swing - salience*|x_c|^2 (+ shifts)
   std::vector<float> faction_a_;              // per faction and candidate
+  std::vector<double> mix_shock_;             // [wave][faction]: poll and cohort error (empty: 0)
   std::vector<float> centre_, spread_;        // per faction
   std::vector<float> cdf_;                    // [clp][wave][faction] cumulative probabilities
+  std::vector<float> delegate_cdf_;           // the same for delegates (empty: as cdf_)
+  std::vector<float> faction_bloc_;           // [clp][faction] (empty: all 1)
+  std::vector<float> wave_bloc_;              // [clp][wave] (empty: all 1)
   std::vector<float> swing_;
   std::vector<double> activity_;              // per CLP, this run (empty: no identity)
+  std::vector<double> lean_;                  // per CLP, this run (empty: no identity)
   float salience_, taste_sd_;
   PersonDraws draws_;
 };

@@ -58,6 +58,10 @@ struct Faction {
   double mobilisation = 1.0;         // multiplier on meeting attendance (organised factions > 1)
   double covariate_effect = 0;       // log-odds lean per sd of the CLP covariate
   std::vector<double> region_lean;   // per region: log-odds lean added in CLPs of that region
+  double delegate_lean = 0;          // log-odds lean among General Committee delegates (elected
+                                     // earlier, at an AGM, from long-standing activists)
+  double bloc_sd = 0;                // sd of the log of its per-run, per-CLP mobilisation draw:
+                                     // its people in a CLP turn out together, or stay at home
 };
 
 // [clps]: where the constituency parties come from (a CSV of real ones, or a generated set) and
@@ -109,6 +113,7 @@ struct Wave {
   int target_count = 0;              // for top_covariate / random_selected
   double target_share = 1.0;         // share of the wave on targets; the rest spread proportionally
   bool organised = false;            // brought to meetings: attendance x meetings.organised_turnout
+  double bloc_sd = 0;                // organised: sd of the log of its per-run, per-CLP turnout draw
 };
 
 struct Registration {
@@ -147,6 +152,10 @@ enum class TieBreak { chair, lot };
 struct MeetingRules {
   double meet = 0.55;              // probability a CLP holds a nomination meeting at all
   double general_committee = 0.0;  // probability the meeting is a GC of delegates, not all members
+  double officer_tactics = 0.0;    // probability the officers choose meeting and format for their
+                                   // own candidate's sake (officers.hpp)
+  double requisition = 0.0;        // organised members' share of the CLP's members that forces an
+                                   // all-member meeting (0: they cannot requisition one)
   double lost_invitation = 0.003;  // probability an invitation to a contactable member goes astray
   double attendance = 0.05;        // base probability a typical invited member attends
   double care = 1.0;               // attendance multiplier per unit of preference strength
@@ -182,6 +191,12 @@ struct Campaign {
   double affiliate_momentum = 0.0;  // the same for affiliate nominations (weighted by size)
   double mp_endorsement = 0.0;  // utility for the local MP's candidate among that CLP's people
   double swing_sd = 0.05;       // sd of each candidate's national valence shock per run
+  double poll_error[kSections] = {0, 0, 0, 0};  // by Section: sd of the per-run log-odds shock
+                                // on each faction's weight in that section's mixes (the polls'
+                                // error: the mixes solve poll shares)
+  double cohort_error = 0;      // the same per cohort (wave), beside its section's
+  double electability_weight = 0;  // utility per unit of a candidate's electability (sincere
+                                   // voters who want a leader who can win)
   double taste_sd = 0.3;        // sd of personal, non-policy taste for each candidate
   double salience = 1.0;        // weight of squared policy distance in utility
 };
