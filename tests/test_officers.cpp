@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "leadsim/meeting.hpp"
+#include "leadsim/report.hpp"
 #include "support.hpp"
 
 namespace leadsim {
@@ -134,6 +135,28 @@ TEST(Officers, NothingNewHappensWhenTheRulesAskForNothingNew) {
     EXPECT_FALSE(story.convening.tactical);
     for (float b : story.faction_bloc) EXPECT_EQ(b, 1.0f);
   }
+}
+
+TEST(Officers, TheStorySaysWhyTheMeetingWasHeldAndInWhichFormat) {
+  const Scenario s = toy(with(kEveryoneMeets, {"meetings.general_committee=0.2",
+                                               "factions.moderate.delegate_lean=1.5",
+                                               "meetings.officer_tactics=1"}));
+  const Population pop = synthesise(s, 3);
+  ContestWorkspace ws;
+  RunResult r;
+  int tactical = 0;
+  for (int run = 0; run < 10; ++run) {
+    MeetingStory story;
+    run_contest(s, pop, 3, std::uint64_t(run), ws, r, &story, 0);
+    const std::string text = format_meeting_story(s, 0, 3, std::uint64_t(run), story);
+    EXPECT_NE(text.find("The officers expected the members to back"), std::string::npos) << text;
+    if (story.convening.tactical) {
+      ++tactical;
+      EXPECT_NE(text.find("they called a General Committee"), std::string::npos) << text;
+      EXPECT_EQ(story.result.format, MeetingFormat::general_committee);
+    }
+  }
+  EXPECT_GT(tactical, 0);
 }
 
 // Per-CLP attendance over runs: the mean and the variance of each CLP's count, averaged.

@@ -84,9 +84,8 @@ void attend_kernel(const AttendSegment& g, int first, int n, int n_people,
     std::int32_t f = 0;
     float c_a[K], sp = spread[0], mb = mob[0];
     for (int c = 0; c < K; ++c) c_a[c] = a[c][0];
-    const bool delegate = t & kDelegate;
     for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
-      const bool up = uf >= (delegate ? drow[q - 1] : row[q - 1]);
+      const bool up = uf >= person::faction_threshold(t, row[q - 1], drow[q - 1]);
       f += up ? 1 : 0;
       for (int c = 0; c < K; ++c) c_a[c] = up ? a[c][q] : c_a[c];
       sp = up ? spread[q] : sp;

@@ -59,9 +59,8 @@ struct PairLane {
     r.votes = r.eligible & person::votes(PersonDraws::draw(g.key_turnout, g.uid[i]), g.turnout[i]);
     const float uf = PersonDraws::draw(g.key_faction, g.uid[i]);
     float c0 = g.a[0][0], c1 = g.a[1][0], sp = g.spread[0];
-    const bool delegate = t & kDelegate;
     for (int q = 1; q < F; ++q) {  // f >= q exactly when uf passes the q-th threshold
-      const bool up = uf >= (delegate ? g.delegate_row[q - 1] : g.row[q - 1]);
+      const bool up = uf >= person::faction_threshold(t, g.row[q - 1], g.delegate_row[q - 1]);
       c0 = up ? g.a[0][q] : c0;
       c1 = up ? g.a[1][q] : c1;
       sp = up ? g.spread[q] : sp;

@@ -186,8 +186,10 @@ void Meeting::debate() {
       }
       for (size_t l = 0; l < moving; ++l) {
         const size_t a = sc.listener[l];
+        const int before = sc.choice[a];
         utility(a)[c] += strength;
         sc.choice[a] = std::int8_t(choice(a));
+        speech.converted += sc.choice[a] != before;
         sc.chance[a] = chance_moved(a);
       }
       speech.persuaded = int(moving);
@@ -206,13 +208,16 @@ void Meeting::debate() {
           for (int d = 0; d < dims; ++d) x[d] += float(m.convergence) * (y[d] - x[d]);
           in.preferences.utilities_at(pop, sc.attendee[a], x, u);
           if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
+          const int before = sc.choice[a];
           sc.choice[a] = std::int8_t(choice(a));
+          speech.converted += sc.choice[a] != before;
           ++speech.persuaded;
         }
       }
     }
     if (story) story->speeches.push_back(speech);
   }
+  if (m.persuasion == PersuasionModel::bounded_confidence && m.discussion > 0 && n > 1) discuss();
   if (story) {
     story->preferred_after.assign(size_t(k), 0);
     for (size_t a = 0; a < n; ++a) {
@@ -224,6 +229,49 @@ void Meeting::debate() {
     }
   }
   chair_choice = chair_candidate;
+}
+
+// After the speeches, the room talks in pairs: Deffuant-Weisbuch's model as they define it. In
+// each of round(discussion * n / 2) encounters two attendees are drawn at random (without
+// replacement within the encounter); if their positions are closer than confidence_bound, each
+// moves `convergence` of the way towards where the other was. Utilities follow the positions.
+void Meeting::discuss() {
+  const MeetingRules& m = s.meetings;
+  const size_t n = sc.attendee.size();
+  const int dims = s.dims;
+  const int endorsed = in.mp_endorsement[size_t(clp)];
+  const float bound2 = float(m.confidence_bound * m.confidence_bound), mu = float(m.convergence);
+  const auto encounters = std::uint64_t(std::llround(m.discussion * double(n) / 2.0));
+  Stream g(derive_key(key, name_hash("discussion")));
+  int moved = 0, converted = 0;
+  for (std::uint64_t e = 0; e < encounters; ++e) {
+    const size_t i = size_t(g() % n);
+    size_t j = size_t(g() % (n - 1));
+    j += j >= i;  // another attendee
+    float* x = &sc.position[i * size_t(dims)];
+    float* y = &sc.position[j * size_t(dims)];
+    float d2 = 0;
+    for (int d = 0; d < dims; ++d) d2 += (x[d] - y[d]) * (x[d] - y[d]);
+    if (!(d2 < bound2)) continue;
+    for (int d = 0; d < dims; ++d) {
+      const float xd = x[d], yd = y[d];
+      x[d] = xd + mu * (yd - xd);
+      y[d] = yd + mu * (xd - yd);
+    }
+    for (size_t a : {i, j}) {
+      float* u = utility(a);
+      in.preferences.utilities_at(pop, sc.attendee[a], &sc.position[a * size_t(dims)], u);
+      if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
+      const int before = sc.choice[a];
+      sc.choice[a] = std::int8_t(choice(a));
+      converted += sc.choice[a] != before;
+    }
+    ++moved;
+  }
+  if (story) {
+    story->discussion_moves = moved;
+    story->discussion_converted = converted;
+  }
 }
 
 // Stage 5.

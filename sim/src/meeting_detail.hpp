@@ -128,6 +128,9 @@ struct Meeting {
   // Stage 4.
   void debate();
 
+  // Stage 4, after the speeches: pairwise discussion (bounded confidence, Deffuant-Weisbuch).
+  void discuss();
+
   // Stage 5.
   void vote();
 

@@ -103,6 +103,13 @@ ConveneDecision decide_meeting(const ClpReading& r, int clp, double u_meet, doub
   const Scenario& s = r.scenario;
   const MeetingRules& m = s.meetings;
   ConveneDecision d;
+  for (const auto& [c, format] : m.held)
+    if (c == clp) {
+      d.met = true;
+      d.format = format;
+      d.known = true;
+      return d;
+    }
   if (m.requisition > 0) {
     const std::uint32_t* seg = r.population.segments(clp);
     double organised = 0, members = 0;

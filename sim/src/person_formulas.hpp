@@ -83,6 +83,15 @@ LEADSIM_INLINE float organised_factor(std::uint32_t t, float organised_turnout) 
                               (std::bit_cast<std::uint32_t>(1.0f) & ~mask));
 }
 
+// The faction threshold for a person with trait byte t: a delegate's (General Committee) row's,
+// else the ordinary row's. A bitwise blend: a bool here becomes a 1-bit type the vectoriser
+// cannot handle, and the fused loops would run one person at a time.
+LEADSIM_INLINE float faction_threshold(std::uint32_t t, float ordinary, float delegate) {
+  const std::uint32_t mask = 0u - ((t & kDelegate) / kDelegate);
+  return std::bit_cast<float>((std::bit_cast<std::uint32_t>(delegate) & mask) |
+                              (std::bit_cast<std::uint32_t>(ordinary) & ~mask));
+}
+
 // The chance an invited member with this activism, faction mobilisation, attendance_gap() and
 // trait byte t attends an all-member meeting (meeting.hpp, stage 3; the cap at 1 is the draw's:
 // a draw is below 1).

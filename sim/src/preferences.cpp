@@ -160,10 +160,8 @@ void RunPreferences::block_factions(const Population& pop, std::size_t first, in
   // vectorises (a delegate's threshold is a blend).
   for (int q = 0; q < factions_ - 1; ++q) {
     const float threshold = row[q], delegate_threshold = delegates[q];
-    for (int j = 0; j < n; ++j) {
-      const float t = (traits[j] & kDelegate) ? delegate_threshold : threshold;
-      out[j] += u[j] >= t ? 1 : 0;
-    }
+    for (int j = 0; j < n; ++j)
+      out[j] += u[j] >= person::faction_threshold(traits[j], threshold, delegate_threshold) ? 1 : 0;
   }
 }
 

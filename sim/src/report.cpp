@@ -471,6 +471,40 @@ std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
                               s.name);
   if (st.mp_endorsement >= 0)
     o += fmt::format("The local MP nominated and endorses {}.\n", cand(st.mp_endorsement));
+  const Clp& here = s.clps[size_t(clp)];
+  if (here.lean_sd > 0 || here.lean_mean != 0)
+    o += fmt::format("Its lasting lean this run: {:+.2f} (log-odds per unit of axis 1, leftwards; "
+                     "its record gives {:+.2f} +/- {:.2f}).\n",
+                     st.lean, here.lean_mean, here.lean_sd);
+  std::string blocs;
+  for (size_t f = 0; f < s.factions.size() && f < st.faction_bloc.size(); ++f)
+    if (s.factions[f].bloc_sd > 0)
+      blocs += fmt::format("{}{} x{:.2f}", blocs.empty() ? "" : ", ", s.factions[f].name,
+                           st.faction_bloc[f]);
+  if (!blocs.empty()) o += "Blocs turning out here this run (1 = as usual): " + blocs + ".\n";
+  const ConveneDecision& d = st.convening;
+  auto reading = [&](const RoomExpectation& room) {
+    double total = 0;
+    for (size_t c = 0; c < k; ++c) total += room.votes[c];
+    return room.leader < 0 || total <= 0
+               ? std::string("nobody")
+               : fmt::format("{} ({:.0f}%)", cand(room.leader), 100 * room.votes[size_t(room.leader)] / total);
+  };
+  if (d.known)
+    o += "The scenario knows this meeting was held, and in which format.\n";
+  else if (d.requisitioned)
+    o += fmt::format("Requisitioned: organised members are {:.0f}% of the members (threshold "
+                     "{:.0f}%), so an all-member meeting is held.\n",
+                     100 * d.organised_share, 100 * s.meetings.requisition);
+  else if (d.tactical)
+    o += fmt::format("The officers expected the members to back {} and a General Committee {}: "
+                     "they {}.\n",
+                     reading(d.members), reading(d.delegates),
+                     r.met ? "called a General Committee" : "did not call a meeting");
+  else if (d.members.leader >= 0)
+    o += fmt::format("The officers expected the members to back {} and a General Committee {}; "
+                     "they kept the CLP's custom.\n",
+                     reading(d.members), reading(d.delegates));
   if (!r.met) {
     o += "The CLP did not hold a nomination meeting this run.\n";
     return o;
@@ -525,11 +559,19 @@ std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
   o += fmt::format("Speeches ({}):\n", st.speeches.size());
   for (size_t i = 0; i < st.speeches.size(); ++i) {
     const auto& sp = st.speeches[i];
-    o += fmt::format("  {}. for {:<20} by a {} member ({}); moved {} listener{}\n", i + 1,
+    o += fmt::format("  {}. for {:<20} by a {} member ({}); moved {} listener{}{}\n", i + 1,
                      cand(sp.candidate), s.waves[size_t(sp.speaker_wave)].name,
                      s.factions[size_t(sp.speaker_faction)].name, sp.persuaded,
-                     sp.persuaded == 1 ? "" : "s");
+                     sp.persuaded == 1 ? "" : "s",
+                     sp.converted ? fmt::format(", changing {} first choice{}", sp.converted,
+                                                sp.converted == 1 ? "" : "s")
+                                  : "");
   }
+  if (st.discussion_moves)
+    o += fmt::format("Then the room talked in pairs: {} conversation{} brought two people closer, "
+                     "changing {} first choice{}.\n",
+                     st.discussion_moves, st.discussion_moves == 1 ? "" : "s",
+                     st.discussion_converted, st.discussion_converted == 1 ? "" : "s");
   o += fmt::format("{} attendee{} changed their first choice in the debate.\n", st.changed_mind,
                    st.changed_mind == 1 ? "" : "s");
   o += "\nThe vote\n";

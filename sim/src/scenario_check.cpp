@@ -213,6 +213,9 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
       error(place_in(s, "mps.endorsements"),
             "'mps.endorsements': an endorsement names a CLP without a party MP or an unknown "
             "candidate");
+  for (const auto& held : s.meetings.held)
+    if (held.first < 0 || held.first >= int(s.clps.size()))
+      error(place_in(s, "meetings.held"), "'meetings.held': names an unknown CLP");
   check_rules(s, out);
 }
 

@@ -301,6 +301,30 @@ void read_endorsements(Reader& r, const Ctx& mps, MpRules& m, const Row<MpRules>
   }
 }
 
+// meetings.held: CLP name -> "all_member" or "general_committee", meetings known to be held.
+void read_held(Reader& r, const Ctx& meetings, MeetingRules& m, const Row<MeetingRules>& row,
+               Known& k) {
+  Ctx e = r.table(meetings, row.key);
+  r.resolve_table(meetings, row.key);
+  if (!e.table) return;
+  const Scenario& s = *k.s;
+  for (auto&& [key, v] : *e.table) {
+    r.find(e, key.str());
+    const int clp = s.clp_index(std::string(key.str()));
+    auto format = v.as_string();
+    const bool all = format && format->get() == "all_member";
+    const bool gc = format && format->get() == "general_committee";
+    if (clp < 0)
+      r.error_at(v, fmt::format("'{}': unknown CLP '{}'{}", e.path, key.str(),
+                                did_you_mean(std::string(key.str()), k.clps)));
+    else if (!all && !gc)
+      r.error_at(v, fmt::format("'{}.\"{}\"': expected \"all_member\" or \"general_committee\", "
+                                "got {}", e.path, key.str(), toml_repr(v)));
+    else
+      m.held.emplace_back(clp, gc ? MeetingFormat::general_committee : MeetingFormat::all_member);
+  }
+}
+
 }  // namespace
 
 const std::vector<Row<MpRules>>& mp_rows() {
@@ -352,6 +376,11 @@ const std::vector<Row<MeetingRules>>& meeting_rows() {
       {.key = "requisition", .kind = FieldKind::probability, .member = &MeetingRules::requisition,
        .meaning = "Organised members' share of a CLP's members at which they requisition an "
                   "all-member meeting the officers cannot refuse (0: no requisition)"},
+      {.key = "held", .kind = FieldKind::table,
+       .meaning = "Meetings known to have been held, and their format, e.g. "
+                  "{ \"Hampstead and Kilburn\" = \"all_member\" } (the officers' choice and the "
+                  "habit do not apply there)",
+       .of = "CLP name -> format", .def_text = "{}", .read = read_held},
       {.key = "lost_invitation", .kind = FieldKind::probability,
        .member = &MeetingRules::lost_invitation,
        .meaning = "Probability an invitation to a contactable member is lost"},
@@ -396,6 +425,11 @@ const std::vector<Row<MeetingRules>>& meeting_rows() {
        .meaning = "Bounded confidence: listeners heed speakers within this distance"},
       {.key = "convergence", .kind = FieldKind::probability, .member = &MeetingRules::convergence,
        .meaning = "Bounded confidence: share of the distance a listener moves"},
+      {.key = "discussion", .kind = FieldKind::number, .member = &MeetingRules::discussion, .lo = 0,
+       .hi = 100, .unit = "encounters per attendee",
+       .meaning = "Bounded confidence: after the speeches, pairwise encounters per attendee "
+                  "(Deffuant-Weisbuch: two within the bound each move convergence towards the "
+                  "other)"},
   };
   return rows;
 }

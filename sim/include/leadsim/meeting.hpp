@@ -25,8 +25,13 @@
 //                   utility_shift: a listener is moved with probability
 //                     susceptibility * exp(-gap / undecided_scale), gaining speech_strength in
 //                     utility for the speech's candidate (the undecided move most);
-//                   bounded_confidence (Deffuant-Weisbuch): a listener within confidence_bound
-//                     of the speaker in policy space moves `convergence` of the way towards them.
+//                   bounded_confidence: Deffuant-Weisbuch's update from each speaker to each
+//                     listener (a leader-influence form of bounded confidence: one way): a
+//                     listener within confidence_bound of the speaker in policy space moves
+//                     `convergence` of the way towards them; then the room talks in pairs,
+//                     Deffuant-Weisbuch as they define it (meetings.discussion encounters per
+//                     attendee: two attendees within the bound each move `convergence` of the
+//                     way towards the other).
 //                 Persuasion persists: attendees carry it into the final ballot.
 //   5. vote:      below the quorum, no nomination. Otherwise plurality between two candidates,
 //                 an eliminating ballot (lowest out, vote again) for three or more; a tie goes
@@ -86,6 +91,7 @@ struct MeetingStory {
     int candidate = -1;
     int speaker_wave = -1, speaker_faction = -1;
     int persuaded = 0;  // listeners moved by this speech
+    int converted = 0;  // ... of whom it changed the first choice (to its candidate or away)
   };
   ConveneDecision convening;     // stage 1: requisition, habit, the officers' tactics
   double lean = 0;               // the CLP's lasting lean this run (clp_identity.hpp; 0 without)
@@ -104,6 +110,8 @@ struct MeetingStory {
   std::vector<Speech> speeches;
   std::vector<int> preferred_before, preferred_after;  // attendees' first choices
   int changed_mind = 0;
+  int discussion_moves = 0;      // pairwise encounters in which two attendees moved together
+  int discussion_converted = 0;  // first choices those encounters changed
   std::vector<std::array<int, kMaxCandidates>> rounds;  // tallies per voting round
   std::vector<int> eliminated;                           // per round, -1 on the last
   bool decided_by_tie_break = false;

@@ -1,6 +1,7 @@
 // officers.hpp: whether a CLP meets to nominate, and in which format (a meeting's stage 1).
 //
-// A CLP's officers decide, within the rules, and the organised members can force their hand:
+// A CLP's officers decide, within the rules, and the organised members can force their hand
+// (a meeting the scenario knows was held, meetings.held, is held in its known format):
 //   1. Requisition: where meetings.requisition > 0 and the organised members (people of organised
 //      member waves who could take part, weighted by their bloc's draw this run) are at least
 //      that share of the members who could take part, they requisition an all-member meeting,
@@ -40,6 +41,7 @@ struct RoomExpectation {
 struct ConveneDecision {
   bool met = false;
   MeetingFormat format = MeetingFormat::all_member;
+  bool known = false;          // the scenario says this meeting was held (meetings.held)
   bool requisitioned = false;  // the organised members forced an all-member meeting
   bool tactical = false;       // the officers chose for their candidate's sake
   double organised_share = 0;  // organised members' share of those who could take part

@@ -93,6 +93,8 @@ struct Clp {
   double activity_mean = 0, activity_sd = 0;  // log-odds of holding a nomination meeting
 };
 
+enum class MeetingFormat { all_member, general_committee };
+
 enum class Targeting { proportional, uniform, named, top_covariate, random_selected };
 const char* targeting_id(Targeting t);
 
@@ -145,7 +147,6 @@ struct MpRules {
   std::vector<std::pair<int, int>> endorsements;  // (clp, candidate or -1): known local MPs' choices
 };
 
-enum class MeetingFormat { all_member, general_committee };
 enum class PersuasionModel { utility_shift, bounded_confidence };
 enum class TieBreak { chair, lot };
 
@@ -156,6 +157,7 @@ struct MeetingRules {
                                    // own candidate's sake (officers.hpp)
   double requisition = 0.0;        // organised members' share of the CLP's members that forces an
                                    // all-member meeting (0: they cannot requisition one)
+  std::vector<std::pair<int, MeetingFormat>> held;  // (clp, format): meetings known to be held
   double lost_invitation = 0.003;  // probability an invitation to a contactable member goes astray
   double attendance = 0.05;        // base probability a typical invited member attends
   double care = 1.0;               // attendance multiplier per unit of preference strength
@@ -173,6 +175,8 @@ struct MeetingRules {
   double undecided_scale = 0.2;    // utility gap at which persuadability falls to 1/e
   double confidence_bound = 0.6;   // bounded confidence: listens only to speakers this close
   double convergence = 0.3;        // bounded confidence: fraction of the distance moved
+  double discussion = 0.0;         // bounded confidence: pairwise encounters per attendee after
+                                   // the speeches (Deffuant-Weisbuch)
 };
 
 enum class AffiliateMethod { executive, consultation };
