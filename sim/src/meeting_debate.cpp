@@ -134,10 +134,14 @@ void Meeting::debate() {
                       : key_rank(std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
                                  std::max(1e-3, double(pop.activism[sc.attendee[a]])));
   if (m.persuasion == PersuasionModel::bounded_confidence) {
+    // Positions move; the rest of each utility is read from the population once, here.
     sc.position.resize(n * size_t(dims));
-    for (size_t a = 0; a < n; ++a)
+    sc.utility_base.resize(n * size_t(k));
+    for (size_t a = 0; a < n; ++a) {
       in.preferences.position(pop, sc.attendee[a], sc.faction[a],
                               &sc.position[a * size_t(dims)]);
+      in.preferences.utility_base(pop, sc.attendee[a], &sc.utility_base[a * size_t(k)]);
+    }
   }
   // utility_shift: the chance a speech moves an attendee changes only when a speech does, so
   // it is kept per attendee rather than worked out by every speech for every listener.
@@ -206,7 +210,7 @@ void Meeting::debate() {
         for (int d = 0; d < dims; ++d) d2 += (x[d] - y[d]) * (x[d] - y[d]);
         if (d2 < float(m.confidence_bound * m.confidence_bound)) {
           for (int d = 0; d < dims; ++d) x[d] += float(m.convergence) * (y[d] - x[d]);
-          in.preferences.utilities_at(pop, sc.attendee[a], x, u);
+          in.preferences.utilities_from_base(&sc.utility_base[a * size_t(k)], x, u);
           if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
           const int before = sc.choice[a];
           sc.choice[a] = std::int8_t(choice(a));
@@ -260,7 +264,8 @@ void Meeting::discuss() {
     }
     for (size_t a : {i, j}) {
       float* u = utility(a);
-      in.preferences.utilities_at(pop, sc.attendee[a], &sc.position[a * size_t(dims)], u);
+      in.preferences.utilities_from_base(&sc.utility_base[a * size_t(k)],
+                                         &sc.position[a * size_t(dims)], u);
       if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
       const int before = sc.choice[a];
       sc.choice[a] = std::int8_t(choice(a));

@@ -18,6 +18,7 @@ struct MeetingScratch {
   std::vector<float> utility;   // candidates per attendee
   std::vector<float> entry_utility;
   std::vector<float> position;  // dims per attendee (bounded confidence)
+  std::vector<float> utility_base;  // candidates per attendee: RunPreferences::utility_base()
   std::vector<std::int64_t> speaker_rank;  // per attendee: the speaker key's rank; -infinity's
                                           // once spoken (or if hostile)
   std::vector<std::int8_t> choice;  // per attendee: current first choice

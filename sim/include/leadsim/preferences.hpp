@@ -80,8 +80,19 @@ class RunPreferences {
 
   // Utility of each candidate (K floats) for someone at `pos` with person i's taste.
   void utilities_at(const Population& pop, std::size_t i, const float* pos, float* out) const {
+    float base[kMaxCandidates];
+    utility_base(pop, i, base);
+    utilities_from_base(base, pos, out);
+  }
+  // utilities_at() in two steps, for someone whose position moves (bounded confidence): the part
+  // that does not depend on the position (K floats), once; then the utilities at a position from
+  // it, reading nothing of the population. Together bit for bit utilities_at().
+  void utility_base(const Population& pop, std::size_t i, float* base) const {
+    for (int c = 0; c < k_; ++c) base[c] = constant_[size_t(c)] + taste_sd_ * pop.taste_of(c, i);
+  }
+  void utilities_from_base(const float* base, const float* pos, float* out) const {
     for (int c = 0; c < k_; ++c) {
-      float u = constant_[size_t(c)] + taste_sd_ * pop.taste_of(c, i);
+      float u = base[c];
       for (int d = 0; d < dims_; ++d) u += 2 * salience_ * pos[d] * cand_pos_[size_t(c * dims_ + d)];
       out[c] = u;
     }
