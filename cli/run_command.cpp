@@ -1,6 +1,7 @@
 // `leadsim run SCENARIO`: many contests on all cores, summarised. Writes summary.json, runs.csv
 // and clps.csv into the output folder (all or nothing) and prints the report; --profile adds the
-// time spent in each stage.
+// time spent in each stage; --decompose the share of the spread each source of uncertainty
+// accounts for (uncertainty.hpp), also written as uncertainty.csv.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "leadsim/population.hpp"
 #include "leadsim/report.hpp"
 #include "leadsim/scenario.hpp"
+#include "leadsim/uncertainty.hpp"
 
 namespace leadsim::cli {
 
@@ -30,7 +32,35 @@ struct Options {
   std::vector<std::string> set;
   bool profile = false;
   bool quiet = false;
+  bool decompose = false;
 };
+
+// The decomposition as a table for the report and as CSV.
+std::string format_decomposition(const Scenario& s, const UncertaintyDecomposition& d) {
+  std::string o = fmt::format(
+      "\nWhere the spread comes from ({}: each source switched off in turn, same seed)\n",
+      s.candidates[size_t(d.candidate)].name);
+  o += fmt::format("  {:<40} {:>9} {:>9} {:>7}\n", "source", "share var", "noms var", "P(win)");
+  o += fmt::format("  {:<40} {:>9.2e} {:>9.1f} {:>7.3f}\n", "all sources", d.all.share_variance,
+                   d.all.nominations_variance, d.all.win_probability);
+  for (const auto& r : d.rows)
+    o += fmt::format("  without {:<32} {:>9.2e} {:>9.1f} {:>7.3f}   ({:.0f}% of the share's "
+                     "variance, {:.0f}% of the nominations')\n",
+                     r.name, r.without.share_variance, r.without.nominations_variance,
+                     r.without.win_probability, 100 * r.share_part, 100 * r.nominations_part);
+  o += "  (the rest: the people's own draws, and the sources' interactions)\n";
+  return o;
+}
+
+void write_decomposition_csv(std::ostream& out, const UncertaintyDecomposition& d) {
+  out << "source,share_variance,nominations_variance,win_probability,share_part,nominations_part\n";
+  out << fmt::format("all,{:.6g},{:.6g},{:.6g},,\n", d.all.share_variance,
+                     d.all.nominations_variance, d.all.win_probability);
+  for (const auto& r : d.rows)
+    out << fmt::format("{},{:.6g},{:.6g},{:.6g},{:.4f},{:.4f}\n", r.id, r.without.share_variance,
+                       r.without.nominations_variance, r.without.win_probability, r.share_part,
+                       r.nominations_part);
+}
 
 // A progress bar on stderr, only when stderr is a terminal.
 class ProgressBar {
@@ -74,12 +104,24 @@ int run(const Options& o) {
     std::cerr << "interrupted: no output written\n";
     return 130;
   }
+  std::string decomposition;
+  if (o.decompose) {
+    EnsembleOptions quiet = opt;
+    quiet.progress = nullptr;
+    const UncertaintyDecomposition d = decompose_uncertainty(s, pop, quiet, r);
+    if (interrupted) {
+      std::cerr << "interrupted: no output written\n";
+      return 130;
+    }
+    write_decomposition_csv(out.open("uncertainty.csv"), d);
+    decomposition = format_decomposition(s, d);
+  }
   const Manifest m = make_manifest(s, o.seed, o.runs);
   write_summary_json(out.open("summary.json"), s, m, r.summary);
   write_clps_csv(out.open("clps.csv"), s, r.summary);
   out.commit();
 
-  std::cout << format_report(s, m, r);
+  std::cout << format_report(s, m, r) << decomposition;
   if (o.profile) {
     double total = 0;
     for (double x : r.profile.seconds) total += x;
@@ -90,8 +132,10 @@ int run(const Options& o) {
                                total > 0 ? 100 * r.profile.seconds[size_t(i)] / total : 0.0);
     std::cout << fmt::format("  population    {:>9.1f} MB\n", double(pop.bytes()) / 1e6);
   }
-  std::cout << fmt::format("\nWrote {}, {} and {}\n", out.path("summary.json").string(),
-                           out.path("runs.csv").string(), out.path("clps.csv").string());
+  std::cout << fmt::format("\nWrote {}, {}{} and {}\n", out.path("summary.json").string(),
+                           out.path("runs.csv").string(),
+                           o.decompose ? ", " + out.path("uncertainty.csv").string() : "",
+                           out.path("clps.csv").string());
   return 0;
 }
 
@@ -108,6 +152,9 @@ Command add_run_command(CLI::App& parent) {
   add_set_option(app, o->set);
   app->add_flag("--profile", o->profile, "Print time per stage");
   app->add_flag("--quiet,-q", o->quiet, "No progress bar");
+  app->add_flag("--decompose", o->decompose,
+                "Also run with each source of uncertainty switched off in turn: the share of the "
+                "spread each accounts for (uncertainty.csv)");
   return {app, [o]() { return run(*o); }};
 }
 
