@@ -75,6 +75,34 @@ TEST(Nominations, AffiliateConsultationFollowsItsSupporters) {
   for (const RunResult& r : run_many(s, 10)) EXPECT_EQ(r.affiliate_nominations[0], 1);
 }
 
+TEST(Nominations, EachAffiliateConsultsItsOwnMembers) {
+  // Two unions, each with its own members: the radicals' union nominates the left, the
+  // moderates' the right, in every run (one shared mix could not split them).
+  const std::vector<std::string> two = {
+      "waves.unions.factions={ radical = 1.0 }", "waves.unions.affiliate=\"union\"",
+      "waves.moderate_union.section=\"affiliated\"", "waves.moderate_union.size=2000",
+      "waves.moderate_union.joined_from=2010-01-01", "waves.moderate_union.joined_to=2020-06-30",
+      "waves.moderate_union.factions={ moderate = 1.0 }",
+      "waves.moderate_union.affiliate=\"other\"", "affiliates.union.share=0.5",
+      "affiliates.other.share=0.5", "affiliates.other.method=\"consultation\""};
+  const Scenario s = toy(two);
+  const Population pop = synthesise(s, 1);
+  for (size_t i = 0; i < pop.size(); ++i)
+    if (pop.section[i] == std::uint8_t(Section::affiliated))
+      ASSERT_EQ(pop.affiliate[i], s.waves[pop.wave[i]].id == "unions" ? 0 : 1);
+  for (const RunResult& r : run_many(s, 10)) {
+    EXPECT_EQ(r.affiliate_nominations[0], 1);  // the left: the radicals' union
+    EXPECT_EQ(r.affiliate_nominations[1], 1);  // the right: the moderates'
+  }
+}
+
+TEST(Nominations, ACohortsTurnoutShiftMovesItsTurnout) {
+  auto affiliated_turnout = [](const RunResult& r) { return r.turnout(int(Section::affiliated)); };
+  const auto plain = estimate(run_many(toy(), 40), affiliated_turnout);
+  const auto keen = estimate(run_many(toy({"waves.unions.turnout_shift=1"}), 40), affiliated_turnout);
+  EXPECT_TRUE(clearly_above(keen, plain)) << plain.mean << " -> " << keen.mean;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Supporting nominations.
 

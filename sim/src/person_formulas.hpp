@@ -122,13 +122,13 @@ LEADSIM_INLINE float attendance_bound(float mobilisation, float max_base, float 
 inline double logistic(double x) { return 1 / (1 + std::exp(-x)); }
 inline double logit(double p) { return std::log(p / (1 - p)); }
 
-// The chance a person votes in the final ballot, from their section's turnout and their activism:
-// logistic(logit(turnout) + activism_elasticity * log(activism)). Worked out once per person, with
+// The chance a person votes in the final ballot, from their section's turnout, their activism and
+// their cohort's shift: logistic(logit(turnout) + activism_elasticity * log(activism) + shift). Worked out once per person, with
 // the population (it depends on nothing drawn per run).
 inline float turnout_probability(double section_turnout, double activism_elasticity,
-                                 float activism) {
+                                 float activism, double shift = 0) {
   const double p = std::clamp(section_turnout, 1e-9, 1 - 1e-9);
-  return float(logistic(logit(p) + activism_elasticity * std::log(std::max(activism, 1e-6f))));
+  return float(logistic(logit(p) + activism_elasticity * std::log(std::max(activism, 1e-6f)) + shift));
 }
 
 // 1 if a person whose turnout draw this run is `draw` votes, given their turnout_probability().

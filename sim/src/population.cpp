@@ -147,6 +147,9 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
     // Ids are consecutive within a wave from a base fixed by the wave's name: unique within the
     // wave and the same in every scenario that has the wave.
     const std::uint32_t wave_id = std::uint32_t(name_hash("uid:" + w.id) >> 32);
+    int tied = -1;  // the affiliate every one of them belongs to, if the wave names one
+    for (size_t a = 0; a < s.affiliates.size(); ++a)
+      if (!w.affiliate.empty() && s.affiliates[a].id == w.affiliate) tied = int(a);
     const double span = double(w.joined_to - w.joined_from + 1);
     for (std::int64_t j = 0; j < w.size; ++j, ++row) {
       raw.uid[row] = wave_id + std::uint32_t(j);
@@ -164,7 +167,9 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
       if (w.organised) t |= kOrganised;
       raw.traits[row] = t;
       raw.affiliate[row] = kNoAffiliate;
-      if (w.section == Section::affiliated && !aff_cdf.empty()) {
+      if (tied >= 0) {
+        raw.affiliate[row] = std::uint8_t(tied);
+      } else if (w.section == Section::affiliated && !aff_cdf.empty()) {
         double a = g.uniform() * aff_cdf.back();
         raw.affiliate[row] = std::uint8_t(std::min<size_t>(
             size_t(std::upper_bound(aff_cdf.begin(), aff_cdf.end(), a) - aff_cdf.begin()),
@@ -256,7 +261,8 @@ Population synthesise(const Scenario& s, std::uint64_t seed) {
   pop.turnout.resize(n);
   for (size_t i = 0; i < n; ++i)
     pop.turnout[i] = person::turnout_probability(s.ballot.turnout[pop.section[i]],
-                                                 s.ballot.activism_elasticity, pop.activism[i]);
+                                                 s.ballot.activism_elasticity, pop.activism[i],
+                                                 s.waves[pop.wave[i]].turnout_shift);
   pop.parliament = synthesise_parliament(s, seed);
   return pop;
 }

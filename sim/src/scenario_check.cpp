@@ -213,6 +213,19 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
       error(place_in(s, "mps.endorsements"),
             "'mps.endorsements': an endorsement names a CLP without a party MP or an unknown "
             "candidate");
+  for (const Wave& w : s.waves) {
+    if (w.affiliate.empty()) continue;
+    const bool known = std::any_of(s.affiliates.begin(), s.affiliates.end(),
+                                   [&](const Affiliate& a) { return a.id == w.affiliate; });
+    if (!known)
+      error(place_in(s, "waves." + w.id + ".affiliate"),
+            fmt::format("'waves.{}.affiliate': no affiliate '{}' (an [affiliates.<id>] table)",
+                        w.id, w.affiliate));
+    else if (w.section != Section::affiliated)
+      error(place_in(s, "waves." + w.id + ".affiliate"),
+            fmt::format("'waves.{}.affiliate': only affiliated supporters belong to an affiliate",
+                        w.id));
+  }
   for (const auto& held : s.meetings.held)
     if (held.first < 0 || held.first >= int(s.clps.size()))
       error(place_in(s, "meetings.held"), "'meetings.held': names an unknown CLP");

@@ -216,6 +216,15 @@ const std::vector<Row<Wave>>& wave_rows() {
        .meaning = "Brought to meetings by organisers: attendance multiplied by "
                   "meetings.organised_turnout",
        .affects = kPop},
+      {.key = "affiliate", .kind = FieldKind::text, .member = &Wave::affiliate,
+       .meaning = "Affiliated supporters: the affiliate (an [affiliates] id) every one of them "
+                  "belongs to, so that an affiliate's members have their own mix and turnout; "
+                  "empty: each drawn by the affiliates' shares",
+       .affects = kPop},
+      {.key = "turnout_shift", .kind = FieldKind::number, .member = &Wave::turnout_shift, .lo = -10,
+       .hi = 10, .unit = "log-odds",
+       .meaning = "Added to the section's ballot turnout (log-odds) for this cohort's people",
+       .affects = kPop},
       {.key = "bloc_sd", .kind = FieldKind::number, .member = &Wave::bloc_sd, .lo = 0, .hi = 3,
        .unit = "log sd",
        .meaning = "Organised: the cohort turns out as a bloc, sd of the log of a per-run, per-CLP "

@@ -116,6 +116,9 @@ struct Wave {
   double target_share = 1.0;         // share of the wave on targets; the rest spread proportionally
   bool organised = false;            // brought to meetings: attendance x meetings.organised_turnout
   double bloc_sd = 0;                // organised: sd of the log of its per-run, per-CLP turnout draw
+  std::string affiliate;             // affiliated supporters: the affiliate they all belong to
+                                     // (an id of [affiliates]); empty: drawn by the shares
+  double turnout_shift = 0;          // log-odds added to the section's ballot turnout for them
 };
 
 struct Registration {
