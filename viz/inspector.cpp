@@ -133,6 +133,15 @@ bool meeting_panel(const Results& r, const MeetingInspection* m, bool busy, View
               (unsigned long long)m->run, (unsigned long long)m->seed);
   if (st.mp_endorsement >= 0)
     ImGui::Text("The local MP nominated and endorses %s.", cand(st.mp_endorsement).c_str());
+  // Why it met (or not), as `leadsim meeting` says it: one wrapped line per sentence.
+  {
+    const std::string why = describe_convening(s, m->clp, st);
+    for (size_t a = 0, b; a < why.size(); a = b + 1) {
+      b = why.find('\n', a);
+      if (b == std::string::npos) b = why.size();
+      ImGui::TextWrapped("%s", why.substr(a, b - a).c_str());
+    }
+  }
   if (!res.met) {
     ImGui::TextWrapped(
         "The CLP did not hold a nomination meeting in this run (meetings.meet = %s).",

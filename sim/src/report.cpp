@@ -462,15 +462,11 @@ std::string count_json(const Scenario& s, const CountRules& rules, const CountRe
   return j.dump(2) + "\n";
 }
 
-std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed, std::uint64_t run,
-                                 const MeetingStory& st) {
+std::string describe_convening(const Scenario& s, int clp, const MeetingStory& st) {
   const MeetingResult& r = st.result;
   const size_t k = s.candidates.size();
   auto cand = [&](int c) { return c >= 0 ? s.candidates[size_t(c)].name : std::string("nobody"); };
-  std::string o = fmt::format("{} (seed {}, run {}): {}\n", s.clps[size_t(clp)].name, seed, run,
-                              s.name);
-  if (st.mp_endorsement >= 0)
-    o += fmt::format("The local MP nominated and endorses {}.\n", cand(st.mp_endorsement));
+  std::string o;
   const Clp& here = s.clps[size_t(clp)];
   if (here.lean_sd > 0 || here.lean_mean != 0)
     o += fmt::format("Its lasting lean this run: {:+.2f} (log-odds per unit of axis 1, leftwards; "
@@ -505,6 +501,19 @@ std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
     o += fmt::format("The officers expected the members to back {} and a General Committee {}; "
                      "they kept the CLP's custom.\n",
                      reading(d.members), reading(d.delegates));
+  return o;
+}
+
+std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed, std::uint64_t run,
+                                 const MeetingStory& st) {
+  const MeetingResult& r = st.result;
+  const size_t k = s.candidates.size();
+  auto cand = [&](int c) { return c >= 0 ? s.candidates[size_t(c)].name : std::string("nobody"); };
+  std::string o = fmt::format("{} (seed {}, run {}): {}\n", s.clps[size_t(clp)].name, seed, run,
+                              s.name);
+  if (st.mp_endorsement >= 0)
+    o += fmt::format("The local MP nominated and endorses {}.\n", cand(st.mp_endorsement));
+  o += describe_convening(s, clp, st);
   if (!r.met) {
     o += "The CLP did not hold a nomination meeting this run.\n";
     return o;

@@ -3,9 +3,9 @@
 // A CLP's officers decide, within the rules, and the organised members can force their hand
 // (a meeting the scenario knows was held, meetings.held, is held in its known format):
 //   1. Requisition: where meetings.requisition > 0 and the organised members (people of organised
-//      member waves who could take part, weighted by their bloc's draw this run) are at least
-//      that share of the members who could take part, they requisition an all-member meeting,
-//      which is held whatever the officers want.
+//      member waves who joined by the meeting freeze, weighted by their bloc's draw this run) are
+//      at least that share of the members who joined by it, they requisition an all-member
+//      meeting, which is held whatever the officers want.
 //   2. Habit: otherwise the CLP meets with probability logistic(logit(meet) + activity), its
 //      activity the lasting one of clp_identity.hpp (0 without), in its customary format (a
 //      General Committee with probability meetings.general_committee).

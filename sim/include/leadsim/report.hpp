@@ -79,6 +79,11 @@ std::string format_report(const Scenario& s, const Manifest& m, const EnsembleRe
 std::string format_count(const Scenario& s, const CountRules& rules, const CountResult& r);
 std::string count_json(const Scenario& s, const CountRules& rules, const CountResult& r);
 
+// Why the meeting of CLP `clp` was held or not, and in its format, in sentences (one per line):
+// its lasting lean this run, its blocs' draws, then known / requisitioned / the officers' reading.
+// Part of format_meeting_story(); the visualiser's inspector shows the same lines.
+std::string describe_convening(const Scenario& s, int clp, const MeetingStory& story);
+
 // The story of one CLP's meeting in one run, in prose and small tables.
 std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
                                  std::uint64_t run, const MeetingStory& story);
