@@ -159,6 +159,21 @@ TEST(Officers, TheStorySaysWhyTheMeetingWasHeldAndInWhichFormat) {
   EXPECT_GT(tactical, 0);
 }
 
+TEST(Targets, AnOrganisedWaveTargetsTheClpsItCanTipAndWinsMoreThere) {
+  // The toy's new members, organised, all placed on 4 CLPs: chosen where the left is expected to
+  // lose by the fewest votes, they win more CLPs for the left than 4 chosen at random.
+  const auto base = with(kEveryoneMeets, {"meetings.general_committee=0", "waves.new.organised=true",
+                                          "waves.new.size=400", "waves.new.target_count=4",
+                                          "waves.new.target_share=1"});
+  const Scenario tip = toy(with(base, {"waves.new.target=\"tippable\""}));
+  const std::vector<int> targets = wave_targets(tip, tip.waves[1], 1);
+  ASSERT_EQ(targets.size(), 4u);
+  auto left = [](const RunResult& r) { return double(r.nominations[0]); };
+  const auto tipped = estimate(run_many(tip, 400), left);
+  const auto random = estimate(run_many(toy(with(base, {"waves.new.target=\"random\""})), 400), left);
+  EXPECT_TRUE(clearly_above(tipped, random)) << random.mean << " -> " << tipped.mean;
+}
+
 // Per-CLP attendance over runs: the mean and the variance of each CLP's count, averaged.
 struct Spread {
   double mean = 0, variance = 0;

@@ -62,7 +62,7 @@ void find_leader(RoomExpectation& room, int k) {
 
 }  // namespace
 
-RoomExpectation expected_members_room(const ClpReading& r, int clp) {
+RoomExpectation expected_members_room(const ClpReading& r, int clp, int only_wave, bool only) {
   const Scenario& s = r.scenario;
   const Population& pop = r.population;
   const RunPreferences& prefs = r.preferences;
@@ -71,6 +71,7 @@ RoomExpectation expected_members_room(const ClpReading& r, int clp) {
   for (int w = 0; w < int(s.waves.size()); ++w) {
     const Wave& wave = s.waves[size_t(w)];
     if (wave.section != Section::member) continue;
+    if (only_wave >= 0 && (w == only_wave) != only) continue;
     const double people = double(seg[w + 1] - seg[w]) * share_joined_by(wave, r.meeting_freeze);
     if (people <= 0) continue;
     const double keen = people * wave.activism *

@@ -9,6 +9,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "leadsim/contest.hpp"  // run_key
+#include "leadsim/officers.hpp"
+#include "leadsim/preferences.hpp"
 #include "leadsim/random.hpp"
 #include "person_formulas.hpp"
 
@@ -31,6 +34,8 @@ float fixed_point_step(double sd) {
   const int e = std::clamp(int(std::ceil(std::log2(sd) - 12.0)), -100, 100);
   return std::ldexp(1.0f, e);
 }
+
+std::vector<int> tippable_targets(const Scenario& s, const Wave& w, std::uint64_t seed);
 
 std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed) {
   const int n = static_cast<int>(s.clps.size());
@@ -56,8 +61,54 @@ std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t se
       std::sort(order.begin(), order.end());
       return order;
     }
+    case Targeting::tippable:
+      return tippable_targets(s, w, seed);
   }
   return {};
+}
+
+// Where an organised wave can tip a CLP: the organisers' reading of each CLP's all-member room
+// without them (officers.hpp's expectation, with every per-run draw at its mean: no CLP
+// dispersion, each CLP's lasting lean at its mean, no swing or poll error), in a population
+// where the tippable waves live in proportion to CLP size. The wave's candidate is the one its
+// own people would back (its expected room summed over the CLPs); its targets are the
+// target_count CLPs where that candidate is behind by the fewest expected votes (people x
+// propensity), CLPs it already leads not counted: a wave pays where it turns a narrow loss.
+std::vector<int> tippable_targets(const Scenario& s, const Wave& w, std::uint64_t seed) {
+  Scenario expected = s;
+  for (Wave& x : expected.waves)
+    if (x.targeting == Targeting::tippable) x.targeting = Targeting::proportional;
+  expected.clp_dispersion = 0;
+  for (Clp& c : expected.clps) c.lean_sd = c.activity_sd = 0;
+  expected.campaign.swing_sd = 0;
+  for (double& sd : expected.campaign.poll_error) sd = 0;
+  expected.campaign.cohort_error = 0;
+  for (Faction& f : expected.factions) f.bloc_sd = 0;
+  for (Wave& x : expected.waves) x.bloc_sd = 0;
+  const Population pop = synthesise(expected, seed);
+  const RunPreferences prefs(expected, run_key(seed, 0));
+  const std::vector<bool> standing(s.candidates.size(), true);
+  const ClpReading reading{expected, pop, prefs, standing, s.eligibility.member_meeting_freeze};
+  const int self = int(&w - s.waves.data());
+  const int n = int(s.clps.size()), k = int(s.candidates.size());
+  std::vector<double> own(size_t(k), 0.0);
+  for (int c = 0; c < n; ++c) {
+    const RoomExpectation mine = expected_members_room(reading, c, self, true);
+    for (int q = 0; q < k; ++q) own[size_t(q)] += mine.votes[size_t(q)];
+  }
+  const int side = int(std::max_element(own.begin(), own.end()) - own.begin());
+  std::vector<std::pair<double, int>> behind;  // (votes short, CLP)
+  for (int c = 0; c < n; ++c) {
+    const RoomExpectation room = expected_members_room(reading, c, self, false);
+    if (room.leader < 0 || room.leader == side) continue;
+    behind.emplace_back(room.votes[size_t(room.leader)] - room.votes[size_t(side)], c);
+  }
+  std::sort(behind.begin(), behind.end());
+  std::vector<int> out;
+  for (size_t i = 0; i < behind.size() && int(out.size()) < w.target_count; ++i)
+    out.push_back(behind[i].second);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 namespace {

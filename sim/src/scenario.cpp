@@ -41,6 +41,7 @@ const char* targeting_id(Targeting t) {
     case Targeting::named: return "named";
     case Targeting::top_covariate: return "top_covariate";
     case Targeting::random_selected: return "random_selected";
+    case Targeting::tippable: return "tippable";
   }
   return "?";
 }

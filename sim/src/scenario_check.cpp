@@ -184,7 +184,8 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
     if (w.targeting == Targeting::named && w.target_clps.empty() &&
         !s.places.count(path + ".target_clps"))
       error(place_in(s, path), fmt::format("'{}': target = \"named\" needs target_clps", path));
-    if ((w.targeting == Targeting::top_covariate || w.targeting == Targeting::random_selected) &&
+    if ((w.targeting == Targeting::top_covariate || w.targeting == Targeting::random_selected ||
+         w.targeting == Targeting::tippable) &&
         (w.target_count < 1 || w.target_count > int(s.clps.size())))
       error(place_in(s, path), fmt::format("'{}': target_count must be between 1 and the number of "
                                         "CLPs ({})", path, s.clps.size()));

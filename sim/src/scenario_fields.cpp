@@ -231,8 +231,10 @@ const std::vector<Row<Wave>>& wave_rows() {
                   "draw multiplying its attendance (mean 1)"},
       {.key = "target", .kind = FieldKind::word, .member = word<&Wave::targeting>(),
        .meaning = "Where the cohort lives: in proportion to CLP size, uniformly, or concentrated "
-                  "on targets",
-       .words = {"proportional", "uniform", "named", "top_covariate", "random"}, .affects = kPop},
+                  "on targets (named, highest covariate, random, or tippable: the CLPs where its "
+                  "candidate is expected to lose by the fewest meeting votes)",
+       .words = {"proportional", "uniform", "named", "top_covariate", "random", "tippable"},
+       .affects = kPop},
       {.key = "target_clps", .kind = FieldKind::references, .member = &Wave::target_clps,
        .meaning = "Named target CLPs (target = \"named\")", .of = "CLP", .affects = kPop},
       {.key = "target_count", .kind = FieldKind::whole, .member = &Wave::target_count, .lo = 0,

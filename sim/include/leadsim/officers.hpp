@@ -57,8 +57,10 @@ struct ClpReading {
   Day meeting_freeze;
 };
 
-// The expected all-member room and General Committee of CLP c this run.
-RoomExpectation expected_members_room(const ClpReading& r, int clp);
+// The expected all-member room and General Committee of CLP c this run. The members' room can
+// leave out one wave (`wave`, excluded) or be that wave's people alone (`wave`, only).
+RoomExpectation expected_members_room(const ClpReading& r, int clp, int wave = -1,
+                                      bool only = false);
 RoomExpectation expected_general_committee(const ClpReading& r, int clp);
 
 // Stage 1 for CLP c: u_meet, u_format and u_tactics are the meeting's three uniform draws (in

@@ -112,7 +112,8 @@ struct Population {
 Population synthesise(const Scenario& s, std::uint64_t seed);
 
 // The CLPs a wave is concentrated on in the population synthesise(s, seed) draws (empty for
-// proportional and uniform targeting).
+// proportional and uniform targeting). Tippable targets are read from the organisers'
+// expectation of each CLP's room (officers.hpp) in a population drawn without them.
 std::vector<int> wave_targets(const Scenario& s, const Wave& w, std::uint64_t seed);
 
 }  // namespace leadsim

@@ -95,7 +95,7 @@ struct Clp {
 
 enum class MeetingFormat { all_member, general_committee };
 
-enum class Targeting { proportional, uniform, named, top_covariate, random_selected };
+enum class Targeting { proportional, uniform, named, top_covariate, random_selected, tippable };
 const char* targeting_id(Targeting t);
 
 // A joining cohort: people of one section who joined in a date window.
