@@ -24,9 +24,9 @@ double share_joined_by(const Wave& w, Day freeze) {
 // faction differ by taste (sd taste_sd per candidate) and by position (spread_f per axis, which
 // moves the utility gap between candidates c and d by 2 * salience * spread_f * |x_c - x_d| per
 // sd); the logit's scale beta makes its sd, beta * pi / sqrt(3), that of the gap.
-void faction_split(const ClpReading& r, int f, double weight, RoomExpectation& room) {
+// The mean policy distance between two standing candidates.
+double mean_distance(const ClpReading& r) {
   const Scenario& s = r.scenario;
-  const RunPreferences& prefs = r.preferences;
   const int k = int(s.candidates.size());
   double distance = 0;
   int pairs = 0;
@@ -36,7 +36,14 @@ void faction_split(const ClpReading& r, int f, double weight, RoomExpectation& r
         distance += (s.candidates[size_t(c)].position - s.candidates[size_t(d)].position).norm();
         ++pairs;
       }
-  if (pairs > 0) distance /= pairs;
+  return pairs > 0 ? distance / pairs : 0.0;
+}
+
+void faction_split(const ClpReading& r, double distance, int f, double weight,
+                   RoomExpectation& room) {
+  const Scenario& s = r.scenario;
+  const RunPreferences& prefs = r.preferences;
+  const int k = int(s.candidates.size());
   const double taste = prefs.taste_sd(), spread = prefs.spread(f);
   const double policy = 2 * std::abs(s.campaign.salience) * spread * distance;
   const double gap_sd = std::sqrt(2 * taste * taste + policy * policy);
@@ -67,6 +74,7 @@ RoomExpectation expected_members_room(const ClpReading& r, int clp, int only_wav
   const Population& pop = r.population;
   const RunPreferences& prefs = r.preferences;
   const std::uint32_t* seg = pop.segments(clp);
+  const double distance = mean_distance(r);
   RoomExpectation room;
   for (int w = 0; w < int(s.waves.size()); ++w) {
     const Wave& wave = s.waves[size_t(w)];
@@ -78,7 +86,7 @@ RoomExpectation expected_members_room(const ClpReading& r, int clp, int only_wav
                         (wave.organised ? s.meetings.organised_turnout * prefs.wave_bloc(clp, w) : 1.0);
     for (int f = 0; f < prefs.factions(); ++f) {
       const double mob = s.factions[size_t(f)].mobilisation * prefs.faction_bloc(clp, f);
-      faction_split(r, f, keen * mob * prefs.faction_probability(clp, w, f), room);
+      faction_split(r, distance, f, keen * mob * prefs.faction_probability(clp, w, f), room);
     }
   }
   find_leader(room, int(s.candidates.size()));
@@ -89,11 +97,12 @@ RoomExpectation expected_general_committee(const ClpReading& r, int clp) {
   const Scenario& s = r.scenario;
   const RunPreferences& prefs = r.preferences;
   const std::uint16_t* delegates = r.population.delegates_of(clp);
+  const double distance = mean_distance(r);
   RoomExpectation room;
   for (int w = 0; w < int(s.waves.size()); ++w) {
     if (delegates[w] == 0) continue;
     for (int f = 0; f < prefs.factions(); ++f)
-      faction_split(r, f, double(delegates[w]) * prefs.faction_probability(clp, w, f, true), room);
+      faction_split(r, distance, f, double(delegates[w]) * prefs.faction_probability(clp, w, f, true), room);
   }
   find_leader(room, int(s.candidates.size()));
   return room;

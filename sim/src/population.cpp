@@ -13,6 +13,7 @@
 #include "leadsim/officers.hpp"
 #include "leadsim/preferences.hpp"
 #include "leadsim/random.hpp"
+#include "leadsim/uncertainty.hpp"
 #include "person_formulas.hpp"
 
 namespace leadsim {
@@ -78,13 +79,7 @@ std::vector<int> tippable_targets(const Scenario& s, const Wave& w, std::uint64_
   Scenario expected = s;
   for (Wave& x : expected.waves)
     if (x.targeting == Targeting::tippable) x.targeting = Targeting::proportional;
-  expected.clp_dispersion = 0;
-  for (Clp& c : expected.clps) c.lean_sd = c.activity_sd = 0;
-  expected.campaign.swing_sd = 0;
-  for (double& sd : expected.campaign.poll_error) sd = 0;
-  expected.campaign.cohort_error = 0;
-  for (Faction& f : expected.factions) f.bloc_sd = 0;
-  for (Wave& x : expected.waves) x.bloc_sd = 0;
+  switch_off_uncertainty(expected);
   const Population pop = synthesise(expected, seed);
   const RunPreferences prefs(expected, run_key(seed, 0));
   const std::vector<bool> standing(s.candidates.size(), true);

@@ -285,55 +285,57 @@ const std::vector<Row<Eligibility>>& eligibility_rows() {
 
 namespace {
 
+// A table keyed by CLP name (`key` under `parent`): calls f(clp, path, name, value) for each
+// entry naming a known CLP (path: the table's), and reports the others (unknown CLP, with a
+// suggestion).
+template <class F>
+void for_each_clp_entry(Reader& r, const Ctx& parent, const std::string& key, Known& k, F f) {
+  Ctx e = r.table(parent, key);
+  r.resolve_table(parent, key);
+  if (!e.table) return;
+  for (auto&& [name, v] : *e.table) {
+    r.find(e, name.str());
+    const int clp = k.s->clp_index(std::string(name.str()));
+    if (clp < 0)
+      r.error_at(v, fmt::format("'{}': unknown CLP '{}'{}", e.path, name.str(),
+                                did_you_mean(std::string(name.str()), k.clps)));
+    else
+      f(clp, e.path, std::string(name.str()), v);
+  }
+}
+
 // mps.endorsements: { "CLP name" = "candidate id" | "none" }, each CLP one with a party MP.
 void read_endorsements(Reader& r, const Ctx& mps, MpRules& m, const Row<MpRules>& row, Known& k) {
-  Ctx e = r.table(mps, row.key);
-  r.resolve_table(mps, row.key);
-  if (!e.table) return;
-  const Scenario& s = *k.s;
-  for (auto&& [key, v] : *e.table) {
-    r.find(e, key.str());
-    const int clp = s.clp_index(std::string(key.str()));
+  for_each_clp_entry(r, mps, row.key, k, [&](int clp, const std::string& path,
+                                             const std::string& name, const toml::node& v) {
     auto cand = v.as_string();
     const bool none = cand && cand->get() == "none";  // a known abstention
-    const int ci = cand && !none ? s.candidate_index(cand->get()) : -1;
-    if (clp < 0) {
-      r.error_at(v, fmt::format("'{}': unknown CLP '{}'{}", e.path, key.str(),
-                                did_you_mean(std::string(key.str()), k.clps)));
-    } else if (!s.clps[size_t(clp)].labour_held) {
-      r.error_at(v, fmt::format("'{}': '{}' has no party MP in the CLP file", e.path, key.str()));
-    } else if (ci < 0 && !none) {
-      r.error_at(v, fmt::format("'{}.\"{}\"': unknown candidate {}{}", e.path, key.str(),
+    const int ci = cand && !none ? k.s->candidate_index(cand->get()) : -1;
+    if (!k.s->clps[size_t(clp)].labour_held)
+      r.error_at(v, fmt::format("'{}': '{}' has no party MP in the CLP file", path, name));
+    else if (ci < 0 && !none)
+      r.error_at(v, fmt::format("'{}.\"{}\"': unknown candidate {}{}", path, name,
                                 cand ? "'" + cand->get() + "'" : toml_repr(v),
                                 cand ? did_you_mean(cand->get(), k.candidates) : ""));
-    } else {
+    else
       m.endorsements.emplace_back(clp, ci);
-    }
-  }
+  });
 }
 
 // meetings.held: CLP name -> "all_member" or "general_committee", meetings known to be held.
 void read_held(Reader& r, const Ctx& meetings, MeetingRules& m, const Row<MeetingRules>& row,
                Known& k) {
-  Ctx e = r.table(meetings, row.key);
-  r.resolve_table(meetings, row.key);
-  if (!e.table) return;
-  const Scenario& s = *k.s;
-  for (auto&& [key, v] : *e.table) {
-    r.find(e, key.str());
-    const int clp = s.clp_index(std::string(key.str()));
+  for_each_clp_entry(r, meetings, row.key, k, [&](int clp, const std::string& path,
+                                                  const std::string& name, const toml::node& v) {
     auto format = v.as_string();
     const bool all = format && format->get() == "all_member";
     const bool gc = format && format->get() == "general_committee";
-    if (clp < 0)
-      r.error_at(v, fmt::format("'{}': unknown CLP '{}'{}", e.path, key.str(),
-                                did_you_mean(std::string(key.str()), k.clps)));
-    else if (!all && !gc)
+    if (!all && !gc)
       r.error_at(v, fmt::format("'{}.\"{}\"': expected \"all_member\" or \"general_committee\", "
-                                "got {}", e.path, key.str(), toml_repr(v)));
+                                "got {}", path, name, toml_repr(v)));
     else
       m.held.emplace_back(clp, gc ? MeetingFormat::general_committee : MeetingFormat::all_member);
-  }
+  });
 }
 
 }  // namespace

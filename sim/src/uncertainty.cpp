@@ -55,6 +55,10 @@ std::vector<UncertaintySource> uncertainty_sources(const Scenario& s) {
   return out;
 }
 
+void switch_off_uncertainty(Scenario& s) {
+  for (const UncertaintySource& source : uncertainty_sources(s)) source.switch_off(s);
+}
+
 UncertaintyDecomposition decompose_uncertainty(const Scenario& s, const Population& pop,
                                                const EnsembleOptions& opt,
                                                const EnsembleResult& full, int candidate) {

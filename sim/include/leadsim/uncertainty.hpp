@@ -27,6 +27,9 @@ struct UncertaintySource {
 
 // The sources the scenario has (some sd > 0), in a fixed order.
 std::vector<UncertaintySource> uncertainty_sources(const Scenario& s);
+// Every source switched off: each run's shared draws at their means (what organisers read a
+// CLP's room from, population.hpp's tippable targets).
+void switch_off_uncertainty(Scenario& s);
 
 struct SpreadOf {
   double share_variance = 0;        // of the candidate's final-round share, across runs
