@@ -69,21 +69,40 @@ void Meeting::eligible_and_contactable(std::uint32_t first, int n, std::uint32_t
   }
 }
 
-// Takes the attendees among people [first, first+n) (attends[j] set) into the scratch, with
-// their factions and utilities (util[c][j]). The scratch grows once per block.
+void Meeting::admit_person(std::uint32_t i, int f, const float* u) {
+  sc.attendee.push_back(i);
+  sc.faction.push_back(std::uint8_t(f));
+  sc.utility.insert(sc.utility.end(), u, u + k);
+  sc.uid.push_back(pop.uid[i]);
+  sc.traits.push_back(pop.traits[i]);
+  sc.activism.push_back(pop.activism[i]);
+  if (s.meetings.persuasion == PersuasionModel::bounded_confidence) {
+    // Positions move; the rest of each utility is read from the population here, once.
+    const size_t at = sc.position.size();
+    sc.position.resize(at + size_t(in.preferences.dims()));
+    in.preferences.position(pop, i, f, &sc.position[at]);
+    const size_t base = sc.utility_base.size();
+    sc.utility_base.resize(base + size_t(k));
+    in.preferences.utility_base(pop, i, &sc.utility_base[base]);
+  }
+}
+
+// Takes the attendees among people [first, first+n) (attends[j] set) into the scratch.
 void Meeting::admit(std::uint32_t first, int n, const std::uint32_t* attends, const std::int32_t* faction,
            const float (*util)[kBlock]) {
   const SetFlags set(attends, n);
   if (set.count() == 0) return;
-  size_t a = sc.attendee.size();
-  sc.attendee.resize(a + size_t(set.count()));
-  sc.faction.resize(a + size_t(set.count()));
-  sc.utility.resize((a + size_t(set.count())) * size_t(k));
+  if (s.meetings.persuasion == PersuasionModel::bounded_confidence)
+    // Positions are read from rows the attendance loop did not touch: ask for all of the
+    // block's attendees' at once, so that the misses overlap rather than follow one another.
+    set.for_each([&](int j) {
+      for (int d = 0; d < in.preferences.dims(); ++d)
+        __builtin_prefetch(pop.offset_row(d) + first + std::uint32_t(j));
+    });
+  float u[kMaxCandidates];
   set.for_each([&](int j) {
-    sc.attendee[a] = first + std::uint32_t(j);
-    sc.faction[a] = std::uint8_t(faction[j]);
-    for (int c = 0; c < k; ++c) sc.utility[a * size_t(k) + size_t(c)] = util[c][j];
-    ++a;
+    for (int c = 0; c < k; ++c) u[c] = util[c][j];
+    admit_person(first + std::uint32_t(j), faction[j], u);
   });
 }
 
@@ -145,9 +164,7 @@ void Meeting::invite_and_attend_block(std::uint32_t first, int n, int wave) {
     }
     if (story) tell_lane(i, eligible[j], invited[j], attends, f);
     if (!attends) continue;
-    sc.attendee.push_back(i);
-    sc.faction.push_back(std::uint8_t(f));
-    sc.utility.insert(sc.utility.end(), u, u + k);
+    admit_person(i, f, u);
   }
 }
 
@@ -202,9 +219,7 @@ void Meeting::attend_block(std::uint32_t first, int n_people, int wave) {
       prefs.utilities(pop, i, f, u);
       if (endorsed >= 0) u[endorsed] += endorsement;
       if (!(draw < attendance_probability(i, f, u))) return;
-      sc.attendee.push_back(i);
-      sc.faction.push_back(std::uint8_t(f));
-      sc.utility.insert(sc.utility.end(), u, u + k);
+      admit_person(i, f, u);
     });
     result.invited += n_invited;
     return;
@@ -365,6 +380,11 @@ void Meeting::invite_and_attend() {
   sc.attendee.clear();
   sc.faction.clear();
   sc.utility.clear();
+  sc.uid.clear();
+  sc.traits.clear();
+  sc.activism.clear();
+  sc.position.clear();
+  sc.utility_base.clear();
   const std::uint32_t* segments = pop.segments(clp);
   for (int w = 0; w < int(s.waves.size()); ++w) {
     const std::uint32_t seg = segments[w], seg_end = segments[w + 1];

@@ -29,14 +29,104 @@ inline std::int64_t key_rank(double x) {
   return b < 0 ? b ^ std::numeric_limits<std::int64_t>::max() : b;
 }
 
+// One speech heard under bounded confidence: every attendee within the bound of the speaker
+// (squared distance below bound2) other than the speaker moves `convergence` of the way towards
+// the speaker's position y; their utilities follow (RunPreferences::utilities_from_base(), the MP's
+// endorsement added) and so does their first choice (Meeting::choice()). The speaker does not
+// move, so listeners are independent of one another: who is within the bound is found in one
+// branch-free pass over the room (who is near is as unpredictable as the room), then only they
+// are moved. D and K are the dimensions and candidates where known at compile time (0: read at
+// run time). Bit for bit the same as moving each listener in turn.
+struct Hearing {
+  std::size_t n, speaker;
+  int dims, k;
+  float* position;           // dims per attendee
+  const float* base;         // k per attendee: the utility's fixed part
+  float* utility;            // k per attendee
+  std::int8_t* choice;       // per attendee
+  const std::uint8_t* traits;
+  std::uint32_t* listener;   // n: scratch for those the speech reaches
+  float y[kMaxDims];
+  float bound2, convergence, weight;        // weight: RunPreferences::position_weight()
+  float cand[kMaxCandidates * kMaxDims];    // RunPreferences::candidate_positions()
+  float endorse[kMaxCandidates];            // the MP's endorsement (0 for other candidates)
+  bool stands[kMaxCandidates];              // in.standing
+  std::int32_t first_standing, hostile_choice;
+
+  struct Effect {
+    int persuaded = 0, converted = 0;
+  };
+
+  template <int D, int K>
+  [[gnu::noinline]] Effect hear() const {  // its own symbol: the profile shows it apart
+    constexpr std::size_t MD = D > 0 ? std::size_t(D) : std::size_t(kMaxDims);
+    constexpr std::size_t MK = K > 0 ? std::size_t(K) : std::size_t(kMaxCandidates);
+    const std::size_t nd = D > 0 ? std::size_t(D) : std::size_t(dims);
+    const std::size_t nk = K > 0 ? std::size_t(K) : std::size_t(k);
+    // Everything the loops read, in locals: stores through the room's arrays could otherwise
+    // alias this struct, and the compiler would reload it for every listener.
+    float yl[MD], cl[MK * MD], el[MK];
+    bool sl[MK];
+    for (std::size_t d = 0; d < nd; ++d) yl[d] = y[d];
+    for (std::size_t c = 0; c < nk; ++c) {
+      el[c] = endorse[c];
+      sl[c] = stands[c];
+      for (std::size_t d = 0; d < nd; ++d) cl[c * nd + d] = cand[c * nd + d];
+    }
+    const float b2 = bound2, mu = convergence, w = weight;
+    float* __restrict pos = position;
+    std::uint32_t* __restrict near = listener;
+    std::size_t moving = 0;
+    for (std::size_t a = 0; a < n; ++a) {
+      float d2 = 0;
+      for (std::size_t d = 0; d < nd; ++d)
+        d2 += (pos[a * nd + d] - yl[d]) * (pos[a * nd + d] - yl[d]);
+      near[moving] = std::uint32_t(a);
+      moving += std::size_t(d2 < b2) & std::size_t(a != speaker);
+    }
+    int converted = 0;
+    for (std::size_t l = 0; l < moving; ++l) {
+      const std::size_t a = near[l];
+      float* x = pos + a * nd;
+      for (std::size_t d = 0; d < nd; ++d) x[d] += mu * (yl[d] - x[d]);
+      float nu[MK];
+      for (std::size_t c = 0; c < nk; ++c) {
+        float u = base[a * nk + c];
+        for (std::size_t d = 0; d < nd; ++d) u += w * x[d] * cl[c * nd + d];
+        nu[c] = u + el[c];
+        utility[a * nk + c] = nu[c];
+      }
+      // The first standing candidate with the highest utility (as Meeting::choice(); utilities
+      // are finite, so the first standing one beats -infinity).
+      std::int32_t best = first_standing;
+      float top = -INFINITY;
+      for (std::size_t c = 0; c < nk; ++c) {
+        const bool better = sl[c] & (nu[c] > top);
+        best = better ? std::int32_t(c) : best;
+        top = better ? nu[c] : top;
+      }
+      if (traits[a] & kHostile) best = hostile_choice;
+      converted += best != choice[a];
+      choice[a] = std::int8_t(best);
+    }
+    return {int(moving), converted};
+  }
+
+  Effect operator()() const {
+    if (dims == 2 && k == 2) return hear<2, 2>();
+    if (dims == 2 && k == 3) return hear<2, 3>();
+    if (dims == 1 && k == 2) return hear<1, 2>();
+    return hear<0, 0>();
+  }
+};
+
 }  // namespace
 
 // The chair: the most active delegate present, or the most active attendee.
 size_t Meeting::choose_chair() const {
   size_t chair = 0;
   auto rank = [&](size_t a) {
-    const std::uint32_t i = sc.attendee[a];
-    return std::pair<bool, float>(pop.traits[i] & kDelegate, pop.activism[i]);
+    return std::pair<bool, float>(sc.traits[a] & kDelegate, sc.activism[a]);
   };
   auto best = rank(chair);  // kept, rather than looked up again for every attendee
   for (size_t a = 1; a < sc.attendee.size(); ++a) {
@@ -81,13 +171,6 @@ void Meeting::debate() {
   sc.entry_utility.assign(sc.utility.begin(), sc.utility.end());
   std::array<int, kMaxCandidates> supporters{};
   if (story) story->preferred_before.assign(size_t(k), 0);
-  // Attendees' ids and hostility, gathered once.
-  sc.uid.resize(n);
-  sc.hostile.resize(n);
-  for (size_t a = 0; a < n; ++a) {
-    sc.uid[a] = pop.uid[sc.attendee[a]];
-    sc.hostile[a] = std::uint8_t((pop.traits[sc.attendee[a]] & kHostile) ? 1 : 0);
-  }
   // Each attendee's current first choice, kept up to date as speeches move them.
   sc.choice.resize(n);
   for (size_t a = 0; a < n; ++a) sc.choice[a] = std::int8_t(choice(a));
@@ -130,19 +213,9 @@ void Meeting::debate() {
   const std::int64_t silent = key_rank(-INFINITY);
   for (size_t a = 0; a < n; ++a)
     sc.speaker_rank[a] =
-        sc.hostile[a] ? silent
-                      : key_rank(std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
-                                 std::max(1e-3, double(pop.activism[sc.attendee[a]])));
-  if (m.persuasion == PersuasionModel::bounded_confidence) {
-    // Positions move; the rest of each utility is read from the population once, here.
-    sc.position.resize(n * size_t(dims));
-    sc.utility_base.resize(n * size_t(k));
-    for (size_t a = 0; a < n; ++a) {
-      in.preferences.position(pop, sc.attendee[a], sc.faction[a],
-                              &sc.position[a * size_t(dims)]);
-      in.preferences.utility_base(pop, sc.attendee[a], &sc.utility_base[a * size_t(k)]);
-    }
-  }
+        hostile(a) ? silent
+                   : key_rank(std::log(std::max(1e-300, to_unit(speaker_draw(sc.uid[a])))) /
+                              std::max(1e-3, double(sc.activism[a])));
   // utility_shift: the chance a speech moves an attendee changes only when a speech does, so
   // it is kept per attendee rather than worked out by every speech for every listener.
   const float susceptibility = float(m.susceptibility), strength = float(m.speech_strength);
@@ -155,6 +228,27 @@ void Meeting::debate() {
     for (size_t a = 0; a < n; ++a) sc.chance[a] = chance_moved(a);
   }
   const int endorsed = in.mp_endorsement[size_t(clp)];
+  const float endorsement = float(s.campaign.mp_endorsement);
+  Hearing hearing{};  // bounded confidence: what every speech's pass over the room reads
+  if (m.persuasion == PersuasionModel::bounded_confidence) {
+    hearing.n = n;
+    hearing.dims = dims;
+    hearing.k = k;
+    hearing.position = sc.position.data();
+    hearing.base = sc.utility_base.data();
+    hearing.utility = sc.utility.data();
+    hearing.choice = sc.choice.data();
+    hearing.traits = sc.traits.data();
+    hearing.listener = sc.listener.data();
+    hearing.bound2 = float(m.confidence_bound * m.confidence_bound);
+    hearing.convergence = float(m.convergence);
+    hearing.weight = in.preferences.position_weight();
+    std::copy_n(in.preferences.candidate_positions(), k * dims, hearing.cand);
+    for (int c = 0; c < k; ++c) hearing.endorse[c] = c == endorsed ? endorsement : 0.0f;
+    for (int c = 0; c < k; ++c) hearing.stands[c] = in.standing[size_t(c)];
+    hearing.first_standing = standing_[0];
+    hearing.hostile_choice = hostile_choice_;
+  }
   for (size_t t = 0; t < order.size(); ++t) {
     const int c = order[t];
     // The speaker: the highest-key attendee who backs c and may speak (the first on a tie).
@@ -200,25 +294,11 @@ void Meeting::debate() {
       if (story) story->speeches.push_back(speech);
       continue;
     }
-    for (size_t a = 0; a < n; ++a) {
-      if (a == speaker) continue;
-      float* u = utility(a);
-      {
-        float* x = &sc.position[a * size_t(dims)];
-        const float* y = &sc.position[speaker * size_t(dims)];
-        float d2 = 0;
-        for (int d = 0; d < dims; ++d) d2 += (x[d] - y[d]) * (x[d] - y[d]);
-        if (d2 < float(m.confidence_bound * m.confidence_bound)) {
-          for (int d = 0; d < dims; ++d) x[d] += float(m.convergence) * (y[d] - x[d]);
-          in.preferences.utilities_from_base(&sc.utility_base[a * size_t(k)], x, u);
-          if (endorsed >= 0) u[endorsed] += float(s.campaign.mp_endorsement);
-          const int before = sc.choice[a];
-          sc.choice[a] = std::int8_t(choice(a));
-          speech.converted += sc.choice[a] != before;
-          ++speech.persuaded;
-        }
-      }
-    }
+    std::copy_n(&sc.position[speaker * size_t(dims)], dims, hearing.y);
+    hearing.speaker = speaker;
+    const Hearing::Effect effect = hearing();
+    speech.persuaded = effect.persuaded;
+    speech.converted = effect.converted;
     if (story) story->speeches.push_back(speech);
   }
   if (m.persuasion == PersuasionModel::bounded_confidence && m.discussion > 0 && n > 1) discuss();

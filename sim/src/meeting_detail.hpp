@@ -44,11 +44,11 @@ struct Meeting {
     for (bool b : in.standing) c += b;
     return c;
   }
-  bool hostile(size_t a) const { return pop.traits[sc.attendee[a]] & kHostile; }
+  bool hostile(size_t a) const { return sc.traits[a] & kHostile; }
   // first_choice(s, utility(a), in.standing, hostile(a)), over the standing list.
   int choice(size_t a) {
     if (n_standing_ == 0) return -1;
-    if (pop.traits[sc.attendee[a]] & kHostile) return hostile_choice_;
+    if (sc.traits[a] & kHostile) return hostile_choice_;
     const float* u = utility(a);
     int best = standing_[0];
     for (int l = 1; l < n_standing_; ++l) {
@@ -84,9 +84,13 @@ struct Meeting {
                                 std::uint32_t* invited) const;
 
   // Takes the attendees among people [first, first+n) (attends[j] set) into the scratch, with
-  // their factions and utilities (util[c][j]). The scratch grows once per block.
+  // their factions and utilities (util[c][j]), their ids, traits and activism, and under bounded
+  // confidence their positions and the fixed part of their utilities.
   void admit(std::uint32_t first, int n, const std::uint32_t* attends, const std::int32_t* faction,
              const float (*util)[kBlock]);
+
+  // Takes person i, of faction f with utilities u (k floats), into the scratch as admit() does.
+  void admit_person(std::uint32_t i, int f, const float* u);
 
   // Stages 2 and 3, for people [first, first+n) of one wave of members (n <= kBlock).
   // Invitations, the attendance draw and an upper bound on each person's attendance

@@ -17,15 +17,19 @@ struct MeetingScratch {
   std::vector<std::uint8_t> faction;  // per attendee
   std::vector<float> utility;   // candidates per attendee
   std::vector<float> entry_utility;
-  std::vector<float> position;  // dims per attendee (bounded confidence)
+  std::vector<float> position;  // dims per attendee (bounded confidence; filled on admission)
   std::vector<float> utility_base;  // candidates per attendee: RunPreferences::utility_base()
+                                    // (bounded confidence; filled on admission)
   std::vector<std::int64_t> speaker_rank;  // per attendee: the speaker key's rank; -infinity's
                                           // once spoken (or if hostile)
   std::vector<std::int8_t> choice;  // per attendee: current first choice
   std::vector<int> order;            // speaking order (candidates)
   std::vector<bool> race;            // candidates still in the meeting's vote
-  std::vector<std::uint32_t> uid;    // per attendee: stable id
-  std::vector<std::uint8_t> hostile; // per attendee: 1 if hostile
+  // Per attendee, gathered from the population as they are admitted (while their block is in
+  // cache) rather than looked up at random by every stage after it:
+  std::vector<std::uint32_t> uid;     // stable id
+  std::vector<std::uint8_t> traits;   // trait byte (kHostile, kDelegate, ...)
+  std::vector<float> activism;        // lasting activism (the chair, the speakers)
   std::vector<float> draw;           // per attendee: this speech's persuasion draw
   std::vector<float> chance;         // per attendee: the chance a speech moves them
   std::vector<std::uint32_t> listener;  // attendees this speech moves

@@ -97,6 +97,10 @@ class RunPreferences {
       out[c] = u;
     }
   }
+  // What utilities_from_base() multiplies a position by: 2 * salience, and the candidates'
+  // positions (K x dims), for loops that keep them in registers (the same arithmetic).
+  float position_weight() const { return 2 * salience_; }
+  const float* candidate_positions() const { return cand_pos_.data(); }
   // Utility of each candidate for person i in faction f (equal to utilities_at(position) up to
   // rounding; bit for bit equal to block_utility()).
   void utilities(const Population& pop, std::size_t i, int f, float* out) const;
