@@ -56,5 +56,9 @@ Command add_identity_command(CLI::App& parent);
 // jobs. Bad input is thrown as leadsim::InputError (exit code 2), except under MPI, where rank 0
 // alone reports it and the command returns 2 on every rank.
 Command add_sweep_command(CLI::App& parent);
+// `calibrate SCENARIO --spec CALIB.toml --out DIR`: ABC-SMC fit of free parameters to observed
+// outcomes (calibration.hpp); posterior.csv, particles.csv, checks.csv, calibration.json,
+// calibrated.toml.
+Command add_calibrate_command(CLI::App& parent);
 
 }  // namespace leadsim::cli

@@ -1,0 +1,138 @@
+// `leadsim calibrate SCENARIO --spec CALIB.toml --out DIR`: fits the spec's free parameters to
+// its targets by ABC-SMC on the sweep engine (calibration.hpp), prints the posterior, the
+// posterior-predictive checks and each generation, and writes posterior.csv, particles.csv,
+// checks.csv, calibration.json and calibrated.toml into DIR, all or nothing. Interrupted (Ctrl-C),
+// it writes nothing and exits 130.
+#include "command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "leadsim/calibration.hpp"
+#include "leadsim/report.hpp"
+
+namespace leadsim::cli {
+
+namespace {
+
+struct Options {
+  std::string scenario, spec, out;
+  std::vector<std::string> set;
+  int threads = 0;
+  bool quiet = false;
+};
+
+// The progress line on stderr (a terminal only): generation, tolerance, acceptance, runs.
+class CalibrationBar {
+ public:
+  explicit CalibrationBar(bool enabled) : enabled_(enabled && ::isatty(2)) {}
+  ~CalibrationBar() {
+    if (enabled_) std::fprintf(stderr, "\r%*s\r", 100, "");
+  }
+  void update(const CalibrationProgress& p) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const std::string tol = std::isfinite(p.abc.tolerance) ? fmt::format("{:.4g}", p.abc.tolerance)
+                                                           : std::string("inf");
+    std::fprintf(stderr, "\rgeneration %d, tolerance %s: %llu/%llu accepted of %llu (%.0f%%); "
+                 "%llu runs, %.0f runs/s   ", p.abc.generation, tol.c_str(),
+                 (unsigned long long)p.abc.accepted, (unsigned long long)p.abc.wanted,
+                 (unsigned long long)p.abc.proposed,
+                 p.abc.proposed ? 100.0 * double(p.abc.accepted) / double(p.abc.proposed) : 0.0,
+                 (unsigned long long)p.runs_done, p.seconds > 0 ? double(p.runs_done) / p.seconds : 0.0);
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string report(const CalibrationSpec& spec, const CalibrationResult& r) {
+  const Generation& g = r.abc.generations.back();
+  std::string o = fmt::format("Calibration: {} parameter{}, {} target{}, {} particles x {} runs\n\n",
+                              spec.params.size(), spec.params.size() == 1 ? "" : "s",
+                              spec.targets.size(), spec.targets.size() == 1 ? "" : "s",
+                              spec.abc.particles, spec.runs);
+  o += "Generation  tolerance   accepted/proposed  acceptance    ESS\n";
+  for (size_t t = 0; t < r.abc.generations.size(); ++t) {
+    const Generation& x = r.abc.generations[t];
+    o += fmt::format("{:>10}  {:>9}   {:>8}/{:<8}  {:>9.1f}%  {:>6.1f}\n", t,
+                     std::isfinite(x.tolerance) ? fmt::format("{:.4g}", x.tolerance) : "inf",
+                     x.particles.size(), x.proposed, 100 * x.acceptance(), x.ess);
+  }
+  o += fmt::format("Stopped: {}\n\nPosterior (weighted; CALIBRATED to the targets below)\n",
+                   r.abc.stop_reason);
+  size_t w = 9;
+  for (const CalibrationParam& p : spec.params) w = std::max(w, p.path.size());
+  o += fmt::format("  {:<{}}  {:>10}  {:>10}  {:>10}  {:>10}  prior\n", "parameter", w, "mean", "5%",
+                   "median", "95%");
+  for (size_t p = 0; p < spec.params.size(); ++p)
+    o += fmt::format("  {:<{}}  {:>10.4g}  {:>10.4g}  {:>10.4g}  {:>10.4g}  {}\n", spec.params[p].path,
+                     w, weighted_mean(g, p), weighted_quantile(g, p, 0.05),
+                     weighted_quantile(g, p, 0.5), weighted_quantile(g, p, 0.95),
+                     spec.params[p].prior.kind_id());
+  o += "\nPosterior-predictive check (the particles' simulated means)\n";
+  o += checks_csv(spec, g);
+  o += fmt::format("\n{} runs in {:.1f} s ({:.0f} runs/s); the calibration's own work {:.1f}% of the time\n",
+                   r.runs, r.seconds, r.seconds > 0 ? double(r.runs) / r.seconds : 0.0,
+                   100 * (r.seconds > 0 ? std::max(0.0, 1 - r.simulation_seconds / r.seconds) : 0.0));
+  return o;
+}
+
+int calibrate_command(const Options& o) {
+  CalibrationSpec spec = load_calibration_spec(o.spec);
+  for (const std::string& s : o.set) spec.set.push_back(s);
+  const Scenario base = load_scenario(o.scenario, spec.set);
+  check_calibration_spec(spec, base);
+  OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
+  CalibrationBar bar(!o.quiet);
+  const CalibrationResult r = calibrate(
+      base, spec, o.threads, {}, [&](const CalibrationProgress& p) { bar.update(p); }, &interrupted);
+  if (r.abc.cancelled || interrupted) {
+    std::cerr << "leadsim: interrupted; nothing written\n";
+    return 130;
+  }
+  const Generation& g = r.abc.generations.back();
+  out.open("posterior.csv") << posterior_csv(spec, g);
+  out.open("particles.csv") << particles_csv(spec, r.abc.generations);
+  out.open("checks.csv") << checks_csv(spec, g);
+  out.open("calibration.json") << calibration_json(base, spec, r);
+  // calibrated.toml includes the scenario by its path from the output folder.
+  const std::filesystem::path from = std::filesystem::absolute(o.out);
+  const std::string rel =
+      std::filesystem::relative(std::filesystem::absolute(o.scenario), from).generic_string();
+  out.open("calibrated.toml") << calibrated_scenario(rel, spec, g);
+  out.commit();
+  std::cout << report(spec, r);
+  std::cout << fmt::format("\nWrote {}: posterior.csv, particles.csv, checks.csv, calibration.json, "
+                           "calibrated.toml\n", o.out);
+  return 0;
+}
+
+}  // namespace
+
+Command add_calibrate_command(CLI::App& parent) {
+  auto o = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "calibrate", "Fit a scenario's free parameters to observed outcomes (ABC-SMC)");
+  app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
+  app->add_option("--spec", o->spec, "Calibration spec: parameters with priors, targets")->required();
+  app->add_option("--out,-o", o->out, "Output folder")->required();
+  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  add_set_option(app, o->set);
+  app->add_flag("--quiet,-q", o->quiet, "No progress line");
+  return {app, [o]() { return calibrate_command(*o); }};
+}
+
+}  // namespace leadsim::cli

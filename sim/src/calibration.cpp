@@ -1,0 +1,524 @@
+// calibration.cpp: `leadsim calibrate` (calibration.hpp): the spec read and checked, ABC-SMC's
+// simulator on the sweep engine, and the outputs.
+#include "leadsim/calibration.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <toml++/toml.h>
+
+#include "leadsim/fields.hpp"
+#include "leadsim/random.hpp"
+#include "leadsim/run_columns.hpp"
+#include "leadsim/sha256.hpp"
+#include "leadsim/sweep.hpp"
+#include "leadsim/toml_text.hpp"
+#include "scenario_files.hpp"
+#include "text.hpp"
+
+namespace leadsim {
+
+namespace {
+
+Diagnostic at(const toml::node& n, const std::string& file, std::string message) {
+  const auto& src = n.source();
+  return {src.path ? *src.path : file, int(src.begin.line), int(src.begin.column),
+          std::move(message)};
+}
+
+// A number from a TOML node (integers too), or an error there.
+bool number_of(const toml::node* n, double& out) {
+  if (!n) return false;
+  if (auto d = n->value<double>()) {
+    out = *d;
+    return std::isfinite(out);
+  }
+  return false;
+}
+
+void read_prior(const toml::table& t, CalibrationParam& p, const std::string& file,
+                std::vector<Diagnostic>& diags) {
+  const std::string kind = t["prior"].value_or(std::string(""));
+  auto need = [&](const char* key, double& out) {
+    if (number_of(t.get(key), out)) return true;
+    diags.push_back(at(t.get(key) ? *t.get(key) : static_cast<const toml::node&>(t), file,
+                       fmt::format("parameter '{}': prior '{}' needs {} = <finite number>", p.path,
+                                   kind, key)));
+    return false;
+  };
+  static const std::set<std::string> known_keys{"prior", "min", "max", "mean", "sd", "alpha", "beta"};
+  for (auto&& [k, v] : t)
+    if (!known_keys.count(std::string(k.str())))
+      diags.push_back(at(v, file, fmt::format("parameter '{}': unknown key '{}'{} (a prior takes "
+                                              "prior, min, max, mean, sd, alpha, beta)", p.path,
+                                              k.str(), did_you_mean(std::string(k.str()),
+                                              {known_keys.begin(), known_keys.end()}))));
+  Prior& pr = p.prior;
+  pr.lo = -INFINITY;
+  pr.hi = INFINITY;
+  if (kind == "uniform" || kind == "log_uniform") {
+    pr.kind = kind == "uniform" ? Prior::Kind::uniform : Prior::Kind::log_uniform;
+    if (need("min", pr.a) && need("max", pr.b)) {
+      if (!(pr.a < pr.b))
+        diags.push_back(at(t, file, fmt::format("parameter '{}': min ({}) should be below max ({})",
+                                                p.path, pr.a, pr.b)));
+      else if (pr.kind == Prior::Kind::log_uniform && !(pr.a > 0))
+        diags.push_back(at(t, file, fmt::format("parameter '{}': a log-uniform prior needs min > 0",
+                                                p.path)));
+      pr.lo = pr.a;
+      pr.hi = pr.b;
+    }
+  } else if (kind == "normal") {
+    pr.kind = Prior::Kind::normal;
+    if (need("mean", pr.a) && need("sd", pr.b) && !(pr.b > 0))
+      diags.push_back(at(t, file, fmt::format("parameter '{}': sd should be above 0", p.path)));
+    double x;
+    if (number_of(t.get("min"), x)) pr.lo = x;
+    if (number_of(t.get("max"), x)) pr.hi = x;
+  } else if (kind == "beta") {
+    pr.kind = Prior::Kind::beta;
+    if (need("alpha", pr.a) && need("beta", pr.b) && !(pr.a > 0 && pr.b > 0))
+      diags.push_back(at(t, file, fmt::format("parameter '{}': alpha and beta should be above 0",
+                                              p.path)));
+    pr.lo = 0;
+    pr.hi = 1;
+    double x;
+    if (number_of(t.get("min"), x)) pr.lo = x;
+    if (number_of(t.get("max"), x)) pr.hi = x;
+    if (!(pr.lo < pr.hi))
+      diags.push_back(at(t, file, fmt::format("parameter '{}': min should be below max", p.path)));
+  } else {
+    diags.push_back(at(t.get("prior") ? *t.get("prior") : static_cast<const toml::node&>(t), file,
+                       fmt::format("parameter '{}': prior should be one of uniform, log_uniform, "
+                                   "normal, beta{}", p.path,
+                                   did_you_mean(kind, {"uniform", "log_uniform", "normal", "beta"}))));
+  }
+}
+
+}  // namespace
+
+CalibrationSpec load_calibration_spec(const std::string& file) {
+  std::vector<Diagnostic> diags;
+  std::string bytes;
+  toml::table root = detail::parse_toml_file(file, diags, bytes);
+  if (!diags.empty()) throw InputError(diags);
+  CalibrationSpec spec;
+  spec.origin = file;
+  spec.sha256 = sha256_hex(bytes);
+  const toml::table* cal = root["calibration"].as_table();
+  if (!cal) throw InputError({{file, 1, 1, "a calibration spec needs a [calibration] table"}});
+  static const std::set<std::string> settings{"particles", "runs", "generations", "quantile",
+                                              "min_acceptance", "final_tolerance", "seed",
+                                              "max_candidates", "set", "parameters", "targets"};
+  for (auto&& [k, v] : *cal)
+    if (!settings.count(std::string(k.str())))
+      diags.push_back(at(v, file, fmt::format("unknown key 'calibration.{}'{}", k.str(),
+                                              did_you_mean(std::string(k.str()),
+                                                           {settings.begin(), settings.end()}))));
+  auto whole = [&](const char* key, std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
+    const toml::node* n = cal->get(key);
+    if (!n) return;
+    const auto v = n->value_exact<std::int64_t>();
+    if (!v || *v < std::int64_t(lo) || std::uint64_t(*v) > hi)
+      diags.push_back(at(*n, file, fmt::format("calibration.{} should be a whole number in [{}, {}]",
+                                               key, lo, hi)));
+    else
+      out = std::uint64_t(*v);
+  };
+  auto real = [&](const char* key, double& out, double lo, double hi) {
+    const toml::node* n = cal->get(key);
+    if (!n) return;
+    double x;
+    if (!number_of(n, x) || x < lo || x > hi)
+      diags.push_back(at(*n, file, fmt::format("calibration.{} should be a number in [{}, {}]",
+                                               key, lo, hi)));
+    else
+      out = x;
+  };
+  std::uint64_t generations = std::uint64_t(spec.abc.generations);
+  whole("particles", spec.abc.particles, 2, 1000000);
+  whole("runs", spec.runs, 1, 1000000);
+  whole("generations", generations, 1, 100);
+  spec.abc.generations = int(generations);
+  whole("seed", spec.abc.seed, 0, std::uint64_t(INT64_MAX));
+  whole("max_candidates", spec.abc.max_candidates, 0, std::uint64_t(1) << 40);
+  real("quantile", spec.abc.quantile, 0.01, 0.99);
+  real("min_acceptance", spec.abc.min_acceptance, 0, 1);
+  real("final_tolerance", spec.abc.final_tolerance, 0, 1e300);
+  if (const toml::node* n = cal->get("set")) {
+    const toml::array* a = n->as_array();
+    if (!a) diags.push_back(at(*n, file, "calibration.set should be an array of \"path=value\" strings"));
+    else
+      for (auto&& e : *a) {
+        if (auto s = e.value<std::string>()) spec.set.push_back(*s);
+        else diags.push_back(at(e, file, "calibration.set should hold \"path=value\" strings"));
+      }
+  }
+  const toml::table* params = (*cal)["parameters"].as_table();
+  if (!params || params->empty())
+    diags.push_back(at(*cal, file, "a calibration needs [calibration.parameters]: at least one "
+                                   "free parameter with its prior"));
+  else
+    for (auto&& [k, v] : *params) {
+      CalibrationParam p;
+      p.path = std::string(k.str());
+      p.where = at(v, file, "");
+      if (const toml::table* t = v.as_table()) read_prior(*t, p, file, diags);
+      else diags.push_back(at(v, file, fmt::format("parameter '{}' should be a table such as "
+                                                   "{{ prior = \"uniform\", min = 0, max = 1 }}", p.path)));
+      spec.params.push_back(std::move(p));
+    }
+  const toml::table* targets = (*cal)["targets"].as_table();
+  if (!targets || targets->empty())
+    diags.push_back(at(*cal, file, "a calibration needs [calibration.targets]: at least one "
+                                   "runs.csv column with its observed value and scale"));
+  else
+    for (auto&& [k, v] : *targets) {
+      CalibrationTarget t;
+      t.column = std::string(k.str());
+      t.where = at(v, file, "");
+      const toml::table* tt = v.as_table();
+      if (!tt || !number_of(tt->get("observed"), t.observed) || !number_of(tt->get("scale"), t.scale) ||
+          !(t.scale > 0)) {
+        diags.push_back(at(v, file, fmt::format("target '{}' should be {{ observed = <number>, "
+                                                "scale = <number above 0> }}", t.column)));
+      } else {
+        t.source = (*tt)["source"].value_or(std::string(""));
+        for (auto&& [tk, tv] : *tt)
+          if (tk.str() != "observed" && tk.str() != "scale" && tk.str() != "source")
+            diags.push_back(at(tv, file, fmt::format("target '{}': unknown key '{}' (a target takes "
+                                                     "observed, scale, source)", t.column, tk.str())));
+      }
+      spec.targets.push_back(std::move(t));
+    }
+  if (!diags.empty()) throw InputError(diags);
+  return spec;
+}
+
+void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
+  std::vector<Diagnostic> diags;
+  std::vector<std::string> numeric_paths;
+  for (const Field& f : scenario_fields())
+    if (f.kind == FieldKind::number || f.kind == FieldKind::probability || f.kind == FieldKind::whole)
+      numeric_paths.push_back(f.path);
+  for (CalibrationParam& p : spec.params) {
+    Diagnostic d = p.where;
+    const Field* f = find_field(p.path);
+    if (!f) {
+      d.message = fmt::format("unknown parameter '{}'{}", p.path, did_you_mean(p.path, numeric_paths));
+      diags.push_back(d);
+      continue;
+    }
+    if (!(f->kind == FieldKind::number || f->kind == FieldKind::probability ||
+          f->kind == FieldKind::whole)) {
+      d.message = fmt::format("'{}' is {}: a calibration fits numbers, probabilities and whole "
+                              "numbers", p.path, f->type());
+      diags.push_back(d);
+      continue;
+    }
+    const double lo = f->kind == FieldKind::probability ? 0.0 : f->lo;
+    const double hi = f->kind == FieldKind::probability ? 1.0 : f->hi;
+    Prior& pr = p.prior;
+    pr.integer = f->kind == FieldKind::whole;
+    if (pr.kind == Prior::Kind::normal) {  // truncated to the field's domain
+      pr.lo = std::max(pr.lo, lo);
+      pr.hi = std::min(pr.hi, hi);
+    }
+    const bool outside = pr.lo < lo || pr.hi > hi || (f->lo_open && pr.lo <= lo);
+    if (outside || !(pr.lo < pr.hi)) {
+      d.message = fmt::format("the prior of '{}' covers [{}, {}], outside the field's domain {} "
+                              "({})", p.path, pr.lo, pr.hi, f->type(), f->meaning);
+      diags.push_back(d);
+      continue;
+    }
+    // The loader has the last word (rules across fields), at a value inside the prior; and a
+    // path such as factions.<id>.x must name an entry the scenario has: --set would otherwise
+    // make a new one, and the parameter would move nothing.
+    std::vector<std::string> o = spec.set;
+    const double probe = std::isfinite(pr.lo) && std::isfinite(pr.hi) ? 0.5 * (pr.lo + pr.hi) : pr.a;
+    o.push_back(p.path + "=" + calibration_value_text(p, probe));
+    try {
+      const Scenario s = load_scenario(base.file, o);
+      if (s.factions.size() != base.factions.size() || s.waves.size() != base.waves.size() ||
+          s.candidates.size() != base.candidates.size() ||
+          s.affiliates.size() != base.affiliates.size() || s.clps.size() != base.clps.size()) {
+        d.message = fmt::format("'{}' names an entry the scenario does not have (its id is not "
+                                "one of the scenario's)", p.path);
+        diags.push_back(d);
+      }
+    } catch (const InputError& e) {
+      for (const Diagnostic& x : e.diagnostics()) {
+        d.message = fmt::format("'{}' = {} is refused by the scenario: {}", p.path,
+                                calibration_value_text(p, probe), x.message);
+        diags.push_back(d);
+      }
+    }
+  }
+  std::vector<std::string> columns;
+  for (const RunColumn& c : run_columns(base)) columns.push_back(c.name);
+  for (const CalibrationTarget& t : spec.targets)
+    if (std::find(columns.begin(), columns.end(), t.column) == columns.end()) {
+      Diagnostic d = t.where;
+      d.message = fmt::format("target '{}' is not a runs.csv column of this scenario{}", t.column,
+                              did_you_mean(t.column, columns));
+      diags.push_back(d);
+    }
+  if (!diags.empty()) throw InputError(diags);
+}
+
+std::string calibration_value_text(const CalibrationParam& p, double x) {
+  if (p.prior.integer) return fmt::format("{}", std::llround(x));
+  return toml_number(x);
+}
+
+CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
+                            const std::function<void(const Generation&, int)>& on_generation,
+                            const std::function<void(const CalibrationProgress&)>& progress,
+                            const std::atomic<bool>* cancel) {
+  const auto start = std::chrono::steady_clock::now();
+  auto since = [](auto t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  CalibrationResult out;
+  // The sweep the engine runs: the free parameters as its parameters, `runs` runs per point.
+  SweepSpec sweep;
+  for (const CalibrationParam& p : spec.params) {
+    SweepParam sp;
+    sp.path = p.path;
+    sp.kind = p.prior.integer ? ParamKind::integer : ParamKind::number;
+    sweep.params.push_back(sp);
+  }
+  sweep.runs = spec.runs;
+  sweep.set = spec.set;
+  sweep.design = SweepDesign::random;
+  // Where each target's column sits in a runs.csv row of the sweep (after its point and
+  // parameter columns).
+  const std::vector<RunColumn> columns = run_columns(base);
+  std::vector<size_t> where;
+  for (const CalibrationTarget& t : spec.targets) {
+    size_t i = 0;
+    while (i < columns.size() && columns[i].name != t.column) ++i;
+    where.push_back(1 + spec.params.size() + i);
+  }
+  const std::uint64_t root = derive_key(spec.abc.seed, name_hash("calibration-runs"));
+  std::mutex mu;
+  std::uint64_t runs_done = 0;
+  AbcProgress last;
+  auto report = [&] {
+    if (progress) progress({last, runs_done, since(start)});
+  };
+
+  BatchSimulator simulate = [&](const std::vector<std::vector<double>>& thetas, int generation,
+                                const std::vector<std::uint64_t>& ids) {
+    std::vector<SweepPoint> design(thetas.size());
+    for (size_t i = 0; i < thetas.size(); ++i) {
+      SweepPoint& pt = design[i];
+      pt.index = i;
+      for (size_t j = 0; j < spec.params.size(); ++j) {
+        const std::string text = calibration_value_text(spec.params[j], thetas[i][j]);
+        pt.values.push_back(text);
+        pt.shown.push_back(text);
+      }
+      pt.seed = derive_key(derive_key(root, std::uint64_t(generation)), ids[i]);
+    }
+    std::vector<std::vector<double>> summaries(thetas.size());
+    std::vector<bool> got(thetas.size(), false);
+    size_t handed = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    compute_points(
+        base, sweep, design, threads,
+        [&]() -> std::optional<std::uint64_t> {
+          std::lock_guard lk(mu);
+          if (handed == design.size()) return std::nullopt;
+          return handed++;
+        },
+        [&](PointResult&& r) {
+          // The mean of each target's column over the point's runs.
+          std::vector<double> sum(where.size(), 0.0);
+          std::uint64_t rows = 0;
+          size_t pos = 0;
+          const std::string& text = r.runs_rows;
+          while (pos < text.size()) {
+            const size_t end = text.find('\n', pos);
+            const std::vector<std::string> cells =
+                split(text.substr(pos, end == std::string::npos ? std::string::npos : end - pos), ',');
+            for (size_t k = 0; k < where.size(); ++k)
+              sum[k] += where[k] < cells.size() ? std::strtod(cells[where[k]].c_str(), nullptr) : NAN;
+            ++rows;
+            pos = end == std::string::npos ? text.size() : end + 1;
+          }
+          for (double& s : sum) s /= double(std::max<std::uint64_t>(rows, 1));
+          std::lock_guard lk(mu);
+          summaries[size_t(r.point)] = std::move(sum);
+          got[size_t(r.point)] = true;
+        },
+        cancel,
+        [&] {
+          {
+            std::lock_guard lk(mu);
+            ++runs_done;
+          }
+          report();
+        });
+    out.simulation_seconds += since(t0);
+    if (std::find(got.begin(), got.end(), false) != got.end()) return std::vector<std::vector<double>>{};
+    return summaries;
+  };
+  std::vector<Prior> priors;
+  std::vector<double> observed, scale;
+  for (const CalibrationParam& p : spec.params) priors.push_back(p.prior);
+  for (const CalibrationTarget& t : spec.targets) {
+    observed.push_back(t.observed);
+    scale.push_back(t.scale);
+  }
+  out.abc = abc_smc(priors, observed, scale, spec.abc, simulate, on_generation,
+                    [&](const AbcProgress& p) {
+                      last = p;
+                      report();
+                    },
+                    cancel);
+  out.runs = runs_done;
+  out.seconds = since(start);
+  return out;
+}
+
+namespace {
+
+std::string particle_header(const CalibrationSpec& spec) {
+  std::string h = "particle";
+  for (const CalibrationParam& p : spec.params) h += "," + p.path;
+  h += ",weight,distance";
+  for (const CalibrationTarget& t : spec.targets) h += ",sim_" + t.column;
+  return h + "\n";
+}
+
+std::string particle_rows(const CalibrationSpec& spec, const Generation& g, const std::string& prefix) {
+  std::string out;
+  for (size_t i = 0; i < g.particles.size(); ++i) {
+    const Particle& p = g.particles[i];
+    out += prefix + fmt::format("{}", i);
+    for (size_t j = 0; j < spec.params.size(); ++j)
+      out += "," + calibration_value_text(spec.params[j], p.theta[j]);
+    out += fmt::format(",{:.9g},{:.9g}", p.weight, p.distance);
+    for (double s : p.summary) out += fmt::format(",{:.9g}", s);
+    out += "\n";
+  }
+  return out;
+}
+
+// Weighted quantile of target k's simulated means across the particles.
+double summary_quantile(const Generation& g, size_t k, double q) {
+  std::vector<std::pair<double, double>> vw;
+  for (const Particle& p : g.particles) vw.emplace_back(p.summary[k], p.weight);
+  std::sort(vw.begin(), vw.end());
+  double c = 0;
+  for (const auto& [v, w] : vw) {
+    c += w;
+    if (c >= q - 1e-12) return v;
+  }
+  return vw.back().first;
+}
+
+}  // namespace
+
+std::string posterior_csv(const CalibrationSpec& spec, const Generation& g) {
+  return particle_header(spec) + particle_rows(spec, g, "");
+}
+
+std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generation>& gens) {
+  std::string out = "generation," + particle_header(spec);
+  for (size_t t = 0; t < gens.size(); ++t) out += particle_rows(spec, gens[t], fmt::format("{},", t));
+  return out;
+}
+
+std::string checks_csv(const CalibrationSpec& spec, const Generation& g) {
+  std::string out = "target,observed,scale,posterior_mean,q05,q95,inside\n";
+  for (size_t k = 0; k < spec.targets.size(); ++k) {
+    double mean = 0;
+    for (const Particle& p : g.particles) mean += p.weight * p.summary[k];
+    const double lo = summary_quantile(g, k, 0.05), hi = summary_quantile(g, k, 0.95);
+    const double obs = spec.targets[k].observed;
+    out += fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{}\n", spec.targets[k].column, toml_number(obs),
+                       toml_number(spec.targets[k].scale), mean, lo, hi,
+                       obs >= lo && obs <= hi ? 1 : 0);
+  }
+  return out;
+}
+
+std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
+                             const CalibrationResult& r) {
+  nlohmann::ordered_json j;
+  j["scenario"] = base.file;
+  j["scenario_sha256"] = base.sha256;
+  j["spec"] = spec.origin;
+  j["spec_sha256"] = spec.sha256;
+  j["set"] = spec.set;
+  j["particles"] = spec.abc.particles;
+  j["runs_per_particle"] = spec.runs;
+  j["quantile"] = spec.abc.quantile;
+  j["seed"] = spec.abc.seed;
+  j["stop_reason"] = r.abc.stop_reason;
+  j["runs"] = r.runs;
+  j["seconds"] = r.seconds;
+  j["runs_per_second"] = r.seconds > 0 ? double(r.runs) / r.seconds : 0;
+  j["machinery_share"] = r.seconds > 0 ? std::max(0.0, 1 - r.simulation_seconds / r.seconds) : 0;
+  nlohmann::ordered_json gens = nlohmann::ordered_json::array();
+  for (size_t t = 0; t < r.abc.generations.size(); ++t) {
+    const Generation& g = r.abc.generations[t];
+    gens.push_back({{"generation", t},
+                    {"tolerance", std::isfinite(g.tolerance) ? nlohmann::ordered_json(g.tolerance)
+                                                             : nlohmann::ordered_json("inf")},
+                    {"accepted", g.particles.size()},
+                    {"proposed", g.proposed},
+                    {"refused_outside_prior", g.refused},
+                    {"acceptance_rate", g.acceptance()},
+                    {"effective_sample_size", g.ess}});
+  }
+  j["generations"] = gens;
+  if (!r.abc.generations.empty()) {
+    const Generation& g = r.abc.generations.back();
+    nlohmann::ordered_json post = nlohmann::ordered_json::array();
+    for (size_t p = 0; p < spec.params.size(); ++p)
+      post.push_back({{"path", spec.params[p].path},
+                      {"prior", spec.params[p].prior.kind_id()},
+                      {"mean", weighted_mean(g, p)},
+                      {"q05", weighted_quantile(g, p, 0.05)},
+                      {"median", weighted_quantile(g, p, 0.5)},
+                      {"q95", weighted_quantile(g, p, 0.95)}});
+    j["posterior"] = post;
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string calibrated_scenario(const std::string& scenario_path, const CalibrationSpec& spec,
+                                const Generation& g) {
+  std::string out = fmt::format(
+      "# Calibrated by `leadsim calibrate` with {} (sha256 {}).\n"
+      "# Each parameter below is CALIBRATED: its posterior weighted mean, with its 90% interval;\n"
+      "# the targets were:\n",
+      spec.origin, spec.sha256.substr(0, 12));
+  for (const CalibrationTarget& t : spec.targets)
+    out += fmt::format("#   {} = {} (scale {}){}\n", t.column, toml_number(t.observed),
+                       toml_number(t.scale), t.source.empty() ? "" : "  source: " + t.source);
+  out += "include = " + toml_string(scenario_path) + "\n";
+  for (const std::string& s : spec.set) out += "# set by the spec: " + s + "\n";
+  // Each parameter as a dotted key at the top level (TOML allows dotted keys there), so that no
+  // table header is needed.
+  for (size_t p = 0; p < spec.params.size(); ++p) {
+    const std::vector<std::string> parts = split(spec.params[p].path, '.');
+    std::string key;
+    for (const std::string& part : parts) key += (key.empty() ? "" : ".") + toml_key(part);
+    out += fmt::format("{} = {}   # CALIBRATED: 90% [{}, {}]\n", key,
+                       calibration_value_text(spec.params[p], weighted_mean(g, p)),
+                       calibration_value_text(spec.params[p], weighted_quantile(g, p, 0.05)),
+                       calibration_value_text(spec.params[p], weighted_quantile(g, p, 0.95)));
+  }
+  return out;
+}
+
+}  // namespace leadsim

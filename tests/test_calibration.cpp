@@ -1,0 +1,142 @@
+// Tests for calibration.hpp: a calibration of the toy recovers a parameter from outcomes the
+// model made at a known value; the same bytes whatever the threads; the spec's checks.
+#include "leadsim/calibration.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support.hpp"
+
+namespace {
+
+using leadsim::CalibrationResult;
+using leadsim::CalibrationSpec;
+using leadsim::InputError;
+using leadsim::test::TempDir;
+
+// A spec file in `dir` with `body` below its [calibration] settings.
+std::string write_spec(const TempDir& dir, const std::string& body) {
+  const std::string path = (dir / "calib.toml").string();
+  std::ofstream(path) << body;
+  return path;
+}
+
+const char* kMobilisationSpec = R"([calibration]
+particles = 40
+runs = 8
+generations = 4
+seed = 5
+
+[calibration.parameters]
+"factions.radical.mobilisation" = { prior = "log_uniform", min = 0.5, max = 6 }
+
+[calibration.targets]
+nominations_left = { observed = OBSERVED, scale = 0.5 }
+)";
+
+std::string with_observed(double x) {
+  std::string s = kMobilisationSpec;
+  s.replace(s.find("OBSERVED"), 8, std::to_string(x));
+  return s;
+}
+
+// Synthetic data with a known truth: the toy's mean left nominations at mobilisation 2.5 (400
+// runs), then calibrated from a wide prior. The posterior's 90% interval holds the truth, and it
+// is far narrower than the prior's (0.5 to 6).
+TEST(Calibration, RecoversAKnownMobilisation) {
+  const auto truth = leadsim::test::toy({"factions.radical.mobilisation=2.5"});
+  const auto runs = leadsim::test::run_many(truth, 400, 99);
+  double observed = 0;
+  for (const auto& r : runs) observed += double(r.nominations[0]) / double(runs.size());
+  TempDir dir;
+  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, with_observed(observed)));
+  const auto base = leadsim::test::toy();
+  leadsim::check_calibration_spec(spec, base);
+  const CalibrationResult r = leadsim::calibrate(base, spec, 2);
+  ASSERT_EQ(r.abc.generations.size(), 4u);
+  const auto& g = r.abc.generations.back();
+  const double lo = leadsim::weighted_quantile(g, 0, 0.05), hi = leadsim::weighted_quantile(g, 0, 0.95);
+  EXPECT_LE(lo, 2.5);
+  EXPECT_GE(hi, 2.5);
+  EXPECT_LT(hi - lo, 0.3 * (6 - 0.5));
+  // Every candidate simulated is counted, also those of a last batch past the N accepted.
+  std::uint64_t examined = 0;
+  for (const auto& x : r.abc.generations) examined += x.proposed * spec.runs;
+  EXPECT_GE(r.runs, examined);
+  EXPECT_EQ(r.runs % spec.runs, 0u);
+}
+
+// Same bytes of every output whatever the thread count.
+TEST(Calibration, SameOutputsWhateverTheThreads) {
+  TempDir dir;
+  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, with_observed(9)));
+  spec.abc.particles = 16;
+  spec.abc.generations = 3;
+  spec.runs = 4;
+  const auto base = leadsim::test::toy();
+  leadsim::check_calibration_spec(spec, base);
+  const CalibrationResult one = leadsim::calibrate(base, spec, 1);
+  const CalibrationResult two = leadsim::calibrate(base, spec, 2);
+  ASSERT_FALSE(one.abc.generations.empty());
+  EXPECT_EQ(leadsim::particles_csv(spec, one.abc.generations),
+            leadsim::particles_csv(spec, two.abc.generations));
+  EXPECT_EQ(leadsim::calibrated_scenario("toy.toml", spec, one.abc.generations.back()),
+            leadsim::calibrated_scenario("toy.toml", spec, two.abc.generations.back()));
+}
+
+// Every problem of a spec, each located, in one error.
+TEST(Calibration, SpecProblemsAreLocated) {
+  TempDir dir;
+  const std::string path = write_spec(dir, R"([calibration]
+particles = 10
+[calibration.parameters]
+"meetings.atendance" = { prior = "uniform", min = 0.01, max = 0.2 }
+"meetings.attendance" = { prior = "uniform", min = 0.01, max = 2 }
+"factions.nobody.mobilisation" = { prior = "uniform", min = 1, max = 2 }
+"meetings.quorum" = { prior = "gamma", min = 1, max = 2 }
+[calibration.targets]
+nominations_lef = { observed = 3, scale = 1 }
+)");
+  std::vector<leadsim::Diagnostic> d;
+  try {
+    CalibrationSpec spec = leadsim::load_calibration_spec(path);
+    FAIL() << "the unknown prior should be refused on reading";
+  } catch (const InputError& e) {
+    d = e.diagnostics();
+  }
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].message.find("prior should be one of"), std::string::npos);
+  EXPECT_EQ(d[0].line, 7);
+
+  const std::string fixed = write_spec(dir, R"([calibration]
+particles = 10
+[calibration.parameters]
+"meetings.atendance" = { prior = "uniform", min = 0.01, max = 0.2 }
+"meetings.attendance" = { prior = "uniform", min = 0.01, max = 2 }
+"factions.nobody.mobilisation" = { prior = "uniform", min = 1, max = 2 }
+[calibration.targets]
+nominations_lef = { observed = 3, scale = 1 }
+)");
+  CalibrationSpec spec = leadsim::load_calibration_spec(fixed);
+  try {
+    leadsim::check_calibration_spec(spec, leadsim::test::toy());
+    FAIL() << "the spec should be refused";
+  } catch (const InputError& e) {
+    d = e.diagnostics();
+  }
+  // One message per problem, each at its line (the spec's keys are read in TOML's order).
+  ASSERT_EQ(d.size(), 4u);
+  auto at_line = [&](int line) -> std::string {
+    for (const auto& x : d)
+      if (x.line == line) return x.message;
+    return "(no message at line " + std::to_string(line) + ")";
+  };
+  EXPECT_NE(at_line(4).find("did you mean 'meetings.attendance'"), std::string::npos) << at_line(4);
+  EXPECT_NE(at_line(5).find("outside the field's domain"), std::string::npos) << at_line(5);
+  EXPECT_NE(at_line(6).find("names an entry the scenario does not have"), std::string::npos)
+      << at_line(6);
+  EXPECT_NE(at_line(8).find("did you mean 'nominations_left'"), std::string::npos) << at_line(8);
+}
+
+}  // namespace
