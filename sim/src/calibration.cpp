@@ -497,23 +497,36 @@ std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
 
 std::string calibrated_scenario(const std::string& scenario_path, const CalibrationSpec& spec,
                                 const Generation& g) {
+  // Runs can draw from the posterior when every parameter acts within a run; one that changes
+  // the synthesised population (shared by an ensemble's runs) is set to its posterior mean.
+  bool draws = true;
+  for (const CalibrationParam& p : spec.params) {
+    const Field* f = find_field(p.path);
+    draws = draws && f && !(f->affects & affects_population);
+  }
   std::string out = fmt::format(
       "# Calibrated by `leadsim calibrate` with {} (sha256 {}).\n"
-      "# Each parameter below is CALIBRATED: its posterior weighted mean, with its 90% interval;\n"
-      "# the targets were:\n",
+      "# The parameters below are CALIBRATED (posterior weighted mean and 90% interval) to:\n",
       spec.origin, spec.sha256.substr(0, 12));
   for (const CalibrationTarget& t : spec.targets)
     out += fmt::format("#   {} = {} (scale {}){}\n", t.column, toml_number(t.observed),
                        toml_number(t.scale), t.source.empty() ? "" : "  source: " + t.source);
+  if (draws)
+    out += "# Each run draws a particle of posterior.csv by weight and plays with its values, so\n"
+           "# every figure of `leadsim run` carries the parameters' uncertainty.\n";
+  else
+    out += "# A parameter changes the synthesised population, which an ensemble's runs share, so\n"
+           "# the runs play the posterior means: the parameters' uncertainty is not carried.\n";
   out += "include = " + toml_string(scenario_path) + "\n";
   for (const std::string& s : spec.set) out += "# set by the spec: " + s + "\n";
+  if (draws) out += "contest.posterior = \"posterior.csv\"\n";
   // Each parameter as a dotted key at the top level (TOML allows dotted keys there), so that no
   // table header is needed.
   for (size_t p = 0; p < spec.params.size(); ++p) {
     const std::vector<std::string> parts = split(spec.params[p].path, '.');
     std::string key;
     for (const std::string& part : parts) key += (key.empty() ? "" : ".") + toml_key(part);
-    out += fmt::format("{} = {}   # CALIBRATED: 90% [{}, {}]\n", key,
+    out += fmt::format("{}{} = {}   # CALIBRATED: 90% [{}, {}]\n", draws ? "# mean: " : "", key,
                        calibration_value_text(spec.params[p], weighted_mean(g, p)),
                        calibration_value_text(spec.params[p], weighted_quantile(g, p, 0.05)),
                        calibration_value_text(spec.params[p], weighted_quantile(g, p, 0.95)));

@@ -62,8 +62,11 @@ std::vector<float> momentum(const std::vector<double>& won, const std::vector<bo
 }
 }  // namespace
 
-void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, std::uint64_t run,
-                 ContestWorkspace& ws, RunResult& out, MeetingStory* story, int story_clp) {
+void run_contest(const Scenario& scenario, const Population& pop, std::uint64_t seed,
+                 std::uint64_t run, ContestWorkspace& ws, RunResult& out, MeetingStory* story,
+                 int story_clp) {
+  // With a posterior (contest.posterior), the run plays the particle drawn for it.
+  const Scenario& s = scenario.for_run(seed, run);
   const std::uint64_t key = run_key(seed, run);
   const size_t k = s.candidates.size(), n_clps = s.clps.size();
   out.run = run;

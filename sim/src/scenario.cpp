@@ -19,6 +19,7 @@
 #include "scenario_clps.hpp"
 #include "scenario_fields.hpp"
 #include "scenario_files.hpp"
+#include "scenario_posterior.hpp"
 #include "scenario_reader.hpp"
 #include "text.hpp"
 
@@ -219,6 +220,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   s.resolved = std::move(resolved);
   s.sha256 = hashes.back();  // the main file is read last
   for (size_t i = 0; i + 1 < files.size(); ++i) s.included_files.emplace_back(files[i], hashes[i]);
+  if (!s.posterior.empty()) detail::load_posterior(s, path, overrides);
   return s;
 }
 

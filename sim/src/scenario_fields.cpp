@@ -47,6 +47,9 @@ const std::vector<Row<Scenario>>& contest_rows() {
       {.key = "ballot_date", .kind = FieldKind::date, .member = &Scenario::ballot_day,
        .meaning = "Day the final ballot opens (eligibility is judged then)",
        .def = Default::required},
+      {.key = "posterior", .kind = FieldKind::text, .member = &Scenario::posterior,
+       .meaning = "A posterior.csv of leadsim calibrate (relative to the scenario file): each run "
+                  "draws a particle by weight and plays with its parameter values"},
   };
   return rows;
 }

@@ -104,8 +104,10 @@ std::string checks_csv(const CalibrationSpec& spec, const Generation& g);
 // and candidates, the runs spent and their speed, the stop reason, and the posterior summary.
 std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
                              const CalibrationResult& r);
-// A scenario file that includes `scenario_path` (relative to where it is written) and sets each
-// parameter to its posterior weighted mean, with the posterior's 90% interval in a comment.
+// A scenario file that includes `scenario_path` (relative to where it is written) and whose runs
+// draw their parameters from posterior.csv beside it (contest.posterior); where a parameter
+// changes the population (which an ensemble's runs share) it sets the posterior means instead.
+// Each parameter's mean and 90% interval are in it, marked CALIBRATED.
 std::string calibrated_scenario(const std::string& scenario_path, const CalibrationSpec& spec,
                                 const Generation& g);
 

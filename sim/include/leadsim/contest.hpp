@@ -97,7 +97,8 @@ struct ContestWorkspace {
 // Key of run `run` under master seed `seed`: everything random in the run derives from it.
 std::uint64_t run_key(std::uint64_t seed, std::uint64_t run);
 
-// Runs one contest. If `story` is given, the meeting of CLP `story_clp` is narrated into it.
+// Runs one contest. If `story` is given, the meeting of CLP `story_clp` is narrated into it. A
+// scenario with a posterior plays s.for_run(seed, run): the particle drawn for this run.
 void run_contest(const Scenario& s, const Population& pop, std::uint64_t seed, std::uint64_t run,
                  ContestWorkspace& ws, RunResult& out, MeetingStory* story = nullptr,
                  int story_clp = -1);

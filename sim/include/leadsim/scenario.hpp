@@ -28,6 +28,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -243,6 +244,12 @@ struct Scenario {
   BallotRules ballot;
   Rulebook rules;
   std::int64_t max_agents = 20'000'000;  // refuse populations above this (memory guard)
+  // contest.posterior: a posterior.csv of `leadsim calibrate` (relative to the scenario file),
+  // whose particles the runs draw from. Loaded: each particle as this scenario with its values
+  // (posterior_scenarios, themselves without a posterior) and the cumulative weights.
+  std::string posterior;
+  std::vector<std::shared_ptr<const Scenario>> posterior_scenarios;
+  std::vector<double> posterior_cumulative;
   std::vector<ResolvedParam> resolved;   // every parameter in force, in reading order
   // Where each key and table was written (for messages about the values); empty for a scenario
   // built in code, whose messages then name the key alone.
@@ -251,6 +258,11 @@ struct Scenario {
   int candidate_index(const std::string& id) const;  // -1 if unknown
   int clp_index(const std::string& name) const;      // -1 if unknown
   std::int64_t agents() const;                       // people in all waves
+  // The scenario run `run` of an ensemble with this seed plays: itself, or with a posterior, the
+  // particle drawn by weight for (seed, run), the same whatever the threads.
+  const Scenario& for_run(std::uint64_t seed, std::uint64_t run) const;
+  // Which particle that is (-1 without a posterior).
+  int posterior_particle(std::uint64_t seed, std::uint64_t run) const;
 };
 
 // Loads and checks a scenario. `overrides` are "path=value" strings (value in TOML syntax; bare
