@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "leadsim/input_file.hpp"
 #include "leadsim/report.hpp"
 #include "leadsim/sha256.hpp"
 #include "leadsim/sweep.hpp"
@@ -210,6 +211,8 @@ void sync_dir(const fs::path& dir) {
 
 // Hash of the first `bytes` of a file; false if it is shorter.
 bool hash_prefix(const fs::path& file, std::uint64_t bytes, std::uint64_t& out) {
+  // Only a regular file: a FIFO put in its place would be read for ever.
+  if (!input_file_problem(file.string(), UINTMAX_MAX).empty()) return false;
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
   RunningHash h;
@@ -232,10 +235,11 @@ bool hash_prefix(const fs::path& file, std::uint64_t bytes, std::uint64_t& out) 
 namespace detail {
 
 std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // leadsim's own small files (sweep.json, the journal): through the one reader, "" if unreadable.
+  std::vector<Diagnostic> ignored;
+  if (std::optional<std::string> text = read_input_file(file.string(), "file", ignored))
+    return *text;
+  return "";
 }
 
 // What differs between two sweep.json texts, in words ("" when they describe the same sweep;
