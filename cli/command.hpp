@@ -30,6 +30,17 @@ inline std::atomic<bool> interrupted{false};
 // One line per diagnostic on stderr: "file:line:column: error: message".
 void print_diagnostics(const InputError& e);
 
+// Checks of numeric flags, run on the text before CLI11 converts it. CLI11 alone reads "0x10" as
+// 16, "-1" as 18446744073709551615 for an unsigned option and saturates a seed beyond 64 bits;
+// these take decimal digits only (number_text.hpp), in [lo, hi], and otherwise stop with a usage
+// error (exit 2) saying what was expected: "--seed: '0x10' is not a decimal whole number in
+// [0, 18446744073709551615]".
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
+// A finite decimal number in [lo, hi] (no "nan", "inf", hexadecimal).
+CLI::Validator finite_number(double lo, double hi);
+// whole_number(0, 2^64 - 1): a seed.
+CLI::Validator seed_number();
+
 // `--set path=value` (repeatable), the same words on every command that reads a scenario.
 CLI::Option* add_set_option(CLI::App* app, std::vector<std::string>& set);
 

@@ -145,9 +145,9 @@ Command add_run_command(CLI::App& parent) {
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand("run", "Run many contests and summarise them");
   app->add_option("scenario", o->scenario, "Scenario file")->capture_default_str();
-  app->add_option("--runs,-n", o->runs, "Monte Carlo runs")->capture_default_str()->check(CLI::Range(std::uint64_t(1), std::uint64_t(100'000'000)));
-  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str();
-  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+  app->add_option("--runs,-n", o->runs, "Monte Carlo runs")->capture_default_str()->check(whole_number(1, 100'000'000));
+  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str()->check(seed_number());
+  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")->capture_default_str()->check(whole_number(0, 1024));
   app->add_option("--out,-o", o->out, "Output folder")->capture_default_str();
   add_set_option(app, o->set);
   app->add_flag("--profile", o->profile, "Print time per stage");

@@ -205,10 +205,10 @@ Command add_sweep_command(CLI::App& parent) {
                   "Swept parameter: path=lo:hi, path=lo:hi:levels or path=v1,v2,... (repeatable; "
                   "replaces the spec's list)");
   o->o_design = app->add_option("--design", o->design, "grid, random, latin, sobol, or saltelli (= sobol + --saltelli)");
-  o->o_points = app->add_option("--points", o->points, "Points (random, latin, sobol); Saltelli: base samples N");
-  o->o_levels = app->add_option("--levels", o->levels, "Grid: levels of each range (default 5)");
-  o->o_runs = app->add_option("--runs,-n", o->runs, "Runs per point (adaptive: per batch; default 100)");
-  o->o_seed = app->add_option("--seed,-s", o->seed, "Master seed (default 1)");
+  o->o_points = app->add_option("--points", o->points, "Points (random, latin, sobol); Saltelli: base samples N")->check(seed_number());
+  o->o_levels = app->add_option("--levels", o->levels, "Grid: levels of each range (default 5)")->check(whole_number(1, 1000000));
+  o->o_runs = app->add_option("--runs,-n", o->runs, "Runs per point (adaptive: per batch; default 100)")->check(seed_number());
+  o->o_seed = app->add_option("--seed,-s", o->seed, "Master seed (default 1)")->check(seed_number());
   o->o_saltelli = app->add_flag("--saltelli", o->saltelli, "Saltelli layout for Sobol indices: N * (k + 2) points");
   o->o_streams = app->add_option("--streams", o->streams,
                                  "common (every point uses the master seed; default) or independent "
@@ -216,11 +216,11 @@ Command add_sweep_command(CLI::App& parent) {
   o->o_adaptive = app->add_option("--adaptive", o->adaptive,
                                   "Add runs until an interval is narrow: win:ID:WIDTH, share:ID:WIDTH or "
                                   "nominations:ID:WIDTH");
-  o->o_max_runs = app->add_option("--max-runs", o->max_runs, "Adaptive: most runs per point (default 20 x --runs)");
-  o->o_max_points = app->add_option("--max-points", o->max_points, "Refuse designs with more points (default 100000)");
+  o->o_max_runs = app->add_option("--max-runs", o->max_runs, "Adaptive: most runs per point (default 20 x --runs)")->check(seed_number());
+  o->o_max_points = app->add_option("--max-points", o->max_points, "Refuse designs with more points (default 100000)")->check(seed_number());
   app->add_option("--set", o->set, "Fix a parameter for every point: path=value (repeatable)");
   o->o_threads = app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores; under MPI: 1 per rank)")
-                     ->check(CLI::Range(0, 1024));
+                     ->check(whole_number(0, 1024));
   app->add_option("--shard", o->shard, "Compute shard i of n (round robin over the points), e.g. 2/8");
   app->add_flag("--resume", o->resume, "Continue the unfinished sweep in --out (or start it)");
   app->add_option("--merge", o->merge, "Join the folders of a sharded sweep's jobs into --out")->expected(1, -1);

@@ -5,6 +5,7 @@
 // Each test runs the built binary (LEADSIM_BINARY) through the shell, with stdout and stderr
 // captured to files in a scratch folder under the system temp folder.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,10 +55,12 @@ struct Result {
   std::string out, err;
 };
 
-// Runs `leadsim args...` and captures its exit status, stdout and stderr.
-Result leadsim(const std::vector<std::string>& args) {
+// Runs `leadsim args...` and captures its exit status, stdout and stderr. With `seconds`, the
+// command is killed after that long (`timeout` exits 124): for inputs that once read for ever.
+Result leadsim(const std::vector<std::string>& args, int seconds = 0) {
   TempDir capture;
-  std::string cmd = shell_quote(kBinary);
+  std::string cmd = (seconds > 0 ? "timeout " + std::to_string(seconds) + " " : std::string()) +
+                    shell_quote(kBinary);
   for (const auto& a : args) {
     cmd += ' ';
     cmd += shell_quote(a);
@@ -204,6 +207,96 @@ TEST(Validate, BadOverrideExitsTwo) {
   const Result r = leadsim({"validate", kToy, "--set", "meetings.chair_bias=2"});
   EXPECT_EQ(r.code, 2) << describe(r);
   EXPECT_TRUE(contains(r.err, "meetings.chair_bias")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input (issue 15): each exits 2 with a message naming the input, promptly.
+
+TEST(HostileInput, ASixtyKilobyteDeepHeaderExitsTwoNotACrash) {
+  TempDir tmp;
+  std::string text = "include = \"" + kToy + "\"\n[clps.region_weight";
+  for (int i = 0; i < 100000; ++i) text += ".a";
+  const std::string path = tmp.write("deep.toml", text + "]\nb = 1\n");
+  const Result r = leadsim({"validate", path}, 60);
+  EXPECT_EQ(r.code, 2) << describe(r);  // was a stack overflow: 139
+  EXPECT_TRUE(contains(r.err, path + ":2:")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "nests more than 64 levels deep")) << describe(r);
+}
+
+TEST(HostileInput, ASelfIncludingFileGivesOneErrorPerInclude) {
+  TempDir tmp;
+  const std::string path = tmp.write("self.toml", "include = [\"self.toml\", \"self.toml\", \"self.toml\"]\n");
+  const Result r = leadsim({"validate", path}, 60);
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_EQ(lines_of(r.err).size(), 3u) << describe(r);  // was 59,049
+  EXPECT_TRUE(contains(r.err, path + ":1:12: error: include cycle")) << describe(r);
+}
+
+TEST(HostileInput, FifosAndDevicesWhereAFileIsExpectedExitTwo) {
+  TempDir tmp;
+  const std::string fifo = (tmp / "pipe").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path out = tmp / "out";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"validate", fifo}, fifo + ": error: cannot open the scenario: it is a FIFO"},
+      {{"run", "/dev/zero", "--runs", "2", "--quiet", "--out", out.string()},
+       "/dev/zero: error: cannot open the scenario: it is a device"},
+      {{"count", kToy, fifo}, fifo + ": error: cannot open the ballot file: it is a FIFO"},
+      {{"count", kToy, "/dev/urandom"}, "cannot open the ballot file: it is a device"},
+      {{"sweep", kToy, "--spec", fifo, "--out", out.string()},
+       fifo + ": error: cannot open the sweep spec: it is a FIFO"},
+      {{"sweep", kToy, "--spec", "/dev/zero", "--out", out.string()},
+       "cannot open the sweep spec: it is a device"},
+      {{"sensitivity", tmp.path().string()}, "cannot read the sweep's description"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = leadsim(args, 60);
+    EXPECT_EQ(r.code, 2) << args[0] << "\n" << describe(r);
+    EXPECT_TRUE(contains(r.err, message)) << args[0] << ": expected '" << message << "'\n" << describe(r);
+  }
+  EXPECT_FALSE(fs::exists(out / "runs.csv"));
+}
+
+TEST(HostileInput, NumericFlagsRefuseWrapAroundHexAndSigns) {
+  TempDir tmp;
+  const std::string out = (tmp / "out").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run", kToy, "--seed", "99999999999999999999999", "--out", out},
+       "--seed: '99999999999999999999999' is not a decimal whole number in [0, 18446744073709551615]"},
+      {{"run", kToy, "--seed", "-1", "--out", out}, "--seed: '-1' is not a decimal whole number"},
+      {{"run", kToy, "--runs", "0x10", "--out", out},
+       "--runs: '0x10' is not a decimal whole number in [1, 100000000]"},
+      {{"run", kToy, "--runs", "-5", "--out", out}, "--runs: '-5' is not a decimal whole number"},
+      {{"run", kToy, "--threads", "+2", "--out", out}, "--threads: '+2' is not a decimal whole number"},
+      {{"meeting", kToy, "--clp", "CLP 3", "--run", "-1"}, "--run: '-1' is not a decimal whole number"},
+      {{"count", kToy, kToy, "--seed", "1e3"}, "--seed: '1e3' is not a decimal whole number"},
+      {{"sweep", kToy, "--out", out, "--points", "0x40"}, "--points: '0x40' is not a decimal whole number"},
+      {{"sensitivity", out, "--confidence", "nan"}, "--confidence: 'nan' is not a finite decimal number"},
+      {{"validate", kToy, "--set", "contest.ballot_date=\"67552-09-01\""},
+       "expected a date YYYY-MM-DD (a year from 1000 to 9999), got '67552-09-01'"},
+      {{"validate", kToy, "--set", "candidates.left.position=[nan, 0]"},
+       "'candidates.left.position[0]' should be a number in [-5, 5]: it must be a finite number"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = leadsim(args, 60);
+    EXPECT_EQ(r.code, 2) << args[1] << "\n" << describe(r);
+    EXPECT_TRUE(contains(r.err, message)) << "expected '" << message << "'\n" << describe(r);
+  }
+  EXPECT_FALSE(fs::exists(out));
+  // The largest seed is a seed, not an error.
+  const Result ok = leadsim({"run", kToy, "--runs", "2", "--seed", "18446744073709551615", "--quiet",
+                             "--out", out});
+  EXPECT_EQ(ok.code, 0) << describe(ok);
+}
+
+TEST(HostileInput, BallotCountsThatWouldOverflowExitTwo) {
+  TempDir tmp;
+  const std::string ballots = tmp.write(
+      "b.csv", "section,count,ranking\nmember,1e308,left>right\nmember,1e308,left>right\n");
+  const Result r = leadsim({"count", kToy, ballots}, 60);
+  EXPECT_EQ(r.code, 2) << describe(r);  // was exit 0 and "inf -nan%"
+  EXPECT_TRUE(contains(r.err, ballots + ":2:2: error: 'count' should be a decimal number of voters "
+                                        "in [0, 1e+12], got '1e308'")) << describe(r);
 }
 
 // ---------------------------------------------------------------------------------------------
