@@ -2,7 +2,8 @@
 // (cli/<name>_command.cpp) and registers itself on the application with add_<name>_command();
 // main.cpp only registers them, parses, and runs the chosen one.
 //
-// Exit codes: 0 success, 2 bad input or usage, 1 internal error, 130 interrupted. A command
+// Exit codes: 0 success, 2 bad input or usage, 1 internal error, 128 + the signal when stopped
+// by one (130 SIGINT, 143 SIGTERM, 129 SIGHUP). A command
 // reports bad input by throwing leadsim::InputError; main() prints its diagnostics (each as
 // file:line:column: error: ...) with print_diagnostics() and exits with 2.
 #pragma once
@@ -24,8 +25,21 @@ struct Command {
   std::function<int()> run;
 };
 
-// Set by main()'s SIGINT handler: a command that can stop early (run) polls it and writes nothing.
+// Set by the stop handlers: a command that can stop early (run, sweep) polls it, writes nothing
+// unfinished (run) or saves what is finished (sweep), and returns interrupted_exit_code().
 inline std::atomic<bool> interrupted{false};
+// The signal that set `interrupted` (0: none).
+inline std::atomic<int> stop_signal{0};
+
+// The one place that handles stop signals, for the commands that poll `interrupted`: SIGINT
+// (Ctrl-C), SIGTERM (what timeout, scancel, kill and docker stop send) and SIGHUP (the terminal
+// went away) each set it, so the command stops cleanly, leaving no temporary files. A second
+// signal ends the process at once (its temporary files are then swept by the next run into the
+// folder, output_dir.hpp). Commands that cannot stop early keep the default: a signal ends them.
+void install_stop_handlers();
+// 128 + the signal that stopped the command; "SIGTERM" and so on by name for messages.
+int interrupted_exit_code();
+const char* stop_signal_name();
 
 // One line per diagnostic on stderr: "file:line:column: error: message".
 void print_diagnostics(const InputError& e);

@@ -86,6 +86,7 @@ class ProgressBar {
 };
 
 int run(const Options& o) {
+  install_stop_handlers();
   Scenario s = load_scenario(o.scenario, o.set);
   OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
   const Population pop = synthesise(s, o.seed);
@@ -101,8 +102,8 @@ int run(const Options& o) {
   opt.cancel = &interrupted;
   const EnsembleResult r = run_ensemble(s, pop, opt, &runs_writer);
   if (r.cancelled) {
-    std::cerr << "interrupted: no output written\n";
-    return 130;
+    std::cerr << fmt::format("interrupted ({}): no output written\n", stop_signal_name());
+    return interrupted_exit_code();
   }
   std::string decomposition;
   if (o.decompose) {
@@ -110,8 +111,8 @@ int run(const Options& o) {
     quiet.progress = nullptr;
     const UncertaintyDecomposition d = decompose_uncertainty(s, pop, quiet, r);
     if (interrupted) {
-      std::cerr << "interrupted: no output written\n";
-      return 130;
+      std::cerr << fmt::format("interrupted ({}): no output written\n", stop_signal_name());
+      return interrupted_exit_code();
     }
     write_decomposition_csv(out.open("uncertainty.csv"), d);
     decomposition = format_decomposition(s, d);
@@ -119,6 +120,10 @@ int run(const Options& o) {
   const Manifest m = make_manifest(s, o.seed, o.runs);
   write_summary_json(out.open("summary.json"), s, m, r.summary);
   write_clps_csv(out.open("clps.csv"), s, r.summary);
+  if (interrupted) {  // stopped while the files were written: they are not put in place
+    std::cerr << fmt::format("interrupted ({}): no output written\n", stop_signal_name());
+    return interrupted_exit_code();
+  }
   out.commit();
 
   std::cout << format_report(s, m, r) << decomposition;

@@ -24,8 +24,6 @@ namespace leadsim::cli {
 
 namespace {
 
-std::atomic<bool> sweep_interrupted{false};
-
 // Set by mpirun (Open MPI), by Hydra or Slurm's PMI, or by PMIx (srun --mpi=pmix).
 bool launched_by_mpi_environment() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
@@ -159,7 +157,7 @@ int run_local(const Options& o, const Scenario& base, const SweepSpec& spec, Sha
   SweepOptions opt;
   opt.threads = o.threads;
   opt.points = folder.remaining();
-  opt.cancel = &sweep_interrupted;
+  opt.cancel = &interrupted;
   std::uint64_t runs = 0;
   opt.progress = [&](const SweepProgress& p) {
     runs = p.runs_done;
@@ -174,9 +172,9 @@ int run_local(const Options& o, const Scenario& base, const SweepSpec& spec, Sha
     throw;
   }
   if (!finished) {
-    std::cerr << fmt::format("\ninterrupted: {} of {} points are saved in {}; run the same command with "
-                             "--resume to continue\n", folder.done(), folder.total(), o.out);
-    return 130;
+    std::cerr << fmt::format("\ninterrupted ({}): {} of {} points are saved in {}; run the same command "
+                             "with --resume to continue\n", stop_signal_name(), folder.done(), folder.total(), o.out);
+    return interrupted_exit_code();
   }
   folder.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,8 +235,7 @@ Command add_sweep_command(CLI::App& parent) {
               return 0;
             }
             if (o->scenario.empty()) throw InputError({{"sweep", 0, 0, "give a scenario file"}});
-            std::signal(SIGINT, [](int) { sweep_interrupted = true; });
-            std::signal(SIGTERM, [](int) { sweep_interrupted = true; });
+            install_stop_handlers();
             if (launched_by_mpi_environment()) {
 #ifdef LEADSIM_HAVE_MPI
               MpiSession mpi;
@@ -246,7 +243,7 @@ Command add_sweep_command(CLI::App& parent) {
               job.out = o->out;
               job.resume = o->resume;
               job.threads = o->o_threads->count() ? o->threads : 1;
-              job.cancel = &sweep_interrupted;
+              job.cancel = &interrupted;
               SweepProgressBar bar(!o->quiet && mpi.rank() == 0);
               job.progress = [&bar](const SweepProgress& p) { bar.update(p); };
               try {

@@ -5,11 +5,13 @@
 // Each test runs the built binary (LEADSIM_BINARY) through the shell, with stdout and stderr
 // captured to files in a scratch folder under the system temp folder.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstddef>
 #include <cstdlib>
 #include <filesystem>
@@ -297,6 +299,110 @@ TEST(HostileInput, BallotCountsThatWouldOverflowExitTwo) {
   EXPECT_EQ(r.code, 2) << describe(r);  // was exit 0 and "inf -nan%"
   EXPECT_TRUE(contains(r.err, ballots + ":2:2: error: 'count' should be a decimal number of voters "
                                         "in [0, 1e+12], got '1e308'")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stop signals: SIGINT, SIGTERM and SIGHUP stop `run` cleanly; a SIGKILL's leftovers are swept.
+
+// Starts `leadsim args...` with stderr in `err`; returns its pid.
+pid_t spawn_leadsim(const std::vector<std::string>& args, const fs::path& err) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(e, 2);
+    std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Exit code, or minus the signal that ended it (so that dying of SIGTERM, -15, is not taken for
+// stopping cleanly on it and exiting with 143).
+int wait_exit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+// True once the run into `dir` is under way: its hidden temporary runs.csv exists.
+bool wait_for_temporary(const fs::path& dir, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    for (const auto& n : names_in(dir))
+      if (n.rfind(".leadsim-", 0) == 0 && contains(n, ".runs.csv.tmp")) return true;
+    ::usleep(50'000);
+  }
+  return false;
+}
+
+// A run that would take hours, into a folder holding an earlier run's runs.csv.
+std::vector<std::string> long_run(const fs::path& dir) {
+  return {"run", kToy, "--runs", "100000000", "--threads", "1", "--quiet", "--out", dir.string()};
+}
+
+class StopSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(StopSignal, StopsARunCleanlyWritingNothing) {
+  const int sig = GetParam();
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  fs::create_directories(dir);
+  std::ofstream(dir / "runs.csv") << "an earlier run\n";
+  const pid_t pid = spawn_leadsim(long_run(dir), tmp / "err");
+  ASSERT_TRUE(wait_for_temporary(dir, 60)) << read_file(tmp / "err");
+  ::kill(pid, sig);
+  EXPECT_EQ(wait_exit(pid), 128 + sig) << "exited cleanly with 128 + the signal\n"
+                                        << read_file(tmp / "err");
+  const std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "SIGINT";
+  EXPECT_TRUE(contains(read_file(tmp / "err"), "interrupted (" + name + "): no output written"))
+      << read_file(tmp / "err");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"runs.csv"})) << "nothing new, no temporary files";
+  EXPECT_EQ(read_file(dir / "runs.csv"), "an earlier run\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, StopSignal, ::testing::Values(SIGTERM, SIGHUP, SIGINT),
+                         [](const ::testing::TestParamInfo<int>& p) {
+                           return std::string(p.param == SIGTERM  ? "SIGTERM"
+                                              : p.param == SIGHUP ? "SIGHUP"
+                                                                  : "SIGINT");
+                         });
+
+TEST(StopSignalKill, WhatASigkilledRunLeavesIsSweptByTheNextRun) {
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  fs::create_directories(dir);
+  const pid_t pid = spawn_leadsim(long_run(dir), tmp / "err");
+  ASSERT_TRUE(wait_for_temporary(dir, 60)) << read_file(tmp / "err");
+  ::kill(pid, SIGKILL);
+  EXPECT_EQ(wait_exit(pid), -SIGKILL);
+  EXPECT_FALSE(names_in(dir).empty()) << "a SIGKILL leaves its temporary files";
+  const Result r = leadsim({"run", kToy, "--runs", "5", "--quiet", "--out", dir.string()}, 120);
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"clps.csv", "runs.csv", "summary.json"}));
+}
+
+TEST(RunOutput, AFolderInTheWayOfAnOutputExitsTwoBeforeRunningAndChangesNothing) {
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  fs::create_directories(dir / "clps.csv" / "keep");
+  std::ofstream(dir / "runs.csv") << "an earlier run\n";
+  const Result r = leadsim({"run", kToy, "--runs", "5", "--quiet", "--out", dir.string()}, 120);
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, (dir / "clps.csv").string() + ": error: a folder is in the way of the "
+                                                            "output file 'clps.csv'")) << describe(r);
+  EXPECT_EQ(read_file(dir / "runs.csv"), "an earlier run\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"clps.csv", "runs.csv"}));
 }
 
 // ---------------------------------------------------------------------------------------------

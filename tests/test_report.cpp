@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <set>
@@ -117,6 +120,144 @@ TEST(Report, OutputDirNeverCommittedLeavesNothingAndKeepsOldFiles) {
   for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
   EXPECT_EQ(names, (std::set<std::string>{"runs.csv"}));
   EXPECT_EQ(read_file(dir / "runs.csv"), "old\n");
+}
+
+// Every name in a folder, hidden ones included.
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+TEST(Report, OutputDirWhoseSecondRenameFailsIsLeftAsItWas) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.csv") << "old a\n";
+  std::ofstream(dir / "b.json") << "old b\n";
+  {
+    OutputDir out(dir);
+    out.open("a.csv") << "new a\n";
+    out.open("b.json") << "new b\n";
+    out.open("c.txt") << "new c\n";
+    int renames = 0;
+    out.set_rename_for_testing([&](const fs::path& from, const fs::path& to, std::error_code& ec) {
+      if (++renames == 2) ec = std::make_error_code(std::errc::io_error);  // the disk said no
+      else fs::rename(from, to, ec);
+    });
+    try {
+      out.commit();
+      ADD_FAILURE() << "the commit did not report the failed rename";
+    } catch (const InputError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u);
+      EXPECT_EQ(e.diagnostics()[0].file, (dir / "b.json").string());
+      EXPECT_TRUE(e.diagnostics()[0].message.find("nothing in the folder has changed") !=
+                  std::string::npos) << e.diagnostics()[0].message;
+    }
+    EXPECT_EQ(renames, 2);
+  }
+  // a.csv had been renamed into place: it is the old one again; no c.txt; nothing hidden left.
+  EXPECT_EQ(read_file(dir / "a.csv"), "old a\n");
+  EXPECT_EQ(read_file(dir / "b.json"), "old b\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"a.csv", "b.json"}));
+}
+
+TEST(Report, OutputDirWhoseSecondRenameFailsRemovesTheNewFirstFile) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  {
+    OutputDir out(dir);
+    out.open("a.csv") << "new a\n";
+    out.open("b.json") << "new b\n";
+    int renames = 0;
+    out.set_rename_for_testing([&](const fs::path& from, const fs::path& to, std::error_code& ec) {
+      if (++renames == 2) ec = std::make_error_code(std::errc::no_space_on_device);
+      else fs::rename(from, to, ec);
+    });
+    EXPECT_THROW(out.commit(), InputError);
+  }
+  EXPECT_TRUE(fs::is_empty(dir)) << "the first file had no old version: it is removed";
+}
+
+TEST(Report, OutputDirRefusesAFolderInTheWayBeforeAndAtTheCommit) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir / "summary.json" / "inside");
+  std::ofstream(dir / "runs.csv") << "old\n";
+  {
+    OutputDir out(dir);
+    out.open("runs.csv") << "new\n";
+    try {
+      out.open("summary.json");
+      ADD_FAILURE() << "a folder in the way was not refused";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.diagnostics()[0].file, (dir / "summary.json").string());
+      EXPECT_NE(e.diagnostics()[0].message.find("a folder is in the way"), std::string::npos)
+          << e.diagnostics()[0].message;
+    }
+  }
+  {
+    OutputDir out(dir);
+    out.open("runs.csv") << "new\n";
+    out.open("clps.csv") << "new\n";
+    fs::create_directories(dir / "clps.csv" / "inside");  // appears while the run goes on
+    EXPECT_THROW(out.commit(), InputError);
+  }
+  EXPECT_EQ(read_file(dir / "runs.csv"), "old\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"clps.csv", "runs.csv", "summary.json"}));
+}
+
+// The hidden-file prefix of a process `pid` of this host, as OutputDir names them.
+std::string prefix_of(long pid) {
+  const std::string own = OutputDir::own_prefix();  // ".leadsim-<host>-<pid>."
+  const std::string host_and_dash = own.substr(0, own.rfind('-', own.size() - 2) + 1);
+  return host_and_dash + std::to_string(pid) + ".";
+}
+
+// A pid that no process has: a child that has exited and been reaped.
+long dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return long(child);
+}
+
+TEST(Report, OutputDirSweepsWhatDeadProcessesLeft) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir);
+  const std::string dead = prefix_of(dead_pid()), live = prefix_of(long(::getppid()));
+  for (const std::string& name : {dead + "runs.csv.tmp", dead + "summary.json.tmp", dead + "probe",
+                                  live + "runs.csv.tmp", std::string(".leadsim-otherhost-1.x.tmp")})
+    std::ofstream(dir / name) << "left behind\n";
+  std::ofstream(dir / "runs.csv") << "kept\n";
+  {
+    OutputDir out(dir);  // sweeps on opening
+    EXPECT_EQ(names_in(dir), (std::set<std::string>{live + "runs.csv.tmp",
+                                                    ".leadsim-otherhost-1.x.tmp", "runs.csv"}));
+  }
+  EXPECT_EQ(read_file(dir / "runs.csv"), "kept\n");
+}
+
+TEST(Report, OutputDirRollsBackACommitCutShortByAKill) {
+  // The state a SIGKILL between the renames leaves: a.csv renamed in (its old copy kept),
+  // b.json not yet (its temporary still there), c.txt renamed in with no old version.
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir);
+  const std::string p = prefix_of(dead_pid());
+  std::ofstream(dir / "a.csv") << "new a\n";
+  std::ofstream(dir / (p + "a.csv.old")) << "old a\n";
+  std::ofstream(dir / "b.json") << "old b\n";
+  fs::create_hard_link(dir / "b.json", dir / (p + "b.json.old"));
+  std::ofstream(dir / (p + "b.json.tmp")) << "new b\n";
+  std::ofstream(dir / "c.txt") << "new c\n";
+  std::ofstream(dir / (p + "commit")) << "a.csv\nb.json\nc.txt\n";
+  EXPECT_EQ(sweep_output_leftovers(dir), 3);  // the journal, b.json's temporary and old copy
+  EXPECT_EQ(read_file(dir / "a.csv"), "old a\n");
+  EXPECT_EQ(read_file(dir / "b.json"), "old b\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"a.csv", "b.json"}));
 }
 
 TEST(Report, OutputDirThatCannotBeWrittenIsAnInputError) {

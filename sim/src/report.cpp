@@ -21,51 +21,6 @@ Manifest make_manifest(const Scenario& s, std::uint64_t seed, std::uint64_t runs
 
 // ------------------------------------------------------------------------------------------------
 
-OutputDir::OutputDir(fs::path dir) : dir_(std::move(dir)) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  const fs::path probe = dir_ / fmt::format(".leadsim-probe-{}", ::getpid());
-  std::ofstream test(probe);
-  if (ec || !test) {
-    throw InputError({{dir_.string(), 0, 0,
-                       "cannot write to the output folder (does its parent exist, and do you have "
-                       "permission?)"}});
-  }
-  test.close();
-  fs::remove(probe, ec);
-}
-
-OutputDir::~OutputDir() {
-  if (committed_) return;
-  std::error_code ec;
-  for (auto& f : files_) {
-    f.stream.reset();
-    fs::remove(f.tmp, ec);
-  }
-}
-
-std::ostream& OutputDir::open(const std::string& name) {
-  File f;
-  f.name = name;
-  f.tmp = dir_ / fmt::format(".{}.tmp-{}", name, ::getpid());
-  f.stream = std::make_unique<std::ofstream>(f.tmp, std::ios::binary);
-  if (!*f.stream) throw InputError({{f.tmp.string(), 0, 0, "cannot create the file"}});
-  files_.push_back(std::move(f));
-  return *files_.back().stream;
-}
-
-void OutputDir::commit() {
-  for (auto& f : files_) {
-    f.stream->flush();
-    if (!*f.stream) throw std::runtime_error("writing " + f.tmp.string() + " failed (disk full?)");
-    f.stream->close();
-  }
-  for (auto& f : files_) fs::rename(f.tmp, dir_ / f.name);
-  committed_ = true;
-}
-
-// ------------------------------------------------------------------------------------------------
-
 RunsCsv::RunsCsv(const Scenario& s, std::ostream& out)
     : s_(s), out_(out), columns_(run_columns(s)) {
   std::string header;

@@ -473,9 +473,22 @@ void SweepFolder::finish() {
   // stale beside the new points.csv.
   std::error_code ec;
   fs::remove(dir_ / "sensitivity.csv", ec);
-  fs::rename(m.points_partial, dir_ / "points.csv");
-  fs::rename(m.runs_partial, dir_ / "runs.csv");
-  fs::rename(m.json_partial, dir_ / "sweep.json");
+  // The three renames, all or none: should one fail, those before it go back to their partial
+  // names (the journal still stands, so the folder stays a resumable, unfinished sweep).
+  const std::pair<fs::path, fs::path> moves[] = {{m.points_partial, dir_ / "points.csv"},
+                                                 {m.runs_partial, dir_ / "runs.csv"},
+                                                 {m.json_partial, dir_ / "sweep.json"}};
+  for (size_t i = 0; i < std::size(moves); ++i) {
+    std::error_code rec;
+    fs::rename(moves[i].first, moves[i].second, rec);
+    if (!rec) continue;
+    for (size_t k = 0; k < i; ++k) fs::rename(moves[k].second, moves[k].first, ec);
+    sync_dir(dir_);
+    throw InputError({{moves[i].second.string(), 0, 0,
+                       fmt::format("cannot put the finished file in place ({}): the sweep is left "
+                                   "unfinished; fix the cause and run the same command with "
+                                   "--resume", rec.message())}});
+  }
   sync_dir(dir_);
   fs::remove(m.journal_path);
   sync_dir(dir_);
