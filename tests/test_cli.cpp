@@ -592,6 +592,33 @@ TEST(Meeting, ToldForAToyClp) {
   EXPECT_TRUE(met || did_not_meet) << describe(r);
 }
 
+TEST(Meeting, AttendanceTableColumnsAreApartAndAligned) {
+  // Long faction names ran together in the heading ("Momentum left Corbyn-supporting left").
+  const std::vector<std::string> names = {"--set", "factions.radical.name=Corbyn-supporting left",
+                                          "--set", "factions.moderate.name=Momentum left"};
+  std::string table;
+  for (int clp = 1; clp <= 20 && table.empty(); ++clp) {
+    std::vector<std::string> args = {"meeting", kToy, "--clp", "CLP " + std::to_string(clp)};
+    args.insert(args.end(), names.begin(), names.end());
+    const Result r = leadsim(args);
+    ASSERT_EQ(r.code, 0) << describe(r);
+    const size_t at = r.out.find("Who attended");
+    if (at != std::string::npos) table = r.out.substr(at, r.out.find("\n\n", at) - at);
+  }
+  ASSERT_FALSE(table.empty()) << "no toy CLP met in run 0";
+  const std::vector<std::string> lines = lines_of(table);
+  ASSERT_GE(lines.size(), 3u) << table;
+  const std::string& head = lines[1];
+  const size_t a_end = head.find("Corbyn-supporting left") + 22, b = head.find("Momentum left");
+  ASSERT_NE(b, std::string::npos) << table;
+  EXPECT_GE(b - a_end, 3u) << "at least three spaces between headings\n" << table;
+  // Each row's cells end where their heading ends.
+  for (size_t i = 2; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].size(), head.size()) << table;
+    EXPECT_EQ(lines[i].find_last_not_of(' ', a_end - 1), a_end - 1) << lines[i] << "\n" << table;
+  }
+}
+
 TEST(Meeting, UnknownClpExitsTwo) {
   const Result r = leadsim({"meeting", kToy, "--clp", "CLP 99"});
   EXPECT_EQ(r.code, 2) << describe(r);

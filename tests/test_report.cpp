@@ -407,6 +407,34 @@ TEST(Report, ReportOfAnMpsBallotHasItsTableAndNoClpNominations) {
 // ---------------------------------------------------------------------------------------------
 // A count of given ballots (`leadsim count`).
 
+TEST(Report, CountColumnsAlignWhateverTheWidthOfTheNumbers) {
+  // Votes of 1 to 6 digits and percentages of one and two digits: every row's votes end, and
+  // its percentages end, in the same columns (a one-digit percentage shifted its votes left).
+  TempDir dir;
+  const Scenario s = load_scenario(data("labour-2015-rules.toml"));
+  const std::string ballots = dir.write(
+      "b.csv", "count,ranking\n251417,corbyn>burnham\n80462,burnham>cooper\n71928,cooper>burnham\n"
+               "7,kendall>cooper\n");
+  const CountRules rules = s.rules.final_ballot.count_rules();
+  const CountResult r = count_ballots(read_ballot_file(ballots, s), rules,
+                                      std::vector<bool>(s.candidates.size(), true), 1);
+  const std::string text = format_count(s, rules, r);
+  std::set<size_t> percent_ends, vote_ends;
+  for (const auto& c : s.candidates) {
+    const std::string line = line_starting(text, c.name);
+    ASSERT_FALSE(line.empty()) << c.name << "\n" << text;
+    const size_t pct = line.find('%');
+    ASSERT_NE(pct, std::string::npos) << line;
+    percent_ends.insert(pct);
+    const size_t digits_end = line.find_last_of("0123456789", line.rfind(' ', pct));
+    vote_ends.insert(digits_end);
+  }
+  EXPECT_EQ(percent_ends.size(), 1u) << text;
+  EXPECT_EQ(vote_ends.size(), 1u) << text;
+  const std::string header = line_starting(text, "Round 1");
+  EXPECT_EQ(header.find("Round 1") + 7, *percent_ends.begin() + 1) << "the heading ends over the %\n" << text;
+}
+
 TEST(Report, CountTableShowsEachRoundEachCandidateAndTheWinner) {
   const Scenario s = load_scenario(data("labour-2010-rules.toml"));
   const CountRules rules = s.rules.final_ballot.count_rules();
@@ -437,8 +465,8 @@ TEST(Report, CountTableOneMemberOneVoteAndNoCandidates) {
   const std::string text = format_count(s, CountMethod::plurality, r);
   EXPECT_EQ(text.rfind(s.name + ": plurality, one member one vote, ties for last: backwards\n", 0), 0u)
       << text;
-  EXPECT_TRUE(contains(line_starting(text, "Left Candidate"), "3 75.0%")) << text;
-  EXPECT_TRUE(contains(line_starting(text, "Right Candidate"), "1 25.0%")) << text;
+  EXPECT_TRUE(contains(line_starting(text, "Left Candidate"), "3  75.0%")) << text;  // percentages in a fixed width (100.0%)
+  EXPECT_TRUE(contains(line_starting(text, "Right Candidate"), "1  25.0%")) << text;
   EXPECT_TRUE(contains(text, "\nWinner: Left Candidate after 1 round\n")) << text;
   const CountResult none = count_ballots(b, CountMethod::plurality, {false, false}, 1);
   EXPECT_TRUE(contains(format_count(s, CountMethod::plurality, none), "No candidate stood: no count."));
