@@ -1,8 +1,8 @@
 // `leadsim calibrate SCENARIO --spec CALIB.toml --out DIR`: fits the spec's free parameters to
 // its targets by ABC-SMC on the sweep engine (calibration.hpp), prints the posterior, the
 // posterior-predictive checks and each generation, and writes posterior.csv, particles.csv,
-// checks.csv, calibration.json and calibrated.toml into DIR, all or nothing. Interrupted (Ctrl-C),
-// it writes nothing and exits 130.
+// checks.csv, calibration.json and calibrated.toml into DIR, all or nothing. Stopped (SIGINT,
+// SIGTERM, SIGHUP), it writes nothing and exits 128 + the signal.
 #include "command.hpp"
 
 #include <fmt/format.h>
@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "leadsim/calibration.hpp"
-#include "leadsim/report.hpp"
+#include "leadsim/output_dir.hpp"
 
 namespace leadsim::cli {
 
@@ -94,12 +94,13 @@ int calibrate_command(const Options& o) {
   const Scenario base = load_scenario(o.scenario, spec.set);
   check_calibration_spec(spec, base);
   OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
+  install_stop_handlers();
   CalibrationBar bar(!o.quiet);
   const CalibrationResult r = calibrate(
       base, spec, o.threads, {}, [&](const CalibrationProgress& p) { bar.update(p); }, &interrupted);
   if (r.abc.cancelled || interrupted) {
-    std::cerr << "leadsim: interrupted; nothing written\n";
-    return 130;
+    std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
+    return interrupted_exit_code();
   }
   const Generation& g = r.abc.generations.back();
   out.open("posterior.csv") << posterior_csv(spec, g);
@@ -129,7 +130,7 @@ Command add_calibrate_command(CLI::App& parent) {
   app->add_option("--out,-o", o->out, "Output folder")->required();
   app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 1024));
+      ->check(whole_number(0, 1024));
   add_set_option(app, o->set);
   app->add_flag("--quiet,-q", o->quiet, "No progress line");
   return {app, [o]() { return calibrate_command(*o); }};

@@ -2,7 +2,8 @@
 // (cli/<name>_command.cpp) and registers itself on the application with add_<name>_command();
 // main.cpp only registers them, parses, and runs the chosen one.
 //
-// Exit codes: 0 success, 2 bad input or usage, 1 internal error, 130 interrupted. A command
+// Exit codes: 0 success, 2 bad input or usage, 1 internal error, 128 + the signal when stopped
+// by one (130 SIGINT, 143 SIGTERM, 129 SIGHUP). A command
 // reports bad input by throwing leadsim::InputError; main() prints its diagnostics (each as
 // file:line:column: error: ...) with print_diagnostics() and exits with 2.
 #pragma once
@@ -24,11 +25,35 @@ struct Command {
   std::function<int()> run;
 };
 
-// Set by main()'s SIGINT handler: a command that can stop early (run) polls it and writes nothing.
+// Set by the stop handlers: a command that can stop early (run, sweep) polls it, writes nothing
+// unfinished (run) or saves what is finished (sweep), and returns interrupted_exit_code().
 inline std::atomic<bool> interrupted{false};
+// The signal that set `interrupted` (0: none).
+inline std::atomic<int> stop_signal{0};
+
+// The one place that handles stop signals, for the commands that poll `interrupted`: SIGINT
+// (Ctrl-C), SIGTERM (what timeout, scancel, kill and docker stop send) and SIGHUP (the terminal
+// went away) each set it, so the command stops cleanly, leaving no temporary files. A second
+// signal ends the process at once (its temporary files are then swept by the next run into the
+// folder, output_dir.hpp). Commands that cannot stop early keep the default: a signal ends them.
+void install_stop_handlers();
+// 128 + the signal that stopped the command; "SIGTERM" and so on by name for messages.
+int interrupted_exit_code();
+const char* stop_signal_name();
 
 // One line per diagnostic on stderr: "file:line:column: error: message".
 void print_diagnostics(const InputError& e);
+
+// Checks of numeric flags, run on the text before CLI11 converts it. CLI11 alone reads "0x10" as
+// 16, "-1" as 18446744073709551615 for an unsigned option and saturates a seed beyond 64 bits;
+// these take decimal digits only (number_text.hpp), in [lo, hi], and otherwise stop with a usage
+// error (exit 2) saying what was expected: "--seed: '0x10' is not a decimal whole number in
+// [0, 18446744073709551615]".
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
+// A finite decimal number in [lo, hi] (no "nan", "inf", hexadecimal).
+CLI::Validator finite_number(double lo, double hi);
+// whole_number(0, 2^64 - 1): a seed.
+CLI::Validator seed_number();
 
 // `--set path=value` (repeatable), the same words on every command that reads a scenario.
 CLI::Option* add_set_option(CLI::App* app, std::vector<std::string>& set);

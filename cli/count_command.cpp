@@ -27,7 +27,7 @@ Command add_count_command(CLI::App& parent) {
                   "CSV of ballots: ranking (ids separated by '>'), optional section and count")
       ->required();
   app->add_flag("--json", o->json, "Print the count as JSON");
-  app->add_option("--seed,-s", o->seed, "Seed for lots, should a tie need them")->capture_default_str();
+  app->add_option("--seed,-s", o->seed, "Seed for lots, should a tie need them")->capture_default_str()->check(seed_number());
   add_set_option(app, o->set);
   return {app, [o]() {
             const Scenario s = load_scenario(o->scenario, o->set);

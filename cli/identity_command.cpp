@@ -31,12 +31,12 @@ Command add_identity_command(CLI::App& parent) {
       ->required();
   app->add_option("--out", o->out, "Folder for identity.csv and identity.json")->required();
   app->add_option("--runs-per-grid", o->fit.runs_per_grid, "Runs in which each CLP holds each lean value")
-      ->check(CLI::Range(5, 100000))->capture_default_str();
-  app->add_option("--grid", o->fit.grid, "Lean values on the grid")->check(CLI::Range(3, 201))->capture_default_str();
+      ->check(whole_number(5, 100000))->capture_default_str();
+  app->add_option("--grid", o->fit.grid, "Lean values on the grid")->check(whole_number(3, 201))->capture_default_str();
   app->add_option("--activity-sd", o->fit.activity_sd, "Prior sd of a CLP's activity (ASSUMED)")
-      ->check(CLI::Range(0.0, 5.0))->capture_default_str();
-  app->add_option("--seed", o->fit.seed, "Random seed")->capture_default_str();
-  app->add_option("--threads", o->fit.threads, "Threads (0: all)")->check(CLI::Range(0, 1024));
+      ->check(finite_number(0.0, 5.0))->capture_default_str();
+  app->add_option("--seed", o->fit.seed, "Random seed")->capture_default_str()->check(seed_number());
+  app->add_option("--threads", o->fit.threads, "Threads (0: all)")->check(whole_number(0, 1024));
   add_set_option(app, o->set);
   return {app, [o]() {
             const Scenario s = load_scenario(o->scenario, o->set);

@@ -2,7 +2,6 @@
 // parses the arguments, runs the chosen one, and turns what it throws into an exit code:
 // 0 success, 2 bad input or usage, 1 internal error (command.hpp).
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <iostream>
 #include <new>
 #include <string>
@@ -30,7 +29,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  std::signal(SIGINT, [](int) { interrupted = true; });
   try {
     for (const Command& c : commands)
       if (*c.app) return c.run();

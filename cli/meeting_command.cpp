@@ -53,8 +53,8 @@ Command add_meeting_command(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand("meeting", "Tell the story of one CLP's meeting in one run");
   app->add_option("scenario", o->scenario, "Scenario file")->required();
   app->add_option("--clp", o->clp, "CLP name, e.g. \"Hampstead and Kilburn\"")->required();
-  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str();
-  app->add_option("--run", o->run_index, "Run index")->capture_default_str();
+  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str()->check(seed_number());
+  app->add_option("--run", o->run_index, "Run index")->capture_default_str()->check(seed_number());
   add_set_option(app, o->set);
   return {app, [o]() { return meeting(*o); }};
 }

@@ -86,6 +86,7 @@ class ProgressBar {
 };
 
 int run(const Options& o) {
+  install_stop_handlers();
   Scenario s = load_scenario(o.scenario, o.set);
   OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
   const Population pop = synthesise(s, o.seed);
@@ -101,8 +102,8 @@ int run(const Options& o) {
   opt.cancel = &interrupted;
   const EnsembleResult r = run_ensemble(s, pop, opt, &runs_writer);
   if (r.cancelled) {
-    std::cerr << "interrupted: no output written\n";
-    return 130;
+    std::cerr << fmt::format("interrupted ({}): no output written\n", stop_signal_name());
+    return interrupted_exit_code();
   }
   std::string decomposition;
   if (o.decompose) {
@@ -110,8 +111,8 @@ int run(const Options& o) {
     quiet.progress = nullptr;
     const UncertaintyDecomposition d = decompose_uncertainty(s, pop, quiet, r);
     if (interrupted) {
-      std::cerr << "interrupted: no output written\n";
-      return 130;
+      std::cerr << fmt::format("interrupted ({}): no output written\n", stop_signal_name());
+      return interrupted_exit_code();
     }
     write_decomposition_csv(out.open("uncertainty.csv"), d);
     decomposition = format_decomposition(s, d);
@@ -119,6 +120,10 @@ int run(const Options& o) {
   const Manifest m = make_manifest(s, o.seed, o.runs);
   write_summary_json(out.open("summary.json"), s, m, r.summary);
   write_clps_csv(out.open("clps.csv"), s, r.summary);
+  if (interrupted) {  // stopped while the files were written: they are not put in place
+    std::cerr << fmt::format("interrupted ({}): no output written\n", stop_signal_name());
+    return interrupted_exit_code();
+  }
   out.commit();
 
   std::cout << format_report(s, m, r) << decomposition;
@@ -145,9 +150,9 @@ Command add_run_command(CLI::App& parent) {
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand("run", "Run many contests and summarise them");
   app->add_option("scenario", o->scenario, "Scenario file")->capture_default_str();
-  app->add_option("--runs,-n", o->runs, "Monte Carlo runs")->capture_default_str()->check(CLI::Range(std::uint64_t(1), std::uint64_t(100'000'000)));
-  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str();
-  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+  app->add_option("--runs,-n", o->runs, "Monte Carlo runs")->capture_default_str()->check(whole_number(1, 100'000'000));
+  app->add_option("--seed,-s", o->seed, "Master seed")->capture_default_str()->check(seed_number());
+  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")->capture_default_str()->check(whole_number(0, 1024));
   app->add_option("--out,-o", o->out, "Output folder")->capture_default_str();
   add_set_option(app, o->set);
   app->add_flag("--profile", o->profile, "Print time per stage");

@@ -33,12 +33,13 @@ Command add_sensitivity_command(CLI::App& parent) {
       ->delimiter(',');
   app->add_option("--bootstrap", o->sobol.bootstrap, "Bootstrap resamples for the intervals")
       ->capture_default_str()
-      ->check(CLI::Range(0, 100000));
+      ->check(whole_number(0, 100000));
   app->add_option("--confidence", o->sobol.confidence, "Level of the intervals")
       ->capture_default_str()
-      ->check(CLI::Range(0.5, 0.999));
+      ->check(finite_number(0.5, 0.999));
   app->add_option("--seed,-s", o->sobol.seed, "Seed of the bootstrap resampling")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(seed_number());
 
   return {app, [o]() {
             const SaltelliTable t = read_saltelli_sweep(o->dir, o->outputs);

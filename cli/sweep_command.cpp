@@ -24,8 +24,6 @@ namespace leadsim::cli {
 
 namespace {
 
-std::atomic<bool> sweep_interrupted{false};
-
 // Set by mpirun (Open MPI), by Hydra or Slurm's PMI, or by PMIx (srun --mpi=pmix).
 bool launched_by_mpi_environment() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
@@ -159,7 +157,7 @@ int run_local(const Options& o, const Scenario& base, const SweepSpec& spec, Sha
   SweepOptions opt;
   opt.threads = o.threads;
   opt.points = folder.remaining();
-  opt.cancel = &sweep_interrupted;
+  opt.cancel = &interrupted;
   std::uint64_t runs = 0;
   opt.progress = [&](const SweepProgress& p) {
     runs = p.runs_done;
@@ -174,9 +172,9 @@ int run_local(const Options& o, const Scenario& base, const SweepSpec& spec, Sha
     throw;
   }
   if (!finished) {
-    std::cerr << fmt::format("\ninterrupted: {} of {} points are saved in {}; run the same command with "
-                             "--resume to continue\n", folder.done(), folder.total(), o.out);
-    return 130;
+    std::cerr << fmt::format("\ninterrupted ({}): {} of {} points are saved in {}; run the same command "
+                             "with --resume to continue\n", stop_signal_name(), folder.done(), folder.total(), o.out);
+    return interrupted_exit_code();
   }
   folder.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -205,10 +203,10 @@ Command add_sweep_command(CLI::App& parent) {
                   "Swept parameter: path=lo:hi, path=lo:hi:levels or path=v1,v2,... (repeatable; "
                   "replaces the spec's list)");
   o->o_design = app->add_option("--design", o->design, "grid, random, latin, sobol, or saltelli (= sobol + --saltelli)");
-  o->o_points = app->add_option("--points", o->points, "Points (random, latin, sobol); Saltelli: base samples N");
-  o->o_levels = app->add_option("--levels", o->levels, "Grid: levels of each range (default 5)");
-  o->o_runs = app->add_option("--runs,-n", o->runs, "Runs per point (adaptive: per batch; default 100)");
-  o->o_seed = app->add_option("--seed,-s", o->seed, "Master seed (default 1)");
+  o->o_points = app->add_option("--points", o->points, "Points (random, latin, sobol); Saltelli: base samples N")->check(seed_number());
+  o->o_levels = app->add_option("--levels", o->levels, "Grid: levels of each range (default 5)")->check(whole_number(1, 1000000));
+  o->o_runs = app->add_option("--runs,-n", o->runs, "Runs per point (adaptive: per batch; default 100)")->check(seed_number());
+  o->o_seed = app->add_option("--seed,-s", o->seed, "Master seed (default 1)")->check(seed_number());
   o->o_saltelli = app->add_flag("--saltelli", o->saltelli, "Saltelli layout for Sobol indices: N * (k + 2) points");
   o->o_streams = app->add_option("--streams", o->streams,
                                  "common (every point uses the master seed; default) or independent "
@@ -216,11 +214,11 @@ Command add_sweep_command(CLI::App& parent) {
   o->o_adaptive = app->add_option("--adaptive", o->adaptive,
                                   "Add runs until an interval is narrow: win:ID:WIDTH, share:ID:WIDTH or "
                                   "nominations:ID:WIDTH");
-  o->o_max_runs = app->add_option("--max-runs", o->max_runs, "Adaptive: most runs per point (default 20 x --runs)");
-  o->o_max_points = app->add_option("--max-points", o->max_points, "Refuse designs with more points (default 100000)");
+  o->o_max_runs = app->add_option("--max-runs", o->max_runs, "Adaptive: most runs per point (default 20 x --runs)")->check(seed_number());
+  o->o_max_points = app->add_option("--max-points", o->max_points, "Refuse designs with more points (default 100000)")->check(seed_number());
   app->add_option("--set", o->set, "Fix a parameter for every point: path=value (repeatable)");
   o->o_threads = app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores; under MPI: 1 per rank)")
-                     ->check(CLI::Range(0, 1024));
+                     ->check(whole_number(0, 1024));
   app->add_option("--shard", o->shard, "Compute shard i of n (round robin over the points), e.g. 2/8");
   app->add_flag("--resume", o->resume, "Continue the unfinished sweep in --out (or start it)");
   app->add_option("--merge", o->merge, "Join the folders of a sharded sweep's jobs into --out")->expected(1, -1);
@@ -237,8 +235,7 @@ Command add_sweep_command(CLI::App& parent) {
               return 0;
             }
             if (o->scenario.empty()) throw InputError({{"sweep", 0, 0, "give a scenario file"}});
-            std::signal(SIGINT, [](int) { sweep_interrupted = true; });
-            std::signal(SIGTERM, [](int) { sweep_interrupted = true; });
+            install_stop_handlers();
             if (launched_by_mpi_environment()) {
 #ifdef LEADSIM_HAVE_MPI
               MpiSession mpi;
@@ -246,7 +243,7 @@ Command add_sweep_command(CLI::App& parent) {
               job.out = o->out;
               job.resume = o->resume;
               job.threads = o->o_threads->count() ? o->threads : 1;
-              job.cancel = &sweep_interrupted;
+              job.cancel = &interrupted;
               SweepProgressBar bar(!o->quiet && mpi.rank() == 0);
               job.progress = [&bar](const SweepProgress& p) { bar.update(p); };
               try {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "support.hpp"
@@ -137,6 +138,74 @@ nominations_lef = { observed = 3, scale = 1 }
   EXPECT_NE(at_line(6).find("names an entry the scenario does not have"), std::string::npos)
       << at_line(6);
   EXPECT_NE(at_line(8).find("did you mean 'nominations_left'"), std::string::npos) << at_line(8);
+}
+
+}  // namespace
+
+namespace {
+
+// A posterior.csv with the given particles of "factions.radical.mobilisation" beside a scenario
+// that includes the toy and draws from it; returns the scenario's path.
+std::string posterior_scenario(const TempDir& dir, const std::vector<std::pair<double, double>>& vw,
+                               const std::string& column = "factions.radical.mobilisation") {
+  std::ofstream csv((dir / "posterior.csv").string());
+  csv << "particle," << column << ",weight,distance\n";
+  for (size_t i = 0; i < vw.size(); ++i) csv << i << "," << vw[i].first << "," << vw[i].second << ",0\n";
+  csv.close();
+  const std::string path = (dir / "calibrated.toml").string();
+  std::ofstream(path) << "include = \"" << leadsim::test::scenario_path("toy.toml") << "\"\n"
+                      << "contest.posterior = \"posterior.csv\"\n";
+  return path;
+}
+
+// One particle of weight 1 plays exactly as --set with its value: the same runs, bit for bit.
+TEST(Posterior, OneParticleIsTheSetValue) {
+  TempDir dir;
+  const auto drawn = leadsim::load_scenario(posterior_scenario(dir, {{3.5, 1.0}}));
+  const auto set = leadsim::test::toy({"factions.radical.mobilisation=3.5"});
+  ASSERT_EQ(drawn.posterior_scenarios.size(), 1u);
+  const auto a = leadsim::test::run_many(drawn, 50, 4), b = leadsim::test::run_many(set, 50, 4);
+  for (size_t r = 0; r < a.size(); ++r) {
+    EXPECT_EQ(a[r].nominations, b[r].nominations);
+    EXPECT_EQ(a[r].share, b[r].share);
+  }
+}
+
+// Runs draw particles by weight (a binomial test at 4 sd), and the draw is the run's alone.
+TEST(Posterior, RunsDrawParticlesByWeight) {
+  TempDir dir;
+  const auto s = leadsim::load_scenario(posterior_scenario(dir, {{0.6, 3.0}, {6.0, 1.0}}));
+  ASSERT_EQ(s.posterior_scenarios.size(), 2u);
+  const int n = 4000;
+  int second = 0;
+  for (int r = 0; r < n; ++r) second += s.posterior_particle(7, std::uint64_t(r)) == 1;
+  EXPECT_NEAR(double(second) / n, 0.25, 4 * std::sqrt(0.25 * 0.75 / n));
+  EXPECT_EQ(s.posterior_particle(7, 11), s.posterior_particle(7, 11));
+  // Each particle holds its values.
+  const auto& low = *s.posterior_scenarios[0];
+  const auto& high = *s.posterior_scenarios[1];
+  auto radical = [](const leadsim::Scenario& x) {
+    for (const auto& f : x.factions)
+      if (f.id == "radical") return f.mobilisation;
+    return -1.0;
+  };
+  EXPECT_EQ(radical(low), 0.6);
+  EXPECT_EQ(radical(high), 6.0);
+  EXPECT_EQ(radical(s), 1.5);  // the scenario itself keeps its own value
+}
+
+// A parameter that changes the population cannot be drawn per run: refused, at the header.
+TEST(Posterior, RefusesPopulationParameters) {
+  TempDir dir;
+  try {
+    leadsim::load_scenario(posterior_scenario(dir, {{0.1, 1.0}}, "candidates.left.valence"));
+    FAIL() << "a population parameter should be refused";
+  } catch (const InputError& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_NE(e.diagnostics()[0].message.find("changes the synthesised population"),
+              std::string::npos);
+    EXPECT_EQ(e.diagnostics()[0].line, 1);
+  }
 }
 
 }  // namespace

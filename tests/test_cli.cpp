@@ -5,10 +5,13 @@
 // Each test runs the built binary (LEADSIM_BINARY) through the shell, with stdout and stderr
 // captured to files in a scratch folder under the system temp folder.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstddef>
 #include <cstdlib>
 #include <filesystem>
@@ -54,10 +57,12 @@ struct Result {
   std::string out, err;
 };
 
-// Runs `leadsim args...` and captures its exit status, stdout and stderr.
-Result leadsim(const std::vector<std::string>& args) {
+// Runs `leadsim args...` and captures its exit status, stdout and stderr. With `seconds`, the
+// command is killed after that long (`timeout` exits 124): for inputs that once read for ever.
+Result leadsim(const std::vector<std::string>& args, int seconds = 0) {
   TempDir capture;
-  std::string cmd = shell_quote(kBinary);
+  std::string cmd = (seconds > 0 ? "timeout " + std::to_string(seconds) + " " : std::string()) +
+                    shell_quote(kBinary);
   for (const auto& a : args) {
     cmd += ' ';
     cmd += shell_quote(a);
@@ -204,6 +209,200 @@ TEST(Validate, BadOverrideExitsTwo) {
   const Result r = leadsim({"validate", kToy, "--set", "meetings.chair_bias=2"});
   EXPECT_EQ(r.code, 2) << describe(r);
   EXPECT_TRUE(contains(r.err, "meetings.chair_bias")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input (issue 15): each exits 2 with a message naming the input, promptly.
+
+TEST(HostileInput, ASixtyKilobyteDeepHeaderExitsTwoNotACrash) {
+  TempDir tmp;
+  std::string text = "include = \"" + kToy + "\"\n[clps.region_weight";
+  for (int i = 0; i < 100000; ++i) text += ".a";
+  const std::string path = tmp.write("deep.toml", text + "]\nb = 1\n");
+  const Result r = leadsim({"validate", path}, 60);
+  EXPECT_EQ(r.code, 2) << describe(r);  // was a stack overflow: 139
+  EXPECT_TRUE(contains(r.err, path + ":2:")) << describe(r);
+  EXPECT_TRUE(contains(r.err, "nests more than 64 levels deep")) << describe(r);
+}
+
+TEST(HostileInput, ASelfIncludingFileGivesOneErrorPerInclude) {
+  TempDir tmp;
+  const std::string path = tmp.write("self.toml", "include = [\"self.toml\", \"self.toml\", \"self.toml\"]\n");
+  const Result r = leadsim({"validate", path}, 60);
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_EQ(lines_of(r.err).size(), 3u) << describe(r);  // was 59,049
+  EXPECT_TRUE(contains(r.err, path + ":1:12: error: include cycle")) << describe(r);
+}
+
+TEST(HostileInput, FifosAndDevicesWhereAFileIsExpectedExitTwo) {
+  TempDir tmp;
+  const std::string fifo = (tmp / "pipe").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path out = tmp / "out";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"validate", fifo}, fifo + ": error: cannot open the scenario: it is a FIFO"},
+      {{"run", "/dev/zero", "--runs", "2", "--quiet", "--out", out.string()},
+       "/dev/zero: error: cannot open the scenario: it is a device"},
+      {{"count", kToy, fifo}, fifo + ": error: cannot open the ballot file: it is a FIFO"},
+      {{"count", kToy, "/dev/urandom"}, "cannot open the ballot file: it is a device"},
+      {{"sweep", kToy, "--spec", fifo, "--out", out.string()},
+       fifo + ": error: cannot open the sweep spec: it is a FIFO"},
+      {{"sweep", kToy, "--spec", "/dev/zero", "--out", out.string()},
+       "cannot open the sweep spec: it is a device"},
+      {{"sensitivity", tmp.path().string()}, "cannot read the sweep's description"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = leadsim(args, 60);
+    EXPECT_EQ(r.code, 2) << args[0] << "\n" << describe(r);
+    EXPECT_TRUE(contains(r.err, message)) << args[0] << ": expected '" << message << "'\n" << describe(r);
+  }
+  EXPECT_FALSE(fs::exists(out / "runs.csv"));
+}
+
+TEST(HostileInput, NumericFlagsRefuseWrapAroundHexAndSigns) {
+  TempDir tmp;
+  const std::string out = (tmp / "out").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run", kToy, "--seed", "99999999999999999999999", "--out", out},
+       "--seed: '99999999999999999999999' is not a decimal whole number in [0, 18446744073709551615]"},
+      {{"run", kToy, "--seed", "-1", "--out", out}, "--seed: '-1' is not a decimal whole number"},
+      {{"run", kToy, "--runs", "0x10", "--out", out},
+       "--runs: '0x10' is not a decimal whole number in [1, 100000000]"},
+      {{"run", kToy, "--runs", "-5", "--out", out}, "--runs: '-5' is not a decimal whole number"},
+      {{"run", kToy, "--threads", "+2", "--out", out}, "--threads: '+2' is not a decimal whole number"},
+      {{"meeting", kToy, "--clp", "CLP 3", "--run", "-1"}, "--run: '-1' is not a decimal whole number"},
+      {{"count", kToy, kToy, "--seed", "1e3"}, "--seed: '1e3' is not a decimal whole number"},
+      {{"sweep", kToy, "--out", out, "--points", "0x40"}, "--points: '0x40' is not a decimal whole number"},
+      {{"sensitivity", out, "--confidence", "nan"}, "--confidence: 'nan' is not a finite decimal number"},
+      {{"validate", kToy, "--set", "contest.ballot_date=\"67552-09-01\""},
+       "expected a date YYYY-MM-DD (a year from 1000 to 9999), got '67552-09-01'"},
+      {{"validate", kToy, "--set", "candidates.left.position=[nan, 0]"},
+       "'candidates.left.position[0]' should be a number in [-5, 5]: it must be a finite number"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = leadsim(args, 60);
+    EXPECT_EQ(r.code, 2) << args[1] << "\n" << describe(r);
+    EXPECT_TRUE(contains(r.err, message)) << "expected '" << message << "'\n" << describe(r);
+  }
+  EXPECT_FALSE(fs::exists(out));
+  // The largest seed is a seed, not an error.
+  const Result ok = leadsim({"run", kToy, "--runs", "2", "--seed", "18446744073709551615", "--quiet",
+                             "--out", out});
+  EXPECT_EQ(ok.code, 0) << describe(ok);
+}
+
+TEST(HostileInput, BallotCountsThatWouldOverflowExitTwo) {
+  TempDir tmp;
+  const std::string ballots = tmp.write(
+      "b.csv", "section,count,ranking\nmember,1e308,left>right\nmember,1e308,left>right\n");
+  const Result r = leadsim({"count", kToy, ballots}, 60);
+  EXPECT_EQ(r.code, 2) << describe(r);  // was exit 0 and "inf -nan%"
+  EXPECT_TRUE(contains(r.err, ballots + ":2:2: error: 'count' should be a decimal number of voters "
+                                        "in [0, 1e+12], got '1e308'")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stop signals: SIGINT, SIGTERM and SIGHUP stop `run` cleanly; a SIGKILL's leftovers are swept.
+
+// Starts `leadsim args...` with stderr in `err`; returns its pid.
+pid_t spawn_leadsim(const std::vector<std::string>& args, const fs::path& err) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(e, 2);
+    std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Exit code, or minus the signal that ended it (so that dying of SIGTERM, -15, is not taken for
+// stopping cleanly on it and exiting with 143).
+int wait_exit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+// True once the run into `dir` is under way: its hidden temporary runs.csv exists.
+bool wait_for_temporary(const fs::path& dir, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    for (const auto& n : names_in(dir))
+      if (n.rfind(".leadsim-", 0) == 0 && contains(n, ".runs.csv.tmp")) return true;
+    ::usleep(50'000);
+  }
+  return false;
+}
+
+// A run that would take hours, into a folder holding an earlier run's runs.csv.
+std::vector<std::string> long_run(const fs::path& dir) {
+  return {"run", kToy, "--runs", "100000000", "--threads", "1", "--quiet", "--out", dir.string()};
+}
+
+class StopSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(StopSignal, StopsARunCleanlyWritingNothing) {
+  const int sig = GetParam();
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  fs::create_directories(dir);
+  std::ofstream(dir / "runs.csv") << "an earlier run\n";
+  const pid_t pid = spawn_leadsim(long_run(dir), tmp / "err");
+  ASSERT_TRUE(wait_for_temporary(dir, 60)) << read_file(tmp / "err");
+  ::kill(pid, sig);
+  EXPECT_EQ(wait_exit(pid), 128 + sig) << "exited cleanly with 128 + the signal\n"
+                                        << read_file(tmp / "err");
+  const std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "SIGINT";
+  EXPECT_TRUE(contains(read_file(tmp / "err"), "interrupted (" + name + "): no output written"))
+      << read_file(tmp / "err");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"runs.csv"})) << "nothing new, no temporary files";
+  EXPECT_EQ(read_file(dir / "runs.csv"), "an earlier run\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, StopSignal, ::testing::Values(SIGTERM, SIGHUP, SIGINT),
+                         [](const ::testing::TestParamInfo<int>& p) {
+                           return std::string(p.param == SIGTERM  ? "SIGTERM"
+                                              : p.param == SIGHUP ? "SIGHUP"
+                                                                  : "SIGINT");
+                         });
+
+TEST(StopSignalKill, WhatASigkilledRunLeavesIsSweptByTheNextRun) {
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  fs::create_directories(dir);
+  const pid_t pid = spawn_leadsim(long_run(dir), tmp / "err");
+  ASSERT_TRUE(wait_for_temporary(dir, 60)) << read_file(tmp / "err");
+  ::kill(pid, SIGKILL);
+  EXPECT_EQ(wait_exit(pid), -SIGKILL);
+  EXPECT_FALSE(names_in(dir).empty()) << "a SIGKILL leaves its temporary files";
+  const Result r = leadsim({"run", kToy, "--runs", "5", "--quiet", "--out", dir.string()}, 120);
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"clps.csv", "runs.csv", "summary.json"}));
+}
+
+TEST(RunOutput, AFolderInTheWayOfAnOutputExitsTwoBeforeRunningAndChangesNothing) {
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  fs::create_directories(dir / "clps.csv" / "keep");
+  std::ofstream(dir / "runs.csv") << "an earlier run\n";
+  const Result r = leadsim({"run", kToy, "--runs", "5", "--quiet", "--out", dir.string()}, 120);
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, (dir / "clps.csv").string() + ": error: a folder is in the way of the "
+                                                            "output file 'clps.csv'")) << describe(r);
+  EXPECT_EQ(read_file(dir / "runs.csv"), "an earlier run\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"clps.csv", "runs.csv"}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +590,33 @@ TEST(Meeting, ToldForAToyClp) {
   const bool met = contains(r.out, "attended") && contains(r.out, "The vote");
   const bool did_not_meet = contains(r.out, "did not hold a nomination meeting");
   EXPECT_TRUE(met || did_not_meet) << describe(r);
+}
+
+TEST(Meeting, AttendanceTableColumnsAreApartAndAligned) {
+  // Long faction names ran together in the heading ("Momentum left Corbyn-supporting left").
+  const std::vector<std::string> names = {"--set", "factions.radical.name=Corbyn-supporting left",
+                                          "--set", "factions.moderate.name=Momentum left"};
+  std::string table;
+  for (int clp = 1; clp <= 20 && table.empty(); ++clp) {
+    std::vector<std::string> args = {"meeting", kToy, "--clp", "CLP " + std::to_string(clp)};
+    args.insert(args.end(), names.begin(), names.end());
+    const Result r = leadsim(args);
+    ASSERT_EQ(r.code, 0) << describe(r);
+    const size_t at = r.out.find("Who attended");
+    if (at != std::string::npos) table = r.out.substr(at, r.out.find("\n\n", at) - at);
+  }
+  ASSERT_FALSE(table.empty()) << "no toy CLP met in run 0";
+  const std::vector<std::string> lines = lines_of(table);
+  ASSERT_GE(lines.size(), 3u) << table;
+  const std::string& head = lines[1];
+  const size_t a_end = head.find("Corbyn-supporting left") + 22, b = head.find("Momentum left");
+  ASSERT_NE(b, std::string::npos) << table;
+  EXPECT_GE(b - a_end, 3u) << "at least three spaces between headings\n" << table;
+  // Each row's cells end where their heading ends.
+  for (size_t i = 2; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].size(), head.size()) << table;
+    EXPECT_EQ(lines[i].find_last_not_of(' ', a_end - 1), a_end - 1) << lines[i] << "\n" << table;
+  }
 }
 
 TEST(Meeting, UnknownClpExitsTwo) {

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <set>
@@ -117,6 +120,144 @@ TEST(Report, OutputDirNeverCommittedLeavesNothingAndKeepsOldFiles) {
   for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
   EXPECT_EQ(names, (std::set<std::string>{"runs.csv"}));
   EXPECT_EQ(read_file(dir / "runs.csv"), "old\n");
+}
+
+// Every name in a folder, hidden ones included.
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+TEST(Report, OutputDirWhoseSecondRenameFailsIsLeftAsItWas) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.csv") << "old a\n";
+  std::ofstream(dir / "b.json") << "old b\n";
+  {
+    OutputDir out(dir);
+    out.open("a.csv") << "new a\n";
+    out.open("b.json") << "new b\n";
+    out.open("c.txt") << "new c\n";
+    int renames = 0;
+    out.set_rename_for_testing([&](const fs::path& from, const fs::path& to, std::error_code& ec) {
+      if (++renames == 2) ec = std::make_error_code(std::errc::io_error);  // the disk said no
+      else fs::rename(from, to, ec);
+    });
+    try {
+      out.commit();
+      ADD_FAILURE() << "the commit did not report the failed rename";
+    } catch (const InputError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u);
+      EXPECT_EQ(e.diagnostics()[0].file, (dir / "b.json").string());
+      EXPECT_TRUE(e.diagnostics()[0].message.find("nothing in the folder has changed") !=
+                  std::string::npos) << e.diagnostics()[0].message;
+    }
+    EXPECT_EQ(renames, 2);
+  }
+  // a.csv had been renamed into place: it is the old one again; no c.txt; nothing hidden left.
+  EXPECT_EQ(read_file(dir / "a.csv"), "old a\n");
+  EXPECT_EQ(read_file(dir / "b.json"), "old b\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"a.csv", "b.json"}));
+}
+
+TEST(Report, OutputDirWhoseSecondRenameFailsRemovesTheNewFirstFile) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  {
+    OutputDir out(dir);
+    out.open("a.csv") << "new a\n";
+    out.open("b.json") << "new b\n";
+    int renames = 0;
+    out.set_rename_for_testing([&](const fs::path& from, const fs::path& to, std::error_code& ec) {
+      if (++renames == 2) ec = std::make_error_code(std::errc::no_space_on_device);
+      else fs::rename(from, to, ec);
+    });
+    EXPECT_THROW(out.commit(), InputError);
+  }
+  EXPECT_TRUE(fs::is_empty(dir)) << "the first file had no old version: it is removed";
+}
+
+TEST(Report, OutputDirRefusesAFolderInTheWayBeforeAndAtTheCommit) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir / "summary.json" / "inside");
+  std::ofstream(dir / "runs.csv") << "old\n";
+  {
+    OutputDir out(dir);
+    out.open("runs.csv") << "new\n";
+    try {
+      out.open("summary.json");
+      ADD_FAILURE() << "a folder in the way was not refused";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.diagnostics()[0].file, (dir / "summary.json").string());
+      EXPECT_NE(e.diagnostics()[0].message.find("a folder is in the way"), std::string::npos)
+          << e.diagnostics()[0].message;
+    }
+  }
+  {
+    OutputDir out(dir);
+    out.open("runs.csv") << "new\n";
+    out.open("clps.csv") << "new\n";
+    fs::create_directories(dir / "clps.csv" / "inside");  // appears while the run goes on
+    EXPECT_THROW(out.commit(), InputError);
+  }
+  EXPECT_EQ(read_file(dir / "runs.csv"), "old\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"clps.csv", "runs.csv", "summary.json"}));
+}
+
+// The hidden-file prefix of a process `pid` of this host, as OutputDir names them.
+std::string prefix_of(long pid) {
+  const std::string own = OutputDir::own_prefix();  // ".leadsim-<host>-<pid>."
+  const std::string host_and_dash = own.substr(0, own.rfind('-', own.size() - 2) + 1);
+  return host_and_dash + std::to_string(pid) + ".";
+}
+
+// A pid that no process has: a child that has exited and been reaped.
+long dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return long(child);
+}
+
+TEST(Report, OutputDirSweepsWhatDeadProcessesLeft) {
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir);
+  const std::string dead = prefix_of(dead_pid()), live = prefix_of(long(::getppid()));
+  for (const std::string& name : {dead + "runs.csv.tmp", dead + "summary.json.tmp", dead + "probe",
+                                  live + "runs.csv.tmp", std::string(".leadsim-otherhost-1.x.tmp")})
+    std::ofstream(dir / name) << "left behind\n";
+  std::ofstream(dir / "runs.csv") << "kept\n";
+  {
+    OutputDir out(dir);  // sweeps on opening
+    EXPECT_EQ(names_in(dir), (std::set<std::string>{live + "runs.csv.tmp",
+                                                    ".leadsim-otherhost-1.x.tmp", "runs.csv"}));
+  }
+  EXPECT_EQ(read_file(dir / "runs.csv"), "kept\n");
+}
+
+TEST(Report, OutputDirRollsBackACommitCutShortByAKill) {
+  // The state a SIGKILL between the renames leaves: a.csv renamed in (its old copy kept),
+  // b.json not yet (its temporary still there), c.txt renamed in with no old version.
+  TempDir tmp;
+  const fs::path dir = tmp / "results";
+  fs::create_directories(dir);
+  const std::string p = prefix_of(dead_pid());
+  std::ofstream(dir / "a.csv") << "new a\n";
+  std::ofstream(dir / (p + "a.csv.old")) << "old a\n";
+  std::ofstream(dir / "b.json") << "old b\n";
+  fs::create_hard_link(dir / "b.json", dir / (p + "b.json.old"));
+  std::ofstream(dir / (p + "b.json.tmp")) << "new b\n";
+  std::ofstream(dir / "c.txt") << "new c\n";
+  std::ofstream(dir / (p + "commit")) << "a.csv\nb.json\nc.txt\n";
+  EXPECT_EQ(sweep_output_leftovers(dir), 3);  // the journal, b.json's temporary and old copy
+  EXPECT_EQ(read_file(dir / "a.csv"), "old a\n");
+  EXPECT_EQ(read_file(dir / "b.json"), "old b\n");
+  EXPECT_EQ(names_in(dir), (std::set<std::string>{"a.csv", "b.json"}));
 }
 
 TEST(Report, OutputDirThatCannotBeWrittenIsAnInputError) {
@@ -266,6 +407,34 @@ TEST(Report, ReportOfAnMpsBallotHasItsTableAndNoClpNominations) {
 // ---------------------------------------------------------------------------------------------
 // A count of given ballots (`leadsim count`).
 
+TEST(Report, CountColumnsAlignWhateverTheWidthOfTheNumbers) {
+  // Votes of 1 to 6 digits and percentages of one and two digits: every row's votes end, and
+  // its percentages end, in the same columns (a one-digit percentage shifted its votes left).
+  TempDir dir;
+  const Scenario s = load_scenario(data("labour-2015-rules.toml"));
+  const std::string ballots = dir.write(
+      "b.csv", "count,ranking\n251417,corbyn>burnham\n80462,burnham>cooper\n71928,cooper>burnham\n"
+               "7,kendall>cooper\n");
+  const CountRules rules = s.rules.final_ballot.count_rules();
+  const CountResult r = count_ballots(read_ballot_file(ballots, s), rules,
+                                      std::vector<bool>(s.candidates.size(), true), 1);
+  const std::string text = format_count(s, rules, r);
+  std::set<size_t> percent_ends, vote_ends;
+  for (const auto& c : s.candidates) {
+    const std::string line = line_starting(text, c.name);
+    ASSERT_FALSE(line.empty()) << c.name << "\n" << text;
+    const size_t pct = line.find('%');
+    ASSERT_NE(pct, std::string::npos) << line;
+    percent_ends.insert(pct);
+    const size_t digits_end = line.find_last_of("0123456789", line.rfind(' ', pct));
+    vote_ends.insert(digits_end);
+  }
+  EXPECT_EQ(percent_ends.size(), 1u) << text;
+  EXPECT_EQ(vote_ends.size(), 1u) << text;
+  const std::string header = line_starting(text, "Round 1");
+  EXPECT_EQ(header.find("Round 1") + 7, *percent_ends.begin() + 1) << "the heading ends over the %\n" << text;
+}
+
 TEST(Report, CountTableShowsEachRoundEachCandidateAndTheWinner) {
   const Scenario s = load_scenario(data("labour-2010-rules.toml"));
   const CountRules rules = s.rules.final_ballot.count_rules();
@@ -296,8 +465,8 @@ TEST(Report, CountTableOneMemberOneVoteAndNoCandidates) {
   const std::string text = format_count(s, CountMethod::plurality, r);
   EXPECT_EQ(text.rfind(s.name + ": plurality, one member one vote, ties for last: backwards\n", 0), 0u)
       << text;
-  EXPECT_TRUE(contains(line_starting(text, "Left Candidate"), "3 75.0%")) << text;
-  EXPECT_TRUE(contains(line_starting(text, "Right Candidate"), "1 25.0%")) << text;
+  EXPECT_TRUE(contains(line_starting(text, "Left Candidate"), "3  75.0%")) << text;  // percentages in a fixed width (100.0%)
+  EXPECT_TRUE(contains(line_starting(text, "Right Candidate"), "1  25.0%")) << text;
   EXPECT_TRUE(contains(text, "\nWinner: Left Candidate after 1 round\n")) << text;
   const CountResult none = count_ballots(b, CountMethod::plurality, {false, false}, 1);
   EXPECT_TRUE(contains(format_count(s, CountMethod::plurality, none), "No candidate stood: no count."));

@@ -124,6 +124,19 @@ const BrokenCase kBrokenCases[] = {
     {"rules_unknown_stage.toml", 5, "unknown stage \"final_balot\"", 2},
     {"rules_stage_order.toml", 6, "clp_nominations must come before it", 2},
     {"rules_final_not_last.toml", 5, "final_ballot must be the last stage", 1},
+    // Hostile input (issue 15): nesting bounded before toml++ sees the text, includes that come
+    // back to themselves or name a device, NaN and infinities, a wrapping year, an id that would
+    // break the CSV headers.
+    {"deep_dotted_key.toml", 5, "nests more than 64 levels deep", 1},
+    {"deep_table_header.toml", 4, "nests more than 64 levels deep", 1},
+    {"deep_inline_tables.toml", 5, "nests more than 64 levels deep", 1},
+    {"include_cycle.toml", 2, "include cycle: '", 2},
+    {"include_device.toml", 2, "included file '/dev/zero' is a device, not a file", 1},
+    {"nan_position.toml", 5, "'candidates.left.position[0]' should be a number in [-5, 5]: it must be a finite number", 1},
+    {"nan_share.toml", 5, "'waves.new.factions.radical' should be a share in [0, 1], got nan: it must be a finite number", 2},
+    {"inf_number.toml", 5, "'factions.radical.mobilisation' is inf, expected a finite number in [0, 20]", 1},
+    {"date_year_wraps.toml", 5, "expected a date YYYY-MM-DD (a year from 1000 to 9999), got '67552-09-01'", 1},
+    {"bad_id.toml", 5, "the id \"x,\\\"y\" in 'candidates' holds a character other than a letter", 1},
 };
 
 class BrokenScenario : public ::testing::TestWithParam<BrokenCase> {};

@@ -1,6 +1,7 @@
 // `leadsim sweep` as a program: killed with SIGKILL at several moments and resumed to the same
 // bytes, shards merged to the same bytes, MPI ranks (2) to the same bytes and a rank that dies,
-// a point reproduced by `leadsim run`, and bad input (exit 2, file:line, nothing written).
+// a point reproduced by `leadsim run`, and bad input (exit 2, file:line, nothing written); stopped
+// by SIGTERM and SIGHUP; the example specs in scenarios/sweeps/ run.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -8,11 +9,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "leadsim/scenario.hpp"
+#include "leadsim/sweep.hpp"
 
 namespace {
 
@@ -138,6 +144,64 @@ TEST(SweepCommand, KilledAtSeveralMomentsAndResumedGivesTheSameBytes) {
   const Result again = run(sweep_args(dir, {"--resume"}), d.path);
   EXPECT_EQ(again.code, 0);
   EXPECT_NE(again.out.find("already complete"), std::string::npos);
+}
+
+TEST(SweepCommand, SigtermAndSighupStopItSavingWhatIsFinished) {
+  for (int sig : {SIGTERM, SIGHUP}) {
+    Dir d(sig == SIGTERM ? "sigterm" : "sighup");
+    const fs::path dir = d.path / "sweep";
+    // Long enough to be under way when the signal comes (24 points of 5000 runs).
+    std::vector<std::string> args = sweep_args(dir);
+    args.back() = "5000";
+    const pid_t pid = spawn(args, d.path / "o.txt", d.path / "e.txt");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (size_or_zero(dir / "runs.csv.partial") == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_GT(size_or_zero(dir / "runs.csv.partial"), 0u) << read(d.path / "e.txt");
+    ::kill(pid, sig);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status)) << "it died of the signal instead of stopping";
+    EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
+    const std::string err = read(d.path / "e.txt");
+    EXPECT_NE(err.find(sig == SIGTERM ? "interrupted (SIGTERM)" : "interrupted (SIGHUP)"),
+              std::string::npos) << err;
+    EXPECT_NE(err.find("--resume to continue"), std::string::npos) << err;
+    // What a resumable sweep keeps, and nothing else: no finished files, no stray temporaries.
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+    for (const auto& n : names)
+      EXPECT_TRUE(n == "points.csv.partial" || n == "runs.csv.partial" || n == "sweep.json.partial" ||
+                  n == "sweep.journal") << n;
+  }
+}
+
+TEST(SweepCommand, TheShippedExampleSpecsAreValidAndRun) {
+  // Each example: its design size as its comments say, checked against the scenario its
+  // comments name, then run tiny (2 runs, 2 base points, 2 levels) on the toy.
+  const std::map<std::string, size_t> points = {
+      {"attendance.toml", 9}, {"freeze-by-attendance.toml", 10}, {"meetings-sobol.toml", 448}};
+  const std::string dir = std::string(LEADSIM_SOURCE_DIR) + "/scenarios/sweeps";
+  const leadsim::Scenario labour =
+      leadsim::load_scenario(std::string(LEADSIM_SOURCE_DIR) + "/scenarios/labour-2016.toml");
+  std::set<std::string> seen;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    seen.insert(name);
+    ASSERT_TRUE(points.count(name)) << name << ": a new example needs its expectation here";
+    leadsim::SweepSpec spec = leadsim::load_sweep_spec(e.path().string());
+    leadsim::check_sweep_spec(spec, labour);
+    EXPECT_EQ(leadsim::design_points(spec).size(), points.at(name)) << name;
+    Dir d("example-" + e.path().stem().string());
+    const fs::path out = d.path / "out";
+    const Result r = run({LEADSIM_BINARY, "sweep", kToy, "--spec", e.path().string(), "--runs", "2",
+                          "--points", "2", "--levels", "2", "--quiet", "--out", out.string()},
+                         d.path);
+    ASSERT_EQ(r.code, 0) << name << "\n" << r.err;
+    const std::string table = read(out / "points.csv");
+    EXPECT_GT(std::count(table.begin(), table.end(), '\n'), 2) << name;
+  }
+  EXPECT_EQ(seen.size(), points.size());
 }
 
 TEST(SweepCommand, OneAndTwoThreadsAndShardsMergedGiveTheSameBytes) {

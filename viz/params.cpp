@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "leadsim/toml_input.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -53,8 +55,10 @@ bool keyed_section(const std::string& section) {
          section == "affiliates";
 }
 
-// A parsed TOML value "v = <value>", or nothing if it is not TOML.
+// A parsed TOML value "v = <value>", or nothing if it is not TOML (or nests too deep for toml++
+// to hold safely, toml_input.hpp).
 std::optional<toml::table> parse_value(const std::string& value) {
+  if (toml_nesting_problem("v = " + value, "value")) return std::nullopt;
   try {
     return toml::parse("v = " + value);
   } catch (const toml::parse_error&) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "leadsim/number_text.hpp"
 #include "text.hpp"
 
 namespace leadsim {
@@ -56,11 +57,12 @@ BallotSet read_ballot_file(const std::string& path, const Scenario& s) {
     double count = 1;
     if (c_count >= 0) {
       const std::string f = trim(row[size_t(c_count)]);
-      char* end = nullptr;
-      count = std::strtod(f.c_str(), &end);
-      if (f.empty() || *end != 0 || !std::isfinite(count) || count < 0) {
-        bad(c_count, fmt::format("'{}' should be a non-negative number of voters, got '{}'",
-                                 csv.header[size_t(c_count)], f));
+      const std::optional<double> x = parse_real(f);
+      count = x.value_or(0);
+      // Capped, so that no sum of a file's counts (at most kMaxInputBytes rows) reaches infinity.
+      if (!x || count < 0 || count > kMaxBallotCount) {
+        bad(c_count, fmt::format("'{}' should be a decimal number of voters in [0, {:g}], got '{}'",
+                                 csv.header[size_t(c_count)], kMaxBallotCount, f));
         continue;
       }
     }

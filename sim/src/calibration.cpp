@@ -105,7 +105,7 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
 CalibrationSpec load_calibration_spec(const std::string& file) {
   std::vector<Diagnostic> diags;
   std::string bytes;
-  toml::table root = detail::parse_toml_file(file, diags, bytes);
+  toml::table root = detail::parse_toml_file(file, diags, bytes, "calibration spec");
   if (!diags.empty()) throw InputError(diags);
   CalibrationSpec spec;
   spec.origin = file;

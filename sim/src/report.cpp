@@ -21,51 +21,6 @@ Manifest make_manifest(const Scenario& s, std::uint64_t seed, std::uint64_t runs
 
 // ------------------------------------------------------------------------------------------------
 
-OutputDir::OutputDir(fs::path dir) : dir_(std::move(dir)) {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  const fs::path probe = dir_ / fmt::format(".leadsim-probe-{}", ::getpid());
-  std::ofstream test(probe);
-  if (ec || !test) {
-    throw InputError({{dir_.string(), 0, 0,
-                       "cannot write to the output folder (does its parent exist, and do you have "
-                       "permission?)"}});
-  }
-  test.close();
-  fs::remove(probe, ec);
-}
-
-OutputDir::~OutputDir() {
-  if (committed_) return;
-  std::error_code ec;
-  for (auto& f : files_) {
-    f.stream.reset();
-    fs::remove(f.tmp, ec);
-  }
-}
-
-std::ostream& OutputDir::open(const std::string& name) {
-  File f;
-  f.name = name;
-  f.tmp = dir_ / fmt::format(".{}.tmp-{}", name, ::getpid());
-  f.stream = std::make_unique<std::ofstream>(f.tmp, std::ios::binary);
-  if (!*f.stream) throw InputError({{f.tmp.string(), 0, 0, "cannot create the file"}});
-  files_.push_back(std::move(f));
-  return *files_.back().stream;
-}
-
-void OutputDir::commit() {
-  for (auto& f : files_) {
-    f.stream->flush();
-    if (!*f.stream) throw std::runtime_error("writing " + f.tmp.string() + " failed (disk full?)");
-    f.stream->close();
-  }
-  for (auto& f : files_) fs::rename(f.tmp, dir_ / f.name);
-  committed_ = true;
-}
-
-// ------------------------------------------------------------------------------------------------
-
 RunsCsv::RunsCsv(const Scenario& s, std::ostream& out)
     : s_(s), out_(out), columns_(run_columns(s)) {
   std::string header;
@@ -367,14 +322,49 @@ std::string describe_rules(const CountRules& rules) {
 }
 }  // namespace
 
+namespace {
+
+// A cell of votes and their percentage in two aligned parts: the votes right-aligned in
+// `votes_width`, the percentage in a fixed width, so that 18857 4.5% lines up under
+// 251417 59.5% digit for digit (the two were one right-aligned string).
+std::string vote_cell(double votes, double percent, size_t votes_width, int decimals) {
+  const size_t pw = size_t(decimals) + 5;  // "100.0%" or "100.00%"
+  return fmt::format("{:>{}.0f} {:>{}}", votes, votes_width, fmt::format("{:.{}f}%", percent, decimals), pw);
+}
+
+// The widest vote count in a table, in digits.
+size_t votes_width_of(const std::vector<double>& all) {
+  size_t w = 1;
+  for (double v : all) w = std::max(w, fmt::format("{:.0f}", v).size());
+  return w;
+}
+
+}  // namespace
+
 std::string format_count(const Scenario& s, const CountRules& rules, const CountResult& r) {
   std::string o = fmt::format("{}: {}\n\n", s.name, describe_rules(rules));
   if (r.rounds.empty()) return o + "No candidate stood: no count.\n";
   size_t width = 10;
   for (const auto& c : s.candidates) width = std::max(width, c.name.size() + 2);
   const bool college = rules.is_college();
+  // Every column as wide as its widest cell, two spaces apart: votes and percentages (or a
+  // college's percentages), the exhausted ballots, the eliminated candidates' ids.
+  std::vector<double> all_votes;
+  for (const auto& round : r.rounds) {
+    all_votes.insert(all_votes.end(), round.votes.begin(), round.votes.end());
+    all_votes.push_back(round.exhausted);
+  }
+  const size_t vw = votes_width_of(all_votes);
+  size_t col = college ? 7 : vw + 1 + 6;
+  col = std::max(col, fmt::format("Round {}", r.rounds.size()).size());
+  for (const auto& round : r.rounds) {
+    std::string names;
+    for (int c : eliminated_in(round)) names += (names.empty() ? "" : "+") + s.candidates[size_t(c)].id;
+    col = std::max(col, names.size() + (round.eliminated_by_lot ? 6 : 0));
+  }
+  auto cell = [&](const std::string& text) { return fmt::format("  {:>{}}", text, col); };
   o += fmt::format("  {:<{}}", "", width);
-  for (size_t i = 0; i < r.rounds.size(); ++i) o += fmt::format("{:>14}", fmt::format("Round {}", i + 1));
+  for (size_t i = 0; i < r.rounds.size(); ++i) o += cell(fmt::format("Round {}", i + 1));
   o += "\n";
   for (size_t c = 0; c < s.candidates.size(); ++c) {
     o += fmt::format("  {:<{}}", s.candidates[c].name, width);
@@ -383,27 +373,34 @@ std::string format_count(const Scenario& s, const CountRules& rules, const Count
       for (double v : round.votes) total += v;
       const bool out_already = round.votes[c] == 0 && r.eliminated_round[c] >= 0 &&
                                &round - &r.rounds[0] > r.eliminated_round[c];
-      if (out_already) o += fmt::format("{:>14}", "-");
-      else if (college) o += fmt::format("{:>14}", fmt::format("{:.2f}%", 100 * round.votes[c]));
-      else o += fmt::format("{:>14}", fmt::format("{:.0f} {:.1f}%", round.votes[c],
-                                                  total > 0 ? 100 * round.votes[c] / total : 0.0));
+      if (out_already) o += cell("-");
+      else if (college) o += cell(fmt::format("{:.2f}%", 100 * round.votes[c]));
+      else o += cell(vote_cell(round.votes[c], total > 0 ? 100 * round.votes[c] / total : 0.0, vw, 1));
     }
     o += "\n";
   }
   if (!college) {
     o += fmt::format("  {:<{}}", "exhausted", width);
-    for (const auto& round : r.rounds) o += fmt::format("{:>14.0f}", round.exhausted);
+    for (const auto& round : r.rounds) o += cell(fmt::format("{:.0f}", round.exhausted));
     o += "\n";
   }
   o += fmt::format("  {:<{}}", "eliminated", width);
   for (const auto& round : r.rounds) {
     std::string names;
     for (int c : eliminated_in(round)) names += (names.empty() ? "" : "+") + s.candidates[size_t(c)].id;
-    o += fmt::format("{:>14}", names.empty() ? "" : names + (round.eliminated_by_lot ? " (lot)" : ""));
+    o += cell(names.empty() ? "" : names + (round.eliminated_by_lot ? " (lot)" : ""));
   }
+  // No trailing spaces.
+  while (!o.empty() && o.back() == ' ') o.pop_back();
   o += "\n";
   if (college) {
-    // Each section's continuing votes, which the percentages come from.
+    // Each section's continuing votes, which the percentages come from; one width for every
+    // section's table, so that they line up with each other.
+    std::vector<double> section_votes;
+    for (const auto& round : r.rounds)
+      for (const auto& v : round.section_votes) section_votes.insert(section_votes.end(), v.begin(), v.end());
+    const size_t svw = votes_width_of(section_votes);
+    const size_t scol = std::max(svw + 1 + 7, fmt::format("Round {}", r.rounds.size()).size());
     for (size_t sec = 0; sec < rules.college.size(); ++sec) {
       double any = 0;
       for (const auto& round : r.rounds)
@@ -417,7 +414,7 @@ std::string format_count(const Scenario& s, const CountRules& rules, const Count
           const auto& v = round.section_votes[sec];
           double total = 0;
           for (double x : v) total += x;
-          o += fmt::format("{:>14}", fmt::format("{:.0f} {:.2f}%", v[c], total > 0 ? 100 * v[c] / total : 0.0));
+          o += fmt::format("  {:>{}}", vote_cell(v[c], total > 0 ? 100 * v[c] / total : 0.0, svw, 2), scol);
         }
         o += "\n";
       }
@@ -541,16 +538,24 @@ std::string format_meeting_story(const Scenario& s, int clp, std::uint64_t seed,
   size_t wname = 8;
   for (const auto& w : s.waves) wname = std::max(wname, w.name.size() + 2);
   o += fmt::format("  {:<{}}", "", wname);
-  // Each column as wide as its faction's name (and at least 16), one space between columns.
+  // Each column as wide as its faction's name or its widest cell, three spaces between columns
+  // (with one, "Momentum left Corbyn-supporting left" read as one heading).
+  auto cell_of = [&](size_t w, size_t f) {
+    return fmt::format("{} / {}", st.attended_by[w][f], st.invited_by[w][f]);
+  };
   std::vector<size_t> wcol;
-  for (const auto& f : s.factions) wcol.push_back(std::max<size_t>(16, f.name.size() + 1));
+  for (size_t f = 0; f < s.factions.size(); ++f) {
+    size_t wide = s.factions[f].name.size();
+    for (size_t w = 0; w < s.waves.size(); ++w)
+      if (s.waves[w].section == Section::member) wide = std::max(wide, cell_of(w, f).size());
+    wcol.push_back(wide + 3);
+  }
   for (size_t f = 0; f < s.factions.size(); ++f) o += fmt::format("{:>{}}", s.factions[f].name, wcol[f]);
   o += "\n";
   for (size_t w = 0; w < s.waves.size(); ++w) {
     if (s.waves[w].section != Section::member) continue;
     o += fmt::format("  {:<{}}", s.waves[w].name, wname);
-    for (size_t f = 0; f < s.factions.size(); ++f)
-      o += fmt::format("{:>{}}", fmt::format("{} / {}", st.attended_by[w][f], st.invited_by[w][f]), wcol[f]);
+    for (size_t f = 0; f < s.factions.size(); ++f) o += fmt::format("{:>{}}", cell_of(w, f), wcol[f]);
     o += "\n";
   }
   if (r.attended == 0) {

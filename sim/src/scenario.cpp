@@ -8,6 +8,8 @@
 // dimensions and ballot date first, then candidates, CLPs (regions), factions, affiliates, waves.
 #include "leadsim/scenario.hpp"
 
+#include "leadsim/number_text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -81,12 +83,18 @@ std::int64_t Scenario::agents() const {
 }
 
 Day parse_day(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (std::sscanf(iso.c_str(), "%d-%d-%d%c", &y, &m, &d, &tail) != 3)
-    throw std::invalid_argument("expected a date YYYY-MM-DD, got '" + iso + "'");
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
-                                  std::chrono::day{unsigned(d)}};
+  // Exactly YYYY-MM-DD, each part decimal digits: sscanf's "%d" would take "+2016" or " 2016",
+  // and a year past 32767 wraps modulo 2^16 in std::chrono::year (67552 became 2016).
+  const std::string_view t = iso;
+  const auto part = [&](size_t at, size_t len, std::int64_t lo, std::int64_t hi) {
+    return t.size() == 10 ? parse_whole(t.substr(at, len), lo, hi) : std::nullopt;
+  };
+  const auto y = part(0, 4, 1000, 9999), m = part(5, 2, 1, 12), d = part(8, 2, 1, 31);
+  if (!y || !m || !d || t[4] != '-' || t[7] != '-')
+    throw std::invalid_argument("expected a date YYYY-MM-DD (a year from 1000 to 9999), got '" +
+                                iso + "'");
+  std::chrono::year_month_day ymd{std::chrono::year{int(*y)}, std::chrono::month{unsigned(*m)},
+                                  std::chrono::day{unsigned(*d)}};
   if (!ymd.ok()) throw std::invalid_argument("no such date: '" + iso + "'");
   return static_cast<Day>(std::chrono::sys_days{ymd}.time_since_epoch().count());
 }
@@ -192,7 +200,7 @@ Scenario read_scenario(Reader& r, const toml::table& root, const std::string& pa
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   std::vector<Diagnostic> diags;
   std::vector<std::string> files, hashes;
-  toml::table root = detail::load_with_includes(path, diags, files, hashes, 0);
+  toml::table root = detail::load_with_includes(path, diags, files, hashes);
   if (!diags.empty()) throw InputError(diags);  // syntax errors: the tree is not worth reading
   root.erase("sweep");  // a sweep's spec (sweep.hpp reads it): not part of the contest
   for (const auto& o : overrides) detail::apply_override(root, o, diags);

@@ -148,7 +148,7 @@ void check_values(const Scenario& s, std::vector<Diagnostic>& out) {
   if (s.rules.final_ballot.college) {
     double sum = 0;
     for (double w : s.rules.final_ballot.weight) sum += w;
-    if (std::abs(sum - 1) > 1e-3)
+    if (!(std::abs(sum - 1) <= 1e-3))  // NaN fails too
       out.push_back(Diagnostic::at(place_in(s, "rules.final_ballot.college"),
                                    fmt::format("'rules.final_ballot.college': weights sum to "
                                                "{:.6g}, expected 1", sum)));
@@ -172,7 +172,7 @@ void check_together(const Scenario& s, std::vector<Diagnostic>& out) {
   if (!s.affiliates.empty()) {
     double sum = 0;
     for (const auto& a : s.affiliates) sum += a.share;
-    if (std::abs(sum - 1) > 1e-6)
+    if (!(std::abs(sum - 1) <= 1e-6))
       error(top, fmt::format("affiliates' shares sum to {:.6g}, expected 1", sum));
   }
   for (const Wave& w : s.waves) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "leadsim/random.hpp"
+#include "leadsim/number_text.hpp"
 #include "text.hpp"
 
 namespace leadsim::detail {
@@ -69,13 +70,13 @@ bool build_clps(Scenario& s, const std::string& csv_path, std::vector<double>& c
     if (covariate == "lab_share" && (c_lab < 0 || c_valid < 0))
       diags.push_back({p.string(), 1, 1, "covariate lab_share needs columns lab and valid_votes"});
     auto num = [&](size_t row, int column, double& out) {
-      const std::string& f = csv.rows[row][size_t(column)];
-      char* end = nullptr;
-      out = std::strtod(f.c_str(), &end);
-      if (f.empty() || *end != 0 || !std::isfinite(out) || out < 0) {
-        diags.push_back({p.string(), csv.lines[row], 1,
-                         fmt::format("column '{}' should be a non-negative number, got '{}'",
-                                     csv.header[size_t(column)], f)});
+      const std::string f = trim(csv.rows[row][size_t(column)]);
+      const std::optional<double> x = parse_real(f);
+      out = x.value_or(0);
+      if (!x || out < 0) {
+        diags.push_back({p.string(), csv.lines[row], column + 1,
+                         fmt::format("column '{}' should be a finite non-negative decimal number, "
+                                     "got '{}'", csv.header[size_t(column)], f)});
         return false;
       }
       return true;
@@ -170,14 +171,14 @@ void read_clp_identity(Scenario& s, const std::string& csv_path, std::vector<Dia
     double v[4];
     bool ok = true;
     for (int j = 0; j < 4; ++j) {
-      const std::string& f = row[size_t(col[j + 1])];
-      char* end = nullptr;
-      v[j] = std::strtod(f.c_str(), &end);
+      const std::string f = trim(row[size_t(col[j + 1])]);
+      const std::optional<double> x = parse_real(f);
+      v[j] = x.value_or(0);
       const bool sd = j == 1 || j == 3;
-      if (f.empty() || *end != 0 || !std::isfinite(v[j]) || std::fabs(v[j]) > 20 || (sd && v[j] < 0)) {
-        diags.push_back({csv_path, csv.lines[r], 1,
-                         fmt::format("column '{}' should be a {}number in [{}, 20], got '{}'",
-                                     names[j + 1], sd ? "non-negative " : "", sd ? "0" : "-20", f)});
+      if (!x || !(std::fabs(v[j]) <= 20) || (sd && v[j] < 0)) {
+        diags.push_back({csv_path, csv.lines[r], col[j + 1] + 1,
+                         fmt::format("column '{}' should be a finite decimal number in [{}, 20], "
+                                     "got '{}'", names[j + 1], sd ? "0" : "-20", f)});
         ok = false;
       }
     }

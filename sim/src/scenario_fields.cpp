@@ -574,9 +574,10 @@ void read_college(Reader& r, const Ctx& fb, FinalBallotRules& fr, const Row<Fina
           r.error_at(v, fmt::format("'rules.final_ballot.college.{}': unknown section, expected "
                                     "mp, member, registered or affiliated{}",
                                     key.str(), did_you_mean(std::string(key.str()), ids)));
-        } else if (!x || !v.is_number() || *x < 0 || *x > 1) {
+        } else if (!x || !v.is_number() || !in_domain(*x, 0, 1)) {
           r.error_at(v, fmt::format("'rules.final_ballot.college.{}' should be a weight in "
-                                    "[0, 1], got {}", key.str(), toml_repr(v)));
+                                    "[0, 1], got {}{}", key.str(), toml_repr(v),
+                                    x ? finite_note(*x) : ""));
         } else {
           fr.weight[size_t(it - ids.begin())] = *x;
           sum += *x;
@@ -584,7 +585,7 @@ void read_college(Reader& r, const Ctx& fb, FinalBallotRules& fr, const Row<Fina
       }
       // Thirds cannot be written exactly: accept sums within 0.001 of 1 and rescale (write
       // 0.333333333333 for an exact third once rescaled).
-      if (std::abs(sum - 1) > 1e-3)
+      if (!(std::abs(sum - 1) <= 1e-3))  // NaN fails too
         r.error_at(*n, fmt::format("'rules.final_ballot.college': weights sum to {:.6g}, "
                                    "expected 1", sum));
       else

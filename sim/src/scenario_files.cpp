@@ -3,11 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <set>
 
+#include "leadsim/input_file.hpp"
 #include "leadsim/sha256.hpp"
+#include "leadsim/toml_input.hpp"
 #include "leadsim/toml_text.hpp"
 #include "text.hpp"
 
@@ -15,28 +17,29 @@ namespace leadsim::detail {
 
 namespace fs = std::filesystem;
 
-toml::table parse_toml_file(const std::string& path, std::vector<Diagnostic>& diags,
-                            std::string& bytes) {
-  std::error_code ec;
-  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
-    diags.push_back({path, 0, 0, "is not a file (a scenario is a .toml file)"});
-    return {};
+std::optional<toml::table> parse_toml_text(std::string_view text, const std::string& origin,
+                                           std::vector<Diagnostic>& diags) {
+  if (std::optional<Diagnostic> deep = toml_nesting_problem(text, origin)) {
+    diags.push_back(std::move(*deep));
+    return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.push_back({path, 0, 0, "cannot open the file (does it exist, and is it readable?)"});
-    return {};
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  bytes = ss.str();
   try {
-    return toml::parse(bytes, path);
+    return toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
-    diags.push_back({path, int(e.source().begin.line), int(e.source().begin.column),
+    diags.push_back({origin, int(e.source().begin.line), int(e.source().begin.column),
                      "TOML syntax: " + std::string(e.description())});
-    return {};
+    return std::nullopt;
   }
+}
+
+toml::table parse_toml_file(const std::string& path, std::vector<Diagnostic>& diags,
+                            std::string& bytes, const std::string& what,
+                            const SourcePlace* where) {
+  std::optional<std::string> read = read_input_file(path, what, diags, where);
+  if (!read) return {};
+  bytes = std::move(*read);
+  std::optional<toml::table> t = parse_toml_text(bytes, path, diags);
+  return t ? std::move(*t) : toml::table{};
 }
 
 // Overlays `top` onto `base`: tables merge key by key, anything else replaces. Nodes are moved,
@@ -53,43 +56,89 @@ void merge_into(toml::table& base, toml::table&& top) {
   }
 }
 
+namespace {
+
+// What one load has read: the files in reading order with their hashes, the files merged (by
+// canonical path), and the chain of files being read (for cycles).
+struct IncludeState {
+  std::vector<std::string>& files;
+  std::vector<std::string>& hashes;
+  std::set<std::string> merged;
+  std::vector<std::pair<std::string, std::string>> chain;  // (canonical, as named)
+};
+
+// A file's identity: its canonical path (symlinks and ".." resolved), else its absolute path.
+std::string identity_of(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::canonical(p, ec);
+  if (ec) c = fs::absolute(p, ec).lexically_normal();
+  return c.string();
+}
+
 // Loads a file and, recursively, what it includes (the file's own keys win).
-toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>& diags,
-                               std::vector<std::string>& files, std::vector<std::string>& hashes,
-                               int depth) {
+toml::table load_file(const std::string& path, const SourcePlace* named_at,
+                      std::vector<Diagnostic>& diags, IncludeState& st) {
   std::string bytes;
-  toml::table t = parse_toml_file(path, diags, bytes);
+  toml::table t = parse_toml_file(path, diags, bytes, named_at ? "included file" : "scenario",
+                                  named_at);
+  st.chain.emplace_back(identity_of(path), path);
+  st.merged.insert(st.chain.back().first);
   toml::table result;
   if (toml::node* inc = t.get("include")) {
     std::vector<const toml::node*> names;
     if (inc->is_string()) names.push_back(inc);
     else if (auto a = inc->as_array()) for (const auto& x : *a) names.push_back(&x);
+    else names.push_back(inc);
     for (const toml::node* n : names) {
+      const SourcePlace at{path, int(n->source().begin.line), int(n->source().begin.column)};
       auto s = n->as_string();
       if (!s) {
-        diags.push_back({path, int(n->source().begin.line), int(n->source().begin.column),
-                         "'include' should be a file name or an array of file names"});
+        diags.push_back(Diagnostic::at(at, "'include' should be a file name or an array of file "
+                                           "names"));
         continue;
       }
-      fs::path inc_path = fs::path(path).parent_path() / s->get();
-      if (depth > 8) {
-        diags.push_back({path, int(n->source().begin.line), int(n->source().begin.column),
-                         "includes nest more than 8 deep (an include cycle?)"});
+      const fs::path inc_path = fs::path(path).parent_path() / s->get();
+      if (int(st.chain.size()) > kMaxIncludeDepth) {
+        diags.push_back(Diagnostic::at(
+            at, fmt::format("includes nest more than {} deep: '{}' is not read",
+                            kMaxIncludeDepth, inc_path.string())));
         continue;
       }
-      if (!fs::exists(inc_path)) {
-        diags.push_back({path, int(n->source().begin.line), int(n->source().begin.column),
-                         fmt::format("included file '{}' does not exist", inc_path.string())});
+      // Readable at all? (Reported here, at the include's line, with the path.)
+      if (std::string problem = input_file_problem(inc_path.string()); !problem.empty()) {
+        diags.push_back(Diagnostic::at(
+            at, fmt::format("included file '{}' {}", inc_path.string(), problem)));
         continue;
       }
-      merge_into(result, load_with_includes(inc_path.string(), diags, files, hashes, depth + 1));
+      const std::string id = identity_of(inc_path);
+      const auto in_chain = std::find_if(st.chain.begin(), st.chain.end(),
+                                         [&](const auto& c) { return c.first == id; });
+      if (in_chain != st.chain.end()) {
+        std::string circle;
+        for (auto c = in_chain; c != st.chain.end(); ++c) circle += c->second + " -> ";
+        diags.push_back(Diagnostic::at(
+            at, fmt::format("include cycle: '{}' is already being read ({}{})",
+                            inc_path.string(), circle, inc_path.string())));
+        continue;
+      }
+      if (st.merged.count(id)) continue;  // read once: its keys are in the tree already
+      merge_into(result, load_file(inc_path.string(), &at, diags, st));
     }
     t.erase("include");
   }
-  files.push_back(path);
-  hashes.push_back(sha256_hex(bytes));
+  st.chain.pop_back();
+  st.files.push_back(path);
+  st.hashes.push_back(sha256_hex(bytes));
   merge_into(result, std::move(t));
   return result;
+}
+
+}  // namespace
+
+toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>& diags,
+                               std::vector<std::string>& files, std::vector<std::string>& hashes) {
+  IncludeState st{files, hashes, {}, {}};
+  return load_file(path, nullptr, diags, st);
 }
 
 // Applies "a.b.c=value" to the tree.
@@ -102,6 +151,14 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
   }
   std::string path = trim(spec.substr(0, eq)), value = trim(spec.substr(eq + 1));
   std::string origin = "--set " + path;
+  if (std::string deep = dotted_path_problem(path); !deep.empty()) {
+    diags.push_back({"--set", 0, 0, fmt::format("the path '{}...' {}", path.substr(0, 40), deep)});
+    return;
+  }
+  if (auto deep = toml_nesting_problem("v = " + value, origin)) {
+    diags.push_back({origin, 0, 0, fmt::format("the value {}", deep->message)});
+    return;
+  }
   toml::table parsed;
   try {
     parsed = toml::parse("v = " + value, origin);
@@ -133,7 +190,7 @@ namespace leadsim {
 
 toml::table load_scenario_tree(const std::string& path, std::vector<Diagnostic>& diags) {
   std::vector<std::string> files, hashes;
-  return detail::load_with_includes(path, diags, files, hashes, 0);
+  return detail::load_with_includes(path, diags, files, hashes);
 }
 
 }  // namespace leadsim

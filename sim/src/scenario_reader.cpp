@@ -31,6 +31,10 @@ std::string toml_repr(const toml::node& n) {
   return s;
 }
 
+std::string finite_note(double v) {
+  return std::isfinite(v) ? "" : ": it must be a finite number";
+}
+
 std::string range_text(double lo, double hi, bool lo_open) {
   const auto end = [](double x) { return std::isinf(x) ? std::string("inf") : fmt::format("{}", x); };
   return fmt::format("{}{}, {}]", lo_open ? "(" : "[", end(lo), end(hi));
@@ -38,7 +42,8 @@ std::string range_text(double lo, double hi, bool lo_open) {
 
 std::string number_out_of_range(const std::string& path, double v, double lo, double hi,
                                 bool lo_open, const std::string& unit) {
-  return fmt::format("'{}' is {}, expected a number in {}{}", path, v, range_text(lo, hi, lo_open),
+  return fmt::format("'{}' is {}, expected a{} number in {}{}", path, v,
+                     std::isfinite(v) ? "" : " finite", range_text(lo, hi, lo_open),
                      unit.empty() ? "" : " (" + unit + ")");
 }
 
@@ -106,6 +111,15 @@ std::vector<std::pair<std::string, Ctx>> Reader::entries(const Ctx& c, std::stri
         error_at(v, fmt::format("'{}' should be a table", e.path));
         continue;
       }
+      // Ids name CSV columns, paths and rankings: checked here, where every keyed table is read.
+      if (std::string why = id_problem(std::string(k.str())); !why.empty()) {
+        error_at(v, fmt::format("the id {} in '{}' {}: an id is 1 to {} letters, digits, '_' or "
+                                "'-' (it names CSV columns such as share_<id>, and --set paths)",
+                                toml_string(std::string(k.str()).substr(0, 80)), parent.path, why,
+                                kMaxIdLength));
+        opaque_.insert(&v);  // its keys are not unknown: the entry itself is refused
+        continue;
+      }
       places_[e.path] = e.where;
       out.emplace_back(file_rank(e.where.file), e.where.line, std::string(k.str()), e);
     }
@@ -124,8 +138,7 @@ double Reader::number(const Ctx& c, std::string_view key, double def, double lo,
   if (const toml::node* n = find(c, key)) {
     if (auto x = n->value<double>(); x && n->is_number()) {
       v = *x;
-      const bool bad = !std::isfinite(v) || v > hi || (lo_open ? v <= lo : v < lo);
-      if (bad) {
+      if (!in_domain(v, lo, hi, lo_open)) {
         error_at(*n, number_out_of_range(c.key_path(key), v, lo, hi, lo_open, unit));
         v = def;
       }
@@ -238,9 +251,10 @@ Eigen::VectorXd Reader::vector(const Ctx& c, std::string_view key, int dims, dou
     } else {
       for (int i = 0; i < dims; ++i) {
         auto x = (*a)[size_t(i)].value<double>();
-        if (!x || !(*a)[size_t(i)].is_number() || *x < lo || *x > hi) {
-          error_at((*a)[size_t(i)], fmt::format("'{}[{}]' should be a number in [{}, {}]",
-                                                c.key_path(key), i, lo, hi));
+        if (!x || !(*a)[size_t(i)].is_number() || !in_domain(*x, lo, hi)) {
+          error_at((*a)[size_t(i)], fmt::format("'{}[{}]' should be a number in [{}, {}]{}",
+                                                c.key_path(key), i, lo, hi,
+                                                x ? finite_note(*x) : ""));
         } else {
           v[i] = *x;
         }
@@ -274,15 +288,15 @@ std::vector<double> Reader::shares(const Ctx& c, std::string_view key,
         continue;
       }
       auto val = x.value<double>();
-      if (!val || !x.is_number() || *val < 0 || *val > 1) {
-        error_at(x, fmt::format("'{}.{}' should be a share in [0, 1], got {}", c.key_path(key),
-                                k.str(), toml_repr(x)));
+      if (!val || !x.is_number() || !in_domain(*val, 0, 1)) {
+        error_at(x, fmt::format("'{}.{}' should be a share in [0, 1], got {}{}", c.key_path(key),
+                                k.str(), toml_repr(x), val ? finite_note(*val) : ""));
         continue;
       }
       v[size_t(it - known.begin())] = *val;
       sum += *val;
     }
-    if (std::abs(sum - 1.0) > 1e-6)
+    if (!(std::abs(sum - 1.0) <= 1e-6))
       error_at(*n, fmt::format("'{}': shares sum to {:.6g}, expected 1", c.key_path(key), sum));
   } else {
     error_at(*n, fmt::format("'{}' should be a table of shares like {{ {} = 0.5, ... }}",
@@ -331,9 +345,9 @@ std::vector<double> Reader::regional(const Ctx& c, std::string_view key,
         if (it == regions.end())
           error_at(v, fmt::format("'{}.{}': unknown region{}", c.key_path(key), k.str(),
                                   did_you_mean(std::string(k.str()), regions)));
-        else if (!x || !v.is_number() || *x < lo || *x > hi)
-          error_at(v, fmt::format("'{}.{}' should be a number in [{}, {}] ({})", c.key_path(key),
-                                  k.str(), lo, hi, unit));
+        else if (!x || !v.is_number() || !in_domain(*x, lo, hi))
+          error_at(v, fmt::format("'{}.{}' should be a number in [{}, {}] ({}){}", c.key_path(key),
+                                  k.str(), lo, hi, unit, x ? finite_note(*x) : ""));
         else
           out[size_t(it - regions.begin())] = *x;
       }

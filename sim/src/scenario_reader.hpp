@@ -11,6 +11,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +27,16 @@ namespace leadsim::detail {
 SourcePlace place_of(const toml::node& n);
 // A node's value as one line of TOML text (tables inline), for messages and the manifest.
 std::string toml_repr(const toml::node& n);
+
+// v in [lo, hi] (or (lo, hi] when lo_open), and finite: the one test of a number against its
+// domain. Written so that NaN, which compares false with everything, fails it (a check written as
+// "v < lo || v > hi" lets NaN through, and NaN then reaches the model as a valid value).
+inline bool in_domain(double v, double lo, double hi, bool lo_open = false) {
+  return std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+}
+// ": it must be a finite number" when v is NaN or infinite (toml++ reads nan and inf as
+// numbers), else "": added to a message about a value outside its domain.
+std::string finite_note(double v);
 
 // "[lo, hi]" or "(lo, hi]" (an infinite end as "inf"): a domain as messages and `keys` show it.
 std::string range_text(double lo, double hi, bool lo_open);

@@ -228,7 +228,7 @@ void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::strin
       case FieldKind::probability: {
         const double v = at<double>(obj, row.member);
         const double lo = lo_of(row), hi = hi_of(row);
-        if (!std::isfinite(v) || v > hi || (row.lo_open ? v <= lo : v < lo))
+        if (!in_domain(v, lo, hi, row.lo_open))
           bad(number_out_of_range(p, v, lo, hi, row.lo_open, unit));
         break;
       }
@@ -250,8 +250,9 @@ void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::strin
           bad(fmt::format("'{}' should be an array of {} numbers (one per policy dimension), "
                           "got {}", p, s.dims, v.size()));
         for (Eigen::Index i = 0; i < v.size(); ++i)
-          if (!(v[i] >= row.lo && v[i] <= row.hi))
-            bad(fmt::format("'{}[{}]' should be a number in [{}, {}]", p, i, row.lo, row.hi));
+          if (!in_domain(v[i], row.lo, row.hi))
+            bad(fmt::format("'{}[{}]' should be a number in [{}, {}]{}", p, i, row.lo, row.hi,
+                            finite_note(v[i])));
         break;
       }
       case FieldKind::shares: {
@@ -260,7 +261,7 @@ void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::strin
         double sum = 0;
         bool ok = v.size() == n;
         for (double x : v) {
-          ok = ok && x >= 0 && x <= 1;
+          ok = ok && in_domain(x, 0, 1);
           sum += x;
         }
         if (v.size() != n)
@@ -269,7 +270,7 @@ void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::strin
                           v.size()));
         else if (!ok)
           bad(fmt::format("'{}' should hold shares in [0, 1]", p));
-        else if (std::abs(sum - 1.0) > 1e-6)
+        else if (!(std::abs(sum - 1.0) <= 1e-6))
           bad(fmt::format("'{}': shares sum to {:.6g}, expected 1", p, sum));
         break;
       }
@@ -279,10 +280,10 @@ void check_rows(const S& cobj, const std::vector<Row<S>>& rows, const std::strin
           bad(fmt::format("'{}' should hold one value per region ({}), got {}", p,
                           s.regions.size(), v.size()));
         for (size_t i = 0; i < v.size(); ++i)
-          if (!(v[i] >= row.lo && v[i] <= row.hi))
-            bad(fmt::format("'{}.{}' should be a number in [{}, {}] ({})", p,
+          if (!in_domain(v[i], row.lo, row.hi))
+            bad(fmt::format("'{}.{}' should be a number in [{}, {}] ({}){}", p,
                             i < s.regions.size() ? s.regions[i] : std::to_string(i), row.lo,
-                            row.hi, unit));
+                            row.hi, unit, finite_note(v[i])));
         break;
       }
       case FieldKind::references: {

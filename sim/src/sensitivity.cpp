@@ -1,5 +1,7 @@
 #include "leadsim/sensitivity.hpp"
 
+#include "leadsim/input_file.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -173,12 +175,12 @@ struct SweepSpec {
 // The parameter list, and the design: refused unless it is Saltelli's (when it says); its N.
 // Accepts parameters as names or as objects with a "path" (or "name").
 SweepSpec read_sweep_json(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
+  if (std::string problem = input_file_problem(file.string()); !problem.empty())
     throw InputError({{file.string(), 0, 0,
-                       "cannot read the sweep's description (is this the folder of a finished "
-                       "`leadsim sweep --out`?)"}});
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+                       fmt::format("cannot read the sweep's description: it {} (is this the folder "
+                                   "of a finished `leadsim sweep --out`?)", problem)}});
+  const std::string text = read_input_file(file.string(), "sweep description");
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     throw InputError({{file.string(), 0, 0, "not a JSON object (the file is damaged)"}});
   SweepSpec spec;
@@ -251,12 +253,11 @@ SaltelliTable read_saltelli_sweep(const fs::path& dir, const std::vector<std::st
   t.samples_expected = spec.samples_expected;
   const size_t k = t.parameters.size();
 
-  std::ifstream in(t.points_file, std::ios::binary);
-  if (!in)
+  if (std::string problem = input_file_problem(file); !problem.empty())
     throw InputError({{file, 0, 0,
-                       "cannot read the sweep's points (is this the folder of `leadsim sweep "
-                       "--out`?)"}});
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                       fmt::format("cannot read the sweep's points: it {} (is this the folder of "
+                                   "`leadsim sweep --out`?)", problem)}});
+  const std::string text = read_input_file(file, "sweep's points");
   std::vector<std::string> lines;
   for (size_t pos = 0; pos < text.size();) {
     size_t nl = text.find('\n', pos);

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "leadsim/input_file.hpp"
 #include "leadsim/report.hpp"
 #include "leadsim/sha256.hpp"
 #include "leadsim/sweep.hpp"
@@ -210,6 +211,8 @@ void sync_dir(const fs::path& dir) {
 
 // Hash of the first `bytes` of a file; false if it is shorter.
 bool hash_prefix(const fs::path& file, std::uint64_t bytes, std::uint64_t& out) {
+  // Only a regular file: a FIFO put in its place would be read for ever.
+  if (!input_file_problem(file.string(), UINTMAX_MAX).empty()) return false;
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
   RunningHash h;
@@ -232,10 +235,11 @@ bool hash_prefix(const fs::path& file, std::uint64_t bytes, std::uint64_t& out) 
 namespace detail {
 
 std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // leadsim's own small files (sweep.json, the journal): through the one reader, "" if unreadable.
+  std::vector<Diagnostic> ignored;
+  if (std::optional<std::string> text = read_input_file(file.string(), "file", ignored))
+    return *text;
+  return "";
 }
 
 // What differs between two sweep.json texts, in words ("" when they describe the same sweep;
@@ -469,9 +473,22 @@ void SweepFolder::finish() {
   // stale beside the new points.csv.
   std::error_code ec;
   fs::remove(dir_ / "sensitivity.csv", ec);
-  fs::rename(m.points_partial, dir_ / "points.csv");
-  fs::rename(m.runs_partial, dir_ / "runs.csv");
-  fs::rename(m.json_partial, dir_ / "sweep.json");
+  // The three renames, all or none: should one fail, those before it go back to their partial
+  // names (the journal still stands, so the folder stays a resumable, unfinished sweep).
+  const std::pair<fs::path, fs::path> moves[] = {{m.points_partial, dir_ / "points.csv"},
+                                                 {m.runs_partial, dir_ / "runs.csv"},
+                                                 {m.json_partial, dir_ / "sweep.json"}};
+  for (size_t i = 0; i < std::size(moves); ++i) {
+    std::error_code rec;
+    fs::rename(moves[i].first, moves[i].second, rec);
+    if (!rec) continue;
+    for (size_t k = 0; k < i; ++k) fs::rename(moves[k].second, moves[k].first, ec);
+    sync_dir(dir_);
+    throw InputError({{moves[i].second.string(), 0, 0,
+                       fmt::format("cannot put the finished file in place ({}): the sweep is left "
+                                   "unfinished; fix the cause and run the same command with "
+                                   "--resume", rec.message())}});
+  }
   sync_dir(dir_);
   fs::remove(m.journal_path);
   sync_dir(dir_);

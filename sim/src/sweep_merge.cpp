@@ -3,12 +3,14 @@
 // is in shard p mod n; the merge streams the files, holding one row of each at a time.
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "leadsim/report.hpp"
 #include "leadsim/sweep.hpp"
+#include "leadsim/input_file.hpp"
 #include "sweep_detail.hpp"
 
 namespace leadsim {
@@ -47,6 +49,14 @@ void merge_sweeps(const std::vector<fs::path>& shards, const fs::path& out) {
         !fs::exists(dir / "runs.csv")) {
       diags.push_back({dir.string(), 0, 0, "not a finished sweep folder (it needs sweep.json, points.csv and "
                                            "runs.csv, and no sweep.journal: resume it first)"});
+      continue;
+    }
+    std::string unreadable;
+    for (const char* name : {"sweep.json", "points.csv", "runs.csv"})
+      if (std::string why = input_file_problem((dir / name).string(), UINTMAX_MAX); !why.empty())
+        unreadable = fmt::format("'{}' {}", (dir / name).string(), why);
+    if (!unreadable.empty()) {
+      diags.push_back({dir.string(), 0, 0, "not a finished sweep folder: " + unreadable});
       continue;
     }
     json j = json::parse(read_text(json_file), nullptr, false);

@@ -19,6 +19,8 @@
 #include "leadsim/sweep.hpp"
 #include "scenario_files.hpp"
 #include "leadsim/fields.hpp"
+#include "leadsim/number_text.hpp"
+#include "leadsim/toml_input.hpp"
 #include "leadsim/toml_text.hpp"
 #include "sweep_detail.hpp"
 #include "text.hpp"
@@ -77,6 +79,8 @@ std::string toml_text(const toml::node& n) {
 // A --param word as TOML: TOML if it parses as a value, else a bare word taken as a string
 // (as --set does).
 std::string word_to_toml(const std::string& word) {
+  if (auto deep = toml_nesting_problem("v = " + word, "--param"))
+    throw InputError({{"--param", 0, 0, fmt::format("the value '{}' {}", word.substr(0, 40), deep->message)}});
   try {
     toml::table t = toml::parse("v = " + word);
     return toml_text(*t.get("v"));
@@ -293,9 +297,9 @@ AdaptiveTarget parse_adaptive(const std::string& text, const Diagnostic& where) 
     diags.push_back(located(where, fmt::format("adaptive output '{}' is not one of win, share, nominations{}",
                                                parts[0], did_you_mean(parts[0], outputs))));
   t.candidate = parts[1];
-  char* end = nullptr;
-  t.width = std::strtod(parts[2].c_str(), &end);
-  if (parts[2].empty() || *end || !std::isfinite(t.width) || t.width <= 0)
+  const std::optional<double> width = parse_real(parts[2]);
+  t.width = width.value_or(0);
+  if (!width || t.width <= 0)
     diags.push_back(located(where, fmt::format("adaptive width '{}' should be a positive number (the full "
                                                "width of the 95% interval)", parts[2])));
   if (!diags.empty()) throw InputError(diags);
@@ -310,16 +314,9 @@ void read_sweep_spec(const std::string& file, SweepSpec& spec, bool scenario_fil
     root = load_scenario_tree(file, diags);
     if (!diags.empty()) throw InputError(diags);
   } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw InputError({{file, 0, 0, "cannot open the file (does it exist, and is it readable?)"}});
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-      root = toml::parse(ss.str(), file);
-    } catch (const toml::parse_error& e) {
-      throw InputError({{file, int(e.source().begin.line), int(e.source().begin.column),
-                         "TOML syntax: " + std::string(e.description())}});
-    }
+    std::string bytes;
+    root = detail::parse_toml_file(file, diags, bytes, "sweep spec");
+    if (!diags.empty()) throw InputError(diags);
   }
   const toml::node* sweep = root.get("sweep");
   if (sweep && !sweep->is_table())
@@ -348,11 +345,9 @@ SweepParam parse_param_flag(const std::string& text) {
   if (spec.find(',') == std::string::npos && spec.find(':') != std::string::npos) {
     const std::vector<std::string> parts = split(spec, ':');
     auto bound = [&](const std::string& w, bool& is_date) -> double {
-      char* end = nullptr;
-      const double x = std::strtod(w.c_str(), &end);
-      if (!w.empty() && !*end && std::isfinite(x)) {
+      if (const std::optional<double> x = parse_real(w)) {
         is_date = false;
-        return x;
+        return *x;
       }
       try {
         is_date = true;
@@ -372,11 +367,10 @@ SweepParam parse_param_flag(const std::string& text) {
     p.is_range = true;
     p.range_of_dates = lo_date;
     if (parts.size() == 3) {
-      char* end = nullptr;
-      const long l = std::strtol(parts[2].c_str(), &end, 10);
-      if (parts[2].empty() || *end || l < 1 || l > 1000000)
-        throw InputError({located(p.where, fmt::format("'{}': levels should be a whole number >= 1", text))});
-      p.levels = int(l);
+      const std::optional<std::int64_t> l = parse_whole(trim(parts[2]), 1, 1000000);
+      if (!l)
+        throw InputError({located(p.where, fmt::format("'{}': levels should be a whole number in [1, 1000000]", text))});
+      p.levels = int(*l);
     }
     return p;
   }

@@ -2,13 +2,25 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
+#include <optional>
+
+#include "leadsim/input_file.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace leadsim {
+
+std::string id_problem(const std::string& id) {
+  if (id.empty()) return "is empty";
+  if (id.size() > kMaxIdLength)
+    return fmt::format("is {} characters long, more than {}", id.size(), kMaxIdLength);
+  for (unsigned char c : id)
+    if (!std::isalnum(c) && c != '_' && c != '-')
+      return "holds a character other than a letter, a digit, '_' or '-'";
+  return "";
+}
 
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -26,26 +38,85 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
+namespace {
+
+// Reads one record from `t` at `i` (past its end on return). `line` counts line breaks crossed.
+// Returns false when a quoted field is still open at the end of the text.
+bool read_csv_record(std::string_view t, size_t& i, int& line, std::vector<std::string>& out) {
+  out.assign(1, std::string());
+  bool quoted = false, at_field_start = true;
+  while (i < t.size()) {
+    const char c = t[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      if (c == '"' && i + 1 < t.size() && t[i + 1] == '"') {
         out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
+        i += 2;
+        continue;
+      }
+      if (c == '"') quoted = false;
+      else {
+        if (c == '\n') ++line;
         out.back() += c;
       }
-    } else if (c == '"') {
+      ++i;
+      continue;
+    }
+    if (c == '\n' || (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n')) {
+      i += c == '\r' ? 2 : 1;
+      ++line;
+      return true;
+    }
+    if (c == '"' && at_field_start) {
       quoted = true;
+      at_field_start = false;
     } else if (c == ',') {
       out.emplace_back();
+      at_field_start = true;
     } else {
       out.back() += c;
+      at_field_start = false;
+    }
+    ++i;
+  }
+  if (!out.back().empty() && out.back().back() == '\r') out.back().pop_back();  // a lone CR at the end
+  return !quoted;
+}
+
+}  // namespace
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  size_t i = 0;
+  int ln = 0;
+  std::vector<std::string> out;
+  read_csv_record(line, i, ln, out);
+  // A line break inside the line (a quoted field's) was read as part of it; one outside ends it:
+  // the rest, if any, is not this line's.
+  return out;
+}
+
+CsvText split_csv_text(std::string_view text) {
+  CsvText out;
+  text = without_bom(text);
+  size_t i = 0;
+  int line = 1;
+  std::vector<std::string> fields;
+  while (i < text.size()) {
+    // Blank lines and comments, seen only where a record would start.
+    size_t eol = text.find('\n', i);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view whole = text.substr(i, eol - i);
+    if (!whole.empty() && whole.back() == '\r') whole.remove_suffix(1);
+    if (whole.empty() || whole[0] == '#') {
+      i = eol + 1;
+      ++line;
+      continue;
+    }
+    const int start = line;
+    const bool closed = read_csv_record(text, i, line, fields);
+    out.records.push_back({start, fields});
+    if (!closed) {
+      out.unterminated_quote_line = start;
+      break;
     }
   }
   return out;
@@ -94,31 +165,27 @@ int CsvTable::column(const std::string& name) const {
 
 bool read_csv(const std::string& path, const std::string& what, CsvTable& out,
               std::vector<Diagnostic>& diags) {
-  std::ifstream in(path);
-  if (!in || std::filesystem::is_directory(path)) {
-    diags.push_back({path, 0, 0, "cannot open the " + what});
-    return false;
-  }
-  std::string line;
-  int ln = 0;
-  while (std::getline(in, line)) {
-    ++ln;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f = split_csv_line(line);
+  std::optional<std::string> bytes = read_input_file(path, what, diags);
+  if (!bytes) return false;
+  const CsvText text = split_csv_text(*bytes);
+  for (const CsvRecord& rec : text.records) {
+    std::vector<std::string> f = rec.fields;
     if (out.header.empty()) {
       for (auto& h : f) h = trim(h);
       out.header = f;
       continue;
     }
     if (f.size() != out.header.size()) {
-      diags.push_back({path, ln, 1, fmt::format("expected {} comma-separated fields, got {}",
-                                                out.header.size(), f.size())});
+      diags.push_back({path, rec.line, 1, fmt::format("expected {} comma-separated fields, got {}",
+                                                      out.header.size(), f.size())});
       continue;
     }
     out.rows.push_back(std::move(f));
-    out.lines.push_back(ln);
+    out.lines.push_back(rec.line);
   }
+  if (text.unterminated_quote_line)
+    diags.push_back({path, text.unterminated_quote_line, 1,
+                     "a quoted field is never closed (expected a closing '\"')"});
   return true;
 }
 

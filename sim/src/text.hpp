@@ -17,10 +17,19 @@ struct CsvTable {
   std::vector<int> lines;
   int column(const std::string& name) const;  // index, or -1
 };
-// Reads `path`; problems (no such file: "cannot open the <what>", ragged rows) go to `diags`.
-// Returns false if the file could not be opened.
+// Reads `path` through read_input_file (input_file.hpp: regular files only, a size cap) and
+// split_csv_text (csv.hpp: BOM, CRLF, quoted fields); problems ("cannot open the <what>: it ...",
+// ragged rows, an unclosed quote) go to `diags`. Returns false if the file could not be read.
 bool read_csv(const std::string& path, const std::string& what, CsvTable& out,
               std::vector<Diagnostic>& diags);
+
+// The longest id of a candidate, faction, wave or affiliate.
+inline constexpr size_t kMaxIdLength = 64;
+// Why `id` cannot name a candidate, faction, wave or affiliate, else "". Ids become CSV column
+// names (share_<id>), --set and sweep paths (candidates.<id>.valence), ballot rankings (a>b) and
+// the adaptive target (win:<id>:0.05), so an id is what TOML writes bare: 1 to kMaxIdLength
+// letters, digits, '_' or '-' (no commas, quotes, dots, spaces, line breaks, path separators).
+std::string id_problem(const std::string& id);
 
 std::string trim(const std::string& s);
 std::vector<std::string> split(const std::string& s, char sep);

@@ -6,8 +6,10 @@
 //             a ballot may rank only some candidates (it exhausts after its last preference)
 //   section   optional: member, registered, affiliated or mp (default member); under an
 //             electoral college each section's votes become percentages of that section
-//   count     optional: how many voters cast this ballot (default 1; a non-negative number, so
-//             published totals and college weights can be used as they are); `weight` is a synonym
+//   count     optional: how many voters cast this ballot (default 1; a non-negative decimal
+//             number up to kMaxBallotCount, so published totals and college weights can be used
+//             as they are); `weight` is a synonym
+// The file is read as csv.hpp reads CSV (a byte order mark, CRLF line ends, quoted fields).
 // Example:
 //   section,count,ranking
 //   mp,111,dmiliband>emiliband>balls
@@ -20,6 +22,10 @@
 #include "leadsim/scenario.hpp"
 
 namespace leadsim {
+
+// The most voters one row may count: a trillion, far above any electorate, and low enough that
+// the sum of every row a file can hold stays finite (a count of 1e308 twice was infinity).
+inline constexpr double kMaxBallotCount = 1e12;
 
 // Reads ballots over the scenario's candidates (ids as in [candidates.<id>]); BallotSet::section
 // holds each row's Section. Throws InputError with a file:line message for every bad row: an

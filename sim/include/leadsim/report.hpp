@@ -1,7 +1,6 @@
 // report.hpp: what a run of many contests leaves behind.
 //
-//   OutputDir     a folder whose files appear complete or not at all (written under temporary
-//                 names, renamed on commit(), removed if never committed)
+//   OutputDir     (output_dir.hpp) a folder whose files change all together or not at all
 //   RunsCsv       streams runs.csv, one row per run, as runs finish (a RunObserver)
 //   write_summary_json, write_clps_csv   the aggregates, with a manifest
 //   format_report the readable summary `leadsim run` prints
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "leadsim/ensemble.hpp"
+#include "leadsim/output_dir.hpp"
 #include "leadsim/run_columns.hpp"
 #include "leadsim/scenario.hpp"
 
@@ -30,29 +30,6 @@ struct Manifest {
 };
 Manifest make_manifest(const Scenario& s, std::uint64_t seed, std::uint64_t runs);
 const char* leadsim_version();
-
-class OutputDir {
- public:
-  // Creates the folder if needed; throws InputError if it cannot be written.
-  explicit OutputDir(std::filesystem::path dir);
-  ~OutputDir();  // removes temporary files unless committed
-  OutputDir(const OutputDir&) = delete;
-  OutputDir& operator=(const OutputDir&) = delete;
-
-  std::ostream& open(const std::string& name);  // a new file in the folder, under a temporary name
-  void commit();                                 // flushes and renames every opened file
-  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
-
- private:
-  std::filesystem::path dir_;
-  struct File {
-    std::string name;
-    std::filesystem::path tmp;
-    std::unique_ptr<std::ofstream> stream;
-  };
-  std::vector<File> files_;
-  bool committed_ = false;
-};
 
 // runs.csv: one row per run, the columns of run_columns(s) (run_columns.hpp): run, winner,
 // rounds, ..., then per candidate X share_X, first_X_<section>..., nominations_X, ..., then the
