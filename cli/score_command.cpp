@@ -29,19 +29,6 @@ struct Options {
   bool quiet = false;
 };
 
-// Passes each run to several observers, in run order.
-class Both : public RunObserver {
- public:
-  Both(RunObserver& a, RunObserver& b) : a_(a), b_(b) {}
-  void on_run(const RunResult& r) override {
-    a_.on_run(r);
-    b_.on_run(r);
-  }
-
- private:
-  RunObserver &a_, &b_;
-};
-
 // The candidate the map shows: an id, "none", "likely" (the most likely outcome), or the
 // scenario's first candidate by default. Returns an outcome index, -1 for "likely".
 int map_choice(const Scenario& s, const std::string& id) {
@@ -76,9 +63,7 @@ int score(const Options& o) {
   }
 
   OutputDir out(o.out);
-  ClpForecast forecast;
-  NationalDraws national;
-  std::uint64_t seed = o.seed;
+  ScoreReport report;
   if (!o.from.empty()) {
     RunFolder f = read_run_folder(s, o.from);
     if (!f.scenario_sha256.empty() && f.scenario_sha256 != s.sha256)
@@ -86,17 +71,12 @@ int score(const Options& o) {
           "leadsim score: warning: {} was run from a scenario file with other contents ({}) than "
           "{}\n",
           o.from, f.scenario.empty() ? "unnamed" : f.scenario, o.scenario);
-    forecast = std::move(f.forecast);
-    national = std::move(f.national);
-    national.same_clps_as_scored = obs.scored == int(s.clps.size());
-    seed = f.seed;
+    f.national.same_clps_as_scored = obs.scored == int(s.clps.size());
+    report = score_forecast(s, obs, f.forecast, &f.national);
+    report.seed = f.seed;
   } else {
     const Population pop = synthesise(s, o.seed);
-    std::vector<bool> scored(s.clps.size());
-    for (size_t c = 0; c < s.clps.size(); ++c) scored[c] = obs.outcome[c] >= 0;
-    NationalCounter counter(s, scored);
     RunsCsv runs_writer(s, out.open("runs.csv"));
-    Both both(runs_writer, counter);
     ProgressBar bar(!o.quiet);
     EnsembleOptions opt;
     opt.seed = o.seed;
@@ -104,22 +84,17 @@ int score(const Options& o) {
     opt.threads = o.threads;
     opt.progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
     opt.cancel = &interrupted;
-    const EnsembleResult r = run_ensemble(s, pop, opt, &both);
-    if (r.cancelled) {
+    ScoredEnsemble scored = run_and_score(s, pop, obs, opt, &runs_writer);
+    if (scored.result.cancelled) {
       std::cerr << "interrupted: no output written\n";
       return 130;
     }
     const Manifest man = make_manifest(s, o.seed, o.runs);
-    write_summary_json(out.open("summary.json"), s, man, r.summary);
-    write_clps_csv(out.open("clps.csv"), s, r.summary);
-    forecast = forecast_from_summary(s, r.summary);
-    national = std::move(counter.draws);
+    write_summary_json(out.open("summary.json"), s, man, scored.result.summary);
+    write_clps_csv(out.open("clps.csv"), s, scored.result.summary);
+    report = std::move(scored.report);
   }
-  ScoreReport report = score_forecast(s, obs, forecast, &national);
-  report.seed = seed;
-  write_score_json(out.open("score.json"), report);
-  out.open("reliability.svg") << reliability_svg(report);
-  if (map) out.open("map.svg") << map_svg(report, s, *map, shown);
+  write_score_files(out, report, s, map ? &*map : nullptr, shown);
   out.commit();
 
   std::cout << format_score_report(report);

@@ -444,6 +444,43 @@ ScoreReport score_forecast(const Scenario& s, const ObservedOutcomes& obs, const
   return r;
 }
 
+namespace {
+
+// Passes each run to two observers, in run order.
+class Both : public RunObserver {
+ public:
+  Both(RunObserver& a, RunObserver* b) : a_(a), b_(b) {}
+  void on_run(const RunResult& r) override {
+    a_.on_run(r);
+    if (b_) b_->on_run(r);
+  }
+
+ private:
+  RunObserver& a_;
+  RunObserver* b_;
+};
+
+}  // namespace
+
+ScoredEnsemble run_and_score(const Scenario& s, const Population& pop, const ObservedOutcomes& obs,
+                             const EnsembleOptions& opt, RunObserver* also) {
+  std::vector<bool> scored(s.clps.size());
+  for (size_t c = 0; c < s.clps.size(); ++c) scored[c] = obs.outcome[c] >= 0;
+  NationalCounter counter(s, scored);
+  Both both(counter, also);
+  EnsembleResult result = run_ensemble(s, pop, opt, &both);
+  ScoreReport report = score_forecast(s, obs, forecast_from_summary(s, result.summary), &counter.draws);
+  report.seed = opt.seed;
+  return {std::move(result), std::move(report)};
+}
+
+void write_score_files(OutputDir& out, const ScoreReport& r, const Scenario& s, const HexMap* map,
+                       int map_candidate) {
+  write_score_json(out.open("score.json"), r);
+  out.open("reliability.svg") << reliability_svg(r);
+  if (map) out.open("map.svg") << map_svg(r, s, *map, map_candidate);
+}
+
 // --- score.json -------------------------------------------------------------------------------
 
 namespace {

@@ -28,6 +28,8 @@
 
 #include "leadsim/ensemble.hpp"
 #include "leadsim/hexmap.hpp"
+#include "leadsim/population.hpp"
+#include "leadsim/report.hpp"  // OutputDir
 #include "leadsim/scenario.hpp"
 #include "leadsim/summary.hpp"
 
@@ -172,6 +174,21 @@ struct ScoreReport {
 
 ScoreReport score_forecast(const Scenario& s, const ObservedOutcomes& obs, const ClpForecast& f,
                            const NationalDraws* national);
+
+// Runs the ensemble and scores it, as `leadsim score` does without --from: the per-CLP
+// frequencies from the runs' summary, the national totals over the scored CLPs. `also`, if
+// given, sees every run too (runs.csv). The report's seed is opt.seed.
+struct ScoredEnsemble {
+  EnsembleResult result;
+  ScoreReport report;
+};
+ScoredEnsemble run_and_score(const Scenario& s, const Population& pop, const ObservedOutcomes& obs,
+                             const EnsembleOptions& opt, RunObserver* also = nullptr);
+
+// Opens score.json, reliability.svg and, with a map, map.svg in `out` (the caller commits):
+// `map_candidate` as map_svg()'s `candidate`.
+void write_score_files(OutputDir& out, const ScoreReport& r, const Scenario& s, const HexMap* map,
+                       int map_candidate);
 
 // score.json: everything above, with the scenario, runs, seed and the outcomes file's SHA-256.
 void write_score_json(std::ostream& out, const ScoreReport& r);
