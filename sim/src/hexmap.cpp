@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "leadsim/diagnostic.hpp"
+#include "leadsim/scenario.hpp"
 #include "text.hpp"
 
 namespace leadsim {
@@ -118,6 +119,12 @@ HexBounds hex_bounds(const HexMap& m) {
   }
   if (m.cells.empty()) b = {};
   return b;
+}
+
+int clps_on_map(const Scenario& s, const HexMap& map) {
+  int n = 0;
+  for (const auto& c : s.clps) n += map.index(c.name) >= 0;
+  return n;
 }
 
 }  // namespace leadsim

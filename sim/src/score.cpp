@@ -824,12 +824,6 @@ std::string reliability_svg(const ScoreReport& r) {
   return s;
 }
 
-int clps_on_map(const Scenario& s, const HexMap& map) {
-  int n = 0;
-  for (const auto& c : s.clps) n += map.index(c.name) >= 0;
-  return n;
-}
-
 std::string map_svg(const ScoreReport& r, const Scenario& s, const HexMap& map, int candidate) {
   const size_t m = r.outcomes.size(), k = m - 1;
   const bool likely = candidate < 0;

@@ -48,4 +48,9 @@ struct HexBounds {
 };
 HexBounds hex_bounds(const HexMap& m);
 
+struct Scenario;
+// How many of the scenario's CLPs have a hexagon on the map (0: its CLPs are not on this map,
+// e.g. generated ones).
+int clps_on_map(const Scenario& s, const HexMap& map);
+
 }  // namespace leadsim

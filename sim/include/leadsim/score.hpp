@@ -202,7 +202,5 @@ std::string reliability_svg(const ScoreReport& r);
 // outcome index; K: P(no nomination)), or by its most likely outcome with the probability as
 // strength when `candidate` < 0; the observed nominee marked; cells of CLPs not scored grey.
 std::string map_svg(const ScoreReport& r, const Scenario& s, const HexMap& map, int candidate);
-// How many of the scenario's CLPs have a hexagon on the map.
-int clps_on_map(const Scenario& s, const HexMap& map);
 
 }  // namespace leadsim
