@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -203,6 +204,19 @@ TEST(ObservedOutcomes, UnknownClpsAndCandidatesAreLocatedWithDidYouMean) {
   EXPECT_EQ(ok.outcome[size_t(s.clp_index("CLP 5"))], 2);  // none = K
   EXPECT_EQ(ok.outcome[size_t(s.clp_index("CLP 3"))], -1);
   EXPECT_EQ(ok.sha256.size(), 64u);
+  // A spreadsheet's byte-order mark and CRLF line ends are read through.
+  EXPECT_EQ(read_observed_outcomes(s, dir.write("bom.csv", "\xEF\xBB\xBF" "clp,nominated\r\nCLP 1,left\r\n"))
+                .scored,
+            1);
+  // An unknown id on many rows is one message, at its first row, counting them.
+  const std::string many = dir.write(
+      "many.csv", "clp,nominated\nCLP 1,centre\nCLP 2,centre\nCLP 3,left\nCLP 4,centre\n");
+  const std::string m2 = input_error([&] { read_observed_outcomes(s, many); });
+  EXPECT_TRUE(contains(m2, many + ":2:2: error: 'centre' is neither a candidate of Toy contest "
+                              "(left, right) nor none; 3 rows name it (lines 2, 3, 5) (is the file "
+                              "from another contest than the scenario's?)"))
+      << m2;
+  EXPECT_EQ(std::count(m2.begin(), m2.end(), '\n'), 1);
 }
 
 TEST(ScoreForecast, HandBuiltForecastGivesHandComputedScores) {

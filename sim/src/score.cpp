@@ -156,6 +156,9 @@ ObservedOutcomes read_observed_outcomes(const Scenario& s, const std::string& pa
   std::vector<Diagnostic> diags;
   CsvTable csv;
   if (!read_csv(path, "observed outcomes file", csv, diags)) throw InputError(diags);
+  // A spreadsheet's byte-order mark before the first column's name is not part of the name.
+  if (!csv.header.empty() && csv.header[0].rfind("\xEF\xBB\xBF", 0) == 0)
+    csv.header[0] = csv.header[0].substr(3);
   if (csv.header.empty())
     throw InputError({{path, 1, 1, "the observed outcomes file is empty: expected a header "
                                    "'clp,nominated' and one row per CLP"}});
@@ -181,6 +184,10 @@ ObservedOutcomes read_observed_outcomes(const Scenario& s, const std::string& pa
   ids.push_back("none");
   const int none = int(s.candidates.size());
   std::vector<int> first_line(s.clps.size(), 0);
+  // An unknown candidate id is reported once, at its first row, with the rows naming it.
+  std::vector<std::pair<std::string, std::vector<int>>> unknown;
+  std::vector<size_t> unknown_at;
+  int unknown_rows = 0;
   for (size_t r = 0; r < csv.rows.size(); ++r) {
     const std::string& name = csv.rows[r][size_t(c_clp)];
     const std::string who = trim(csv.rows[r][size_t(c_nom)]);
@@ -190,14 +197,38 @@ ObservedOutcomes read_observed_outcomes(const Scenario& s, const std::string& pa
                        fmt::format("'{}' is not a CLP of {}{}", name, s.name,
                                    did_you_mean(name, clp_names))});
     const int k = who == "none" ? none : s.candidate_index(who);
-    if (k < 0)
-      diags.push_back({path, csv.lines[r], c_nom + 1,
-                       fmt::format("'{}' is neither a candidate of {} ({}) nor none{}", who, s.name,
-                                   fmt::join(std::vector<std::string>(ids.begin(), ids.end() - 1), ", "),
-                                   did_you_mean(who, ids))});
+    if (k < 0) {
+      auto it = std::find_if(unknown.begin(), unknown.end(),
+                             [&](const auto& u) { return u.first == who; });
+      if (it == unknown.end()) {
+        unknown.push_back({who, {}});
+        it = unknown.end() - 1;
+        unknown_at.push_back(diags.size());
+        diags.push_back({});  // filled in below, once the rows naming it are counted
+      }
+      it->second.push_back(csv.lines[r]);
+    }
     if (clp < 0 || k < 0) continue;
     out.outcome[size_t(clp)] = k;
     ++out.scored;
+  }
+  for (const auto& u : unknown) unknown_rows += int(u.second.size());
+  for (size_t i = 0; i < unknown.size(); ++i) {
+    const auto& [who, lines] = unknown[i];
+    std::string rows;
+    if (lines.size() > 1) {
+      std::vector<int> shown(lines.begin(), lines.begin() + std::min<std::ptrdiff_t>(5, std::ptrdiff_t(lines.size())));
+      rows = fmt::format("; {} rows name it (lines {}{})", lines.size(), fmt::join(shown, ", "),
+                         lines.size() > shown.size() ? ", ..." : "");
+    }
+    diags[unknown_at[i]] = {
+        path, lines[0], c_nom + 1,
+        fmt::format("'{}' is neither a candidate of {} ({}) nor none{}{}{}", who, s.name,
+                    fmt::join(std::vector<std::string>(ids.begin(), ids.end() - 1), ", "),
+                    did_you_mean(who, ids), rows,
+                    2 * unknown_rows > int(csv.rows.size()) && i == 0
+                        ? " (is the file from another contest than the scenario's?)"
+                        : "")};
   }
   if (!diags.empty()) throw InputError(diags);
   if (out.scored == 0)
@@ -240,6 +271,8 @@ RunFolder read_run_folder(const Scenario& s, const std::string& dir) {
   const std::string summary = (fs::path(dir) / "summary.json").string();
   const std::string clps = (fs::path(dir) / "clps.csv").string();
   const std::string runs = (fs::path(dir) / "runs.csv").string();
+  if (!fs::is_directory(dir))
+    throw InputError({{dir, 0, 0, "--from: no such folder (a folder `leadsim run` wrote)"}});
   for (const auto& p : {summary, clps, runs})
     if (!fs::is_regular_file(p))
       throw InputError({{p, 0, 0, fmt::format("--from {}: no {} (a folder `leadsim run` wrote "
@@ -266,11 +299,19 @@ RunFolder read_run_folder(const Scenario& s, const std::string& dir) {
     for (const auto& c : s.candidates) cols.push_back(csv.column("p_nominate_" + c.id));
     cols.push_back(csv.column("p_no_nomination"));
     const int c_clp = csv.column("clp");
+    std::vector<std::string> missing, present;
     for (size_t j = 0; j < cols.size(); ++j)
       if (cols[j] < 0)
-        diags.push_back({clps, 1, 1, fmt::format("no column {} (was the run of another scenario?)",
-                                                 j < k ? "p_nominate_" + s.candidates[j].id
-                                                       : std::string("p_no_nomination"))});
+        missing.push_back(j < k ? "p_nominate_" + s.candidates[j].id : "p_no_nomination");
+    for (const auto& h : csv.header)
+      if (h.rfind("p_nominate_", 0) == 0) present.push_back(h);
+    if (!missing.empty())
+      diags.push_back({clps, 1, 1,
+                       fmt::format("no column {} for {}'s candidates: the run of another scenario? "
+                                   "(it has {})",
+                                   fmt::join(missing, ", "), s.name,
+                                   present.empty() ? std::string("no p_nominate_ columns")
+                                                   : fmt::format("{}", fmt::join(present, ", ")))});
     if (c_clp < 0) diags.push_back({clps, 1, 1, "no column clp"});
     if (!diags.empty()) throw InputError(diags);
     f.forecast.runs = f.runs;
