@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -55,6 +57,18 @@ CLI::Validator finite_number(double lo, double hi);
 // whole_number(0, 2^64 - 1): a seed.
 CLI::Validator seed_number();
 
+// A progress bar on stderr ("[####....] 300/1000 runs, 140 runs/s"), only when stderr is a
+// terminal; cleared when the last run is done.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled);
+  void update(std::uint64_t done, std::uint64_t total);
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_;
+};
+
 // `--set path=value` (repeatable), the same words on every command that reads a scenario.
 CLI::Option* add_set_option(CLI::App* app, std::vector<std::string>& set);
 
@@ -76,6 +90,9 @@ Command add_sensitivity_command(CLI::App& parent);
 // `identity PAST --observed CSV --out DIR`: each CLP's lasting lean and activity fitted to its
 // nomination in a past contest (clp_identity.hpp).
 Command add_identity_command(CLI::App& parent);
+// `score SCENARIO --observed CSV --out DIR`: proper scores of the per-CLP nomination
+// probabilities against observed nominations, score.json and SVG plots (score.hpp).
+Command add_score_command(CLI::App& parent);
 // `sweep SCENARIO --out DIR ...`: a parameter sweep (sweep.hpp), on threads, or on MPI ranks when
 // launched by mpirun/srun; `sweep --merge DIR... --out DIR` joins the folders of `--shard i/n`
 // jobs. Bad input is thrown as leadsim::InputError (exit code 2), except under MPI, where rank 0

@@ -3,10 +3,7 @@
 // time spent in each stage; --decompose the share of the spread each source of uncertainty
 // accounts for (uncertainty.hpp), also written as uncertainty.csv.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -61,29 +58,6 @@ void write_decomposition_csv(std::ostream& out, const UncertaintyDecomposition& 
                        r.without.nominations_variance, r.without.win_probability, r.share_part,
                        r.nominations_part);
 }
-
-// A progress bar on stderr, only when stderr is a terminal.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled && ::isatty(2)) {}
-  void update(std::uint64_t done, std::uint64_t total) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double secs = std::chrono::duration<double>(now - start_).count();
-    const int width = 40, filled = int(double(width) * double(done) / double(total));
-    std::fprintf(stderr, "\r[%s%s] %llu/%llu runs, %.0f runs/s ",
-                 std::string(size_t(filled), '#').c_str(),
-                 std::string(size_t(width - filled), '.').c_str(), (unsigned long long)done,
-                 (unsigned long long)total, secs > 0 ? double(done) / secs : 0.0);
-    if (done == total) std::fprintf(stderr, "\r%*s\r", width + 40, "");
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_;
-};
 
 int run(const Options& o) {
   install_stop_handlers();

@@ -221,6 +221,64 @@ TEST_F(ImGuiTest, ClpScatterAndTable) {
   EXPECT_TRUE(std::isnan(scatter_x_value(rows[0], nullptr, kScatterSupport, 0)));
 }
 
+// The CLP map, on the toy's 20 generated CLPs laid on a small hex map of their own (and one cell
+// that is no CLP): every CLP coloured by the value chosen, and a click on a hexagon selects its
+// CLP and asks for its meeting.
+TEST_F(ImGuiTest, ClpMapColoursEveryClpAndAClickOpensItsMeeting) {
+  const Results r = toy_results();
+  test::TempDir dir;
+  std::string csv = "name,q,r\n";
+  for (int i = 0; i < 20; ++i)
+    csv += "CLP " + std::to_string(i + 1) + "," + std::to_string(i % 5) + "," +
+           std::to_string(i / 5) + "\n";
+  csv += "Elsewhere,7,0\n";
+  ViewState v;
+  v.hexmap_file = dir.write("hex.csv", csv);
+  ASSERT_NE(clp_hexmap(r, v), nullptr);
+  const auto rows = clp_rows(r);
+  for (int colour : {kMapNominates, kMapMeets, kMapLean}) {
+    v.map_colour = colour;
+    frames(1, [&] { clp_panel(r, nullptr, v, {1000, 760}); });
+    Shown::get().start();
+    frames(1, [&] { clp_panel(r, nullptr, v, {1000, 760}); });
+    Shown::get().stop();
+    int cells = 0;
+    for (const auto& rec : Shown::get().records()) {
+      if (rec.view != "clp_map") continue;
+      ++cells;
+      const ClpRow& row = rows[size_t(r.scenario->clp_index(rec.series))];
+      EXPECT_DOUBLE_EQ(rec.value, colour == kMapNominates ? row.p_nominate[0]
+                                  : colour == kMapMeets   ? row.p_met
+                                                          : 0.0)  // the toy has no identity
+          << rec.series;
+    }
+    EXPECT_EQ(cells, 20);
+    EXPECT_EQ(drawn_plots().size(), 2u);  // the scatter and the map
+  }
+  // Click the middle of CLP 7's hexagon (q 1, r 1).
+  const HexMap map = read_hexmap(v.hexmap_file);
+  const HexBounds b = hex_bounds(map);
+  const PlotArea area = drawn_plots().back();
+  ASSERT_EQ(area.title.rfind("CLP map", 0), 0u);
+  const float scale = (area.x1 - area.x0) / float(b.x1 - b.x0);
+  const HexPoint c = hex_centre(1, 1);
+  ImGui::GetIO().MousePos = {area.x0 + float(c.x - b.x0) * scale, area.y0 + float(c.y - b.y0) * scale};
+  frames(1, [&] { clp_panel(r, nullptr, v, {1000, 760}); });
+  EXPECT_FALSE(v.open_meeting);
+  ImGui::GetIO().MouseDown[0] = true;
+  frames(1, [&] { clp_panel(r, nullptr, v, {1000, 760}); });
+  ImGui::GetIO().MouseDown[0] = false;
+  frames(1, [&] { clp_panel(r, nullptr, v, {1000, 760}); });
+  EXPECT_EQ(v.selected_clp, r.scenario->clp_index("CLP 7"));
+  EXPECT_TRUE(v.open_meeting);
+  ImGui::GetIO().MousePos = {-FLT_MAX, -FLT_MAX};
+  // Without a map for its CLPs (the toy's default: the GB map has none of them), no map.
+  ViewState plain;
+  EXPECT_EQ(clp_hexmap(r, plain), nullptr);
+  frames(1, [&] { clp_panel(r, nullptr, plain, {1000, 760}); });
+  EXPECT_EQ(drawn_plots().size(), 1u);
+}
+
 TEST_F(ImGuiTest, CompareViewShowsPairedDifferences) {
   const Results upheld = toy_results();
   const Results overturned = toy_results({"eligibility.freeze_ruling=overturned"});
@@ -302,6 +360,12 @@ TEST_F(ImGuiTest, TheAppRunsEveryTabWithoutAWindow) {
   app_frames(app, 1);
   settle(app);
   EXPECT_EQ(drawn_plots().size(), 1u);
+  // A click on the CLP map asks for the CLP's meeting: the app opens the inspector.
+  app.views().open_meeting = true;
+  app_frames(app, 1);
+  settle(app);
+  EXPECT_EQ(app.tab(), Tab::meeting);
+  EXPECT_FALSE(app.views().open_meeting);
 
   app.views().selected_clp = 2;
   app.views().inspect_run = 7;

@@ -416,6 +416,11 @@ void App::right_panel(float width, float height) {
     ImGui::EndTabBar();
   }
   requested_tab_.reset();
+  // A click on the CLP map opens that CLP's meeting (it is already the selected CLP).
+  if (views_.open_meeting) {
+    views_.open_meeting = false;
+    requested_tab_ = Tab::meeting;
+  }
   ImGui::EndChild();
 }
 

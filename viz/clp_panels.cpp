@@ -1,9 +1,12 @@
 // The CLPs: a scatter of each CLP's chance of nominating a candidate against what might explain
-// it (members' support, the covariate, size, attendance, the make-up of its membership), and a
-// sortable, searchable table of every CLP.
+// it (members' support, the covariate, size, attendance, the make-up of its membership), a hex
+// map of them (hexmap.hpp) when the scenario's CLPs are real constituencies, and a sortable,
+// searchable table of every CLP.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "chart.hpp"
@@ -17,6 +20,11 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string pct(double v, int decimals = 1) { return format_value(v, Unit::percent, decimals); }
+std::string fmt_lean(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.2f", x);
+  return buf;
+}
 
 
 // "CLP 2" before "CLP 10": digits compare as numbers.
@@ -62,7 +70,8 @@ std::string covariate_name(const Scenario& s) {
   return "covariate";
 }
 
-void clp_tooltip(const Scenario& s, const ClpRow& row, const ClpFacts* facts) {
+void clp_tooltip(const Scenario& s, const ClpRow& row, const ClpFacts* facts,
+                 const char* hint = "click to select for the table and the meeting inspector") {
   ImGui::BeginTooltip();
   ImGui::Text("%s", row.name.c_str());
   ImGui::TextDisabled("%s%s%s; %s", row.nation.c_str(), row.region.empty() ? "" : ", ",
@@ -83,7 +92,13 @@ void clp_tooltip(const Scenario& s, const ClpRow& row, const ClpFacts* facts) {
       line += " " + s.candidates[c].name + " " + pct(facts->support[size_t(row.clp)][c]);
     ImGui::TextUnformatted(line.c_str());
   }
-  ImGui::TextDisabled("click to select for the table and the meeting inspector");
+  if (size_t(row.clp) < s.clps.size()) {
+    const Clp& c = s.clps[size_t(row.clp)];
+    if (c.lean_mean != 0 || c.lean_sd != 0)
+      ImGui::Text("lasting lean %+.2f (90%% interval %+.2f to %+.2f; + leans left)", c.lean_mean,
+                  c.lean_mean - 1.6449 * c.lean_sd, c.lean_mean + 1.6449 * c.lean_sd);
+  }
+  ImGui::TextDisabled("%s", hint);
   ImGui::EndTooltip();
 }
 
@@ -350,6 +365,190 @@ void clp_table(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 siz
   ImGui::EndTable();
 }
 
+namespace {
+
+ImU32 lerp_colour(ImU32 a, ImU32 b, float t) {
+  const ImVec4 x = ImGui::ColorConvertU32ToFloat4(a), y = ImGui::ColorConvertU32ToFloat4(b);
+  t = std::clamp(t, 0.0f, 1.0f);
+  return ImGui::ColorConvertFloat4ToU32(
+      {x.x + (y.x - x.x) * t, x.y + (y.y - x.y) * t, x.z + (y.z - x.z) * t, 1.0f});
+}
+
+// A probability as the map shows it (as map.svg does): near-white, through the colour, to its
+// dark shade; lightness falls steadily with p.
+ImU32 map_ramp(double p, ImU32 colour) {
+  const ImU32 light = IM_COL32(247, 247, 247, 255), dark = lerp_colour(colour, IM_COL32_BLACK, 0.55f);
+  const float x = float(std::clamp(p, 0.0, 1.0));
+  return x < 0.6f ? lerp_colour(light, colour, x / 0.6f) : lerp_colour(colour, dark, (x - 0.6f) / 0.4f);
+}
+
+// A lean, diverging about 0: red leftwards (+), blue rightwards (-), white at 0, full at +-range.
+ImU32 lean_colour(double lean, double range) {
+  const float t = float(std::clamp(lean / range, -1.0, 1.0));
+  return t >= 0 ? lerp_colour(IM_COL32(247, 247, 247, 255), IM_COL32(178, 24, 43, 255), t)
+                : lerp_colour(IM_COL32(247, 247, 247, 255), IM_COL32(33, 102, 172, 255), -t);
+}
+
+constexpr ImU32 kMeetsColour = IM_COL32(106, 81, 163, 255);
+
+}  // namespace
+
+const HexMap* clp_hexmap(const Results& r, ViewState& v) {
+  if (!r.scenario) return nullptr;
+  const std::string file =
+      v.hexmap_file.empty() ? default_hexmap_path(r.scenario->file) : v.hexmap_file;
+  if (file != v.hexmap_loaded) {
+    v.hexmap_loaded = file;
+    v.hexmap.reset();
+    v.hexmap_error.clear();
+    if (std::filesystem::exists(file)) {
+      try {
+        v.hexmap = std::make_shared<const HexMap>(read_hexmap(file));
+      } catch (const InputError& e) {
+        v.hexmap_error = e.diagnostics().empty() ? e.what() : e.diagnostics()[0].str();
+      }
+    }
+  }
+  if (!v.hexmap || clps_on_map(*r.scenario, *v.hexmap) == 0) return nullptr;
+  return v.hexmap.get();
+}
+
+void clp_map(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 size) {
+  const HexMap* map = clp_hexmap(r, v);
+  if (!map || !r.scenario || !r.summary || r.summary->runs == 0) return;
+  const Scenario& s = *r.scenario;
+  const int k = int(s.candidates.size());
+  v.map_candidate = std::clamp(v.map_candidate, 0, std::max(0, k - 1));
+  v.map_colour = std::clamp(v.map_colour, 0, int(kMapLean));
+  const std::vector<ClpRow> rows = clp_rows(r);
+
+  // Controls: what colours the map.
+  const float top = ImGui::GetCursorScreenPos().y;
+  ImGui::BeginGroup();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Map:");
+  ImGui::SameLine();
+  const char* colourings[] = {"P(nominates ...)", "P(meets)", "lasting lean"};
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  ImGui::Combo("##mapcolour", &v.map_colour, colourings, 3);
+  if (v.map_colour == kMapNominates) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    if (ImGui::BeginCombo("##mapcand", candidate_label(s, v.map_candidate).c_str())) {
+      for (int c = 0; c < k; ++c)
+        if (ImGui::Selectable(s.candidates[size_t(c)].name.c_str(), c == v.map_candidate))
+          v.map_candidate = c;
+      ImGui::EndCombo();
+    }
+  }
+  ImGui::SameLine();
+  help_marker(
+      "One hexagon per constituency (ODI Leeds hex map): a small urban seat is as visible as a "
+      "large rural one. Colour: the share of runs in which the CLP nominated the candidate, held "
+      "a meeting, or its lasting lean (from a past contest, [clps] identity; red leans left). "
+      "Hatched grey: not a CLP of this scenario. Hover for the CLP; click to open its meeting in "
+      "the meeting inspector.");
+
+  // What each CLP's colour stands for.
+  double lean_range = 0.5;
+  for (const auto& c : s.clps) lean_range = std::max(lean_range, std::abs(c.lean_mean));
+  bool any_lean = false;
+  for (const auto& c : s.clps) any_lean = any_lean || c.lean_mean != 0;
+  auto value_of = [&](const ClpRow& row) {
+    if (v.map_colour == kMapMeets) return row.p_met;
+    if (v.map_colour == kMapLean) return s.clps[size_t(row.clp)].lean_mean;
+    return row.p_nominate[size_t(v.map_candidate)];
+  };
+  auto colour_of = [&](double x) {
+    if (v.map_colour == kMapMeets) return map_ramp(x, kMeetsColour);
+    if (v.map_colour == kMapLean) return lean_colour(x, lean_range);
+    return map_ramp(x, candidate_colour(v.map_candidate));
+  };
+  const std::string what = v.map_colour == kMapMeets ? "P(meets)"
+                           : v.map_colour == kMapLean
+                               ? "lasting lean (+ leans left)"
+                               : "P(nominates " + candidate_label(s, v.map_candidate) + ")";
+
+  // Fit the map into what is left, leaving a line for the legend.
+  const float legend_h = ImGui::GetTextLineHeightWithSpacing() * 3.2f;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float avail_w = std::max(50.0f, size.x),
+              avail_h = std::max(50.0f, size.y - (origin.y - top) - legend_h);
+  const HexBounds b = hex_bounds(*map);
+  const float scale = std::min(avail_w / float(b.x1 - b.x0), avail_h / float(b.y1 - b.y0));
+  const ImVec2 offset{origin.x + (avail_w - scale * float(b.x1 - b.x0)) / 2, origin.y};
+  auto to_screen = [&](HexPoint p) {
+    return ImVec2{offset.x + float(p.x - b.x0) * scale, offset.y + float(p.y - b.y0) * scale};
+  };
+  ImGui::InvisibleButton("##map", {avail_w, scale * float(b.y1 - b.y0)});
+  drawn_plots().push_back({"CLP map: " + what, offset.x, offset.y,
+                           offset.x + scale * float(b.x1 - b.x0), offset.y + scale * float(b.y1 - b.y0)});
+  const bool hovered = ImGui::IsItemHovered();
+  const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  int nearest = -1;
+  float best = scale * scale;  // within a hexagon's circumradius
+  int selected_cell = -1;
+  for (size_t i = 0; i < map->cells.size(); ++i) {
+    const HexCell& cell = map->cells[i];
+    const int clp = s.clp_index(cell.name);
+    const HexPoint centre = hex_centre(cell.q, cell.r);
+    const ImVec2 c = to_screen(centre);
+    std::array<ImVec2, 6> pts;
+    const auto corners = hex_corners(centre, 0.94);
+    for (size_t j = 0; j < 6; ++j) pts[j] = to_screen(corners[j]);
+    ImU32 fill = IM_COL32(225, 225, 225, 255);
+    if (clp >= 0 && size_t(clp) < rows.size()) {
+      const double x = value_of(rows[size_t(clp)]);
+      fill = colour_of(x);
+      shown_value("clp_map", cell.name, what, x);
+      if (clp == v.selected_clp) selected_cell = int(i);
+      const float d = (c.x - m.x) * (c.x - m.x) + (c.y - m.y) * (c.y - m.y);
+      if (hovered && d < best) {
+        best = d;
+        nearest = clp;
+      }
+    }
+    dl->AddConvexPolyFilled(pts.data(), 6, fill);
+    if (clp < 0)  // not a CLP of the scenario: hatched
+      dl->AddLine(pts[4], pts[1], IM_COL32(180, 180, 180, 255), 1.0f);
+  }
+  if (selected_cell >= 0) {
+    const HexCell& cell = map->cells[size_t(selected_cell)];
+    const auto corners = hex_corners(hex_centre(cell.q, cell.r), 1.0);
+    std::array<ImVec2, 6> pts;
+    for (size_t j = 0; j < 6; ++j) pts[j] = to_screen(corners[j]);
+    dl->AddPolyline(pts.data(), 6, ImGui::GetColorU32(ImGuiCol_Text), ImDrawFlags_Closed, 2.5f);
+  }
+  if (nearest >= 0) {
+    clp_tooltip(s, rows[size_t(nearest)], facts, "click to open its meeting in the meeting inspector");
+    if (clicked) {
+      v.selected_clp = nearest;
+      v.open_meeting = true;
+    }
+  }
+
+  // The legend: a colour bar with its ends, and what is hatched.
+  const ImVec2 lp = ImGui::GetCursorScreenPos();
+  const float bar_w = std::min(avail_w * 0.6f, ImGui::GetFontSize() * 14), bar_h = ImGui::GetFontSize() * 0.8f;
+  const double lo = v.map_colour == kMapLean ? -lean_range : 0, hi = v.map_colour == kMapLean ? lean_range : 1;
+  for (int i = 0; i < 40; ++i) {
+    const double x = lo + (hi - lo) * (i + 0.5) / 40;
+    dl->AddRectFilled({lp.x + bar_w * float(i) / 40, lp.y}, {lp.x + bar_w * float(i + 1) / 40 + 0.5f, lp.y + bar_h},
+                      colour_of(x));
+  }
+  dl->AddRect(lp, {lp.x + bar_w, lp.y + bar_h}, ImGui::GetColorU32(ImGuiCol_Border));
+  ImGui::Dummy({bar_w, bar_h});
+  ImGui::TextDisabled("%s", what.c_str());
+  ImGui::TextDisabled("%s to %s%s", v.map_colour == kMapLean ? fmt_lean(lo).c_str() : "0%",
+                      v.map_colour == kMapLean ? fmt_lean(hi).c_str() : "100%",
+                      v.map_colour == kMapLean && !any_lean ? " (no [clps] identity: all 0)"
+                      : v.map_colour == kMapLean              ? " (log-odds per axis unit)"
+                                                              : "");
+  ImGui::EndGroup();
+}
+
 void clp_panel(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 size) {
   if (r.scenario) {
     const Scenario& s = *r.scenario;
@@ -412,7 +611,15 @@ void clp_panel(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 siz
         "CLPs where who turns up, and the debate, decide. Click a point to select it.");
   }
   const float scatter_h = std::max(200.0f, (size.y - ImGui::GetFrameHeightWithSpacing()) * 0.55f);
-  clp_scatter(r, facts, v, {size.x, scatter_h});
+  // Beside the scatter, the map of the CLPs when they are on one (real constituencies).
+  if (clp_hexmap(r, v) && r.summary && r.summary->runs > 0) {
+    const float map_w = std::min(size.x * 0.42f, scatter_h * 0.95f);
+    clp_scatter(r, facts, v, {size.x - map_w - ImGui::GetStyle().ItemSpacing.x, scatter_h});
+    ImGui::SameLine();
+    clp_map(r, facts, v, {map_w, scatter_h});
+  } else {
+    clp_scatter(r, facts, v, {size.x, scatter_h});
+  }
   clp_table(
       r, facts, v,
       {size.x, std::max(100.0f, size.y - scatter_h - ImGui::GetFrameHeightWithSpacing() * 2)});

@@ -8,8 +8,9 @@
 //   overview.cpp     win probability with 95% intervals, final-share histogram with the 50% line,
 //                    CLP nominations over runs, first preferences by section, meeting
 //                    attendance, turnout, the summary table
-//   clp_panels.cpp   the CLP scatter (coloured by most likely nominee, hover for details) and
-//                    the sortable, searchable CLP table
+//   clp_panels.cpp   the CLP scatter (coloured by most likely nominee, hover for details), the
+//                    hex map of the CLPs (when the scenario's CLPs are on one; click opens the
+//                    meeting) and the sortable, searchable CLP table
 //   compare.cpp      the pinned result against the current one: overlays and paired differences
 //   inspector.cpp    one CLP's meeting in one run, step by step (leadsim::MeetingStory)
 //   param_panel.cpp  the scenario's parameters, generated from its structure
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "edit.hpp"
+#include "leadsim/hexmap.hpp"
 #include "leadsim/meeting.hpp"
 #include "results.hpp"
 
@@ -51,6 +53,16 @@ struct ViewState {
   int scatter_candidate = 0;
   bool scatter_given_met = true;  // y: P(nominates | meeting held), not P(nominates)
   bool scatter_vote_share = false;  // y: the candidate's share of the meeting vote instead
+  // CLP map: what colours it (ClpMapColour), for which candidate; the hex map file (empty:
+  // data/ge2015_hexmap.csv beside the scenario), loaded once per file; set by a click on the
+  // map: open the selected CLP's meeting in the inspector (the app switches tab and clears it).
+  int map_colour = 0;
+  int map_candidate = 0;
+  std::string hexmap_file;
+  std::shared_ptr<const HexMap> hexmap;
+  std::string hexmap_loaded;  // the file `hexmap` was read from (or tried)
+  std::string hexmap_error;   // why it could not be read
+  bool open_meeting = false;
   // CLP table: the search text; the selected CLP (also the inspector's), -1 none.
   std::string clp_filter;
   int selected_clp = -1;
@@ -96,6 +108,14 @@ double scatter_x_value(const ClpRow& row, const ClpFacts* facts, int choice, int
 std::string scatter_x_label(const Scenario& s, int choice, int candidate);
 void clp_scatter(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 size);
 void clp_table(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 size);
+// The CLP map's colourings.
+enum ClpMapColour { kMapNominates = 0, kMapMeets, kMapLean };
+// The hex map for the results' scenario (v.hexmap_file, else the default beside the scenario),
+// read once per file into v.hexmap; null when there is none or none of its cells is a CLP.
+const HexMap* clp_hexmap(const Results& r, ViewState& v);
+// The map: one hexagon per constituency coloured by P(nominates X), P(meets) or the CLP's
+// lasting lean; hover for the CLP; click selects it and asks for its meeting (v.open_meeting).
+void clp_map(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 size);
 void clp_panel(const Results& r, const ClpFacts* facts, ViewState& v, ImVec2 size);
 
 // --- compare.cpp --------------------------------------------------------------------------

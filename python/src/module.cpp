@@ -5,6 +5,7 @@
 //   scenario_bindings.cpp  Scenario, load(), ScenarioError and Diagnostic
 //   run_bindings.cpp       run() and its Result of numpy arrays (the library's run fields)
 //   sweep_bindings.cpp     sweep(): the sweep engine, its points table as typed numpy columns
+//   score_bindings.cpp     score(): per-CLP probabilities scored against observed nominations
 //   conversions.cpp        Python values <-> TOML text, numpy helpers, the GIL-free runner
 //
 // Built into <build>/python/; `PYTHONPATH=<build>/python python3 -c "import leadsim"`.
@@ -33,4 +34,5 @@ the number of threads.)";
   leadsim::python::bind_scenario(m);
   leadsim::python::bind_run(m);
   leadsim::python::bind_sweep(m);
+  leadsim::python::bind_score(m);
 }
