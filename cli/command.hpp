@@ -102,5 +102,8 @@ Command add_sweep_command(CLI::App& parent);
 // outcomes (calibration.hpp); posterior.csv, particles.csv, checks.csv, calibration.json,
 // calibrated.toml.
 Command add_calibrate_command(CLI::App& parent);
+// `target SCENARIO --spec TARGET.toml --out DIR`: the smallest value of a parameter at which an
+// outcome reaches a probability (target.hpp); target.json.
+Command add_target_command(CLI::App& parent);
 
 }  // namespace leadsim::cli

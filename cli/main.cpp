@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       add_run_command(app),   add_validate_command(app),    add_meeting_command(app),
       add_count_command(app), add_keys_command(app),        add_sensitivity_command(app),
       add_sweep_command(app), add_identity_command(app),      add_calibrate_command(app),
-      add_score_command(app)};
+      add_score_command(app),  add_target_command(app)};
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,68 @@
+// `leadsim target SCENARIO --spec TARGET.toml --out DIR`: the smallest value of one parameter at
+// which an outcome reaches a probability (target.hpp); prints each value tried and the answer
+// with its bracket, writes target.json. Stopped (SIGINT, SIGTERM, SIGHUP), it writes nothing.
+#include "command.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "leadsim/output_dir.hpp"
+#include "leadsim/target.hpp"
+
+namespace leadsim::cli {
+
+namespace {
+
+struct Options {
+  std::string scenario, spec, out;
+  std::vector<std::string> set;
+  int threads = 0;
+  bool quiet = false;
+};
+
+int target_command(const Options& o) {
+  TargetSpec spec = load_target_spec(o.spec);
+  for (const std::string& s : o.set) spec.set.push_back(s);
+  const Scenario base = load_scenario(o.scenario, spec.set);
+  check_target_spec(spec, base);
+  OutputDir out(o.out);
+  install_stop_handlers();
+  const TargetResult r = find_target(
+      base, spec, o.threads,
+      [&](const TargetProbe& p) {
+        if (!o.quiet)
+          std::cerr << fmt::format("  tried {} = {}: P = {:.3f} after {} runs\n", spec.parameter,
+                                   p.value, p.p.p, p.runs);
+      },
+      &interrupted);
+  if (r.cancelled || interrupted) {
+    std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
+    return interrupted_exit_code();
+  }
+  out.open("target.json") << target_json(base, spec, r);
+  out.commit();
+  std::cout << target_report(spec, r);
+  std::cout << fmt::format("\nWrote {}\n", out.path("target.json").string());
+  return 0;
+}
+
+}  // namespace
+
+Command add_target_command(CLI::App& parent) {
+  auto o = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "target", "The smallest value of a parameter at which an outcome reaches a probability");
+  app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
+  app->add_option("--spec", o->spec, "Target spec: parameter, range, outcome, probability")->required();
+  app->add_option("--out,-o", o->out, "Output folder")->required();
+  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(whole_number(0, 1024));
+  add_set_option(app, o->set);
+  app->add_flag("--quiet,-q", o->quiet, "Do not list the values as they are tried");
+  return {app, [o]() { return target_command(*o); }};
+}
+
+}  // namespace leadsim::cli
