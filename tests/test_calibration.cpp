@@ -209,3 +209,19 @@ TEST(Posterior, RefusesPopulationParameters) {
 }
 
 }  // namespace
+
+namespace {
+
+// The shipped calibration spec is valid against its scenario, and its committed output loads as
+// a scenario whose runs draw from the posterior.
+TEST(Calibration, ShippedCalibrationIsValid) {
+  CalibrationSpec spec = leadsim::load_calibration_spec(
+      leadsim::test::scenario_path("calibrations/labour-2015.toml"));
+  const auto base = leadsim::load_scenario(leadsim::test::scenario_path("labour-2015.toml"));
+  EXPECT_NO_THROW(leadsim::check_calibration_spec(spec, base));
+  const auto fitted = leadsim::load_scenario(
+      leadsim::test::scenario_path("calibrations/labour-2015-fit/calibrated.toml"));
+  EXPECT_EQ(fitted.posterior_scenarios.size(), spec.abc.particles);
+}
+
+}  // namespace

@@ -140,3 +140,17 @@ count = 9
 }
 
 }  // namespace
+
+namespace {
+
+// The shipped specs stay valid against their scenarios.
+TEST(Target, ShippedSpecsAreValid) {
+  TargetSpec spec =
+      leadsim::load_target_spec(leadsim::test::scenario_path("targets/hampstead-smith.toml"));
+  std::vector<std::string> set = spec.set;
+  const auto base =
+      leadsim::load_scenario(leadsim::test::scenario_path("labour-2016-entryism.toml"), set);
+  EXPECT_NO_THROW(leadsim::check_target_spec(spec, base));
+}
+
+}  // namespace
