@@ -32,6 +32,7 @@ struct PyScenario {
 void bind_scenario(py::module_& m);  // Diagnostic, ScenarioError, Scenario, load
 void bind_run(py::module_& m);       // Result, run
 void bind_sweep(py::module_& m);     // sweep
+void bind_calibrate(py::module_& m); // calibrate, target
 void bind_score(py::module_& m);     // score
 
 }  // namespace leadsim::python

@@ -35,4 +35,5 @@ the number of threads.)";
   leadsim::python::bind_run(m);
   leadsim::python::bind_sweep(m);
   leadsim::python::bind_score(m);
+  leadsim::python::bind_calibrate(m);
 }

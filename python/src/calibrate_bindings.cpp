@@ -1,0 +1,135 @@
+// calibrate_bindings.cpp: leadsim.calibrate() and leadsim.target(), the calibration and the
+// inverse question (calibration.hpp, target.hpp), returned as the dicts their JSON files hold.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "bindings.hpp"
+#include "conversions.hpp"
+#include "leadsim/calibration.hpp"
+#include "leadsim/output_dir.hpp"
+#include "leadsim/target.hpp"
+
+namespace leadsim::python {
+
+namespace {
+
+// A Scenario object or a path: the file and the overrides the spec's runs take on top.
+std::pair<std::string, std::vector<std::string>> scenario_of(const py::object& scenario) {
+  if (py::isinstance<py::str>(scenario)) return {scenario.cast<std::string>(), {}};
+  const PyScenario ps = scenario.cast<PyScenario>();
+  std::vector<std::string> set;
+  for (const auto& [k, v] : ps.overrides) set.push_back(k + "=" + v);
+  return {ps.path, set};
+}
+
+py::dict parse_json(const std::string& text) {
+  return py::module_::import("json").attr("loads")(text).cast<py::dict>();
+}
+
+py::dict calibrate(const py::object& scenario, const std::string& spec_path, int threads,
+                   const std::optional<std::string>& out) {
+  if (threads < 0) throw py::value_error("leadsim.calibrate: threads must be >= 0 (0: all cores)");
+  auto [file, set] = scenario_of(scenario);
+  CalibrationSpec spec = load_calibration_spec(spec_path);
+  spec.set.insert(spec.set.begin(), set.begin(), set.end());
+  const Scenario base = load_scenario(file, spec.set);
+  check_calibration_spec(spec, base);
+  std::atomic<bool> cancel{false};
+  CalibrationResult r;
+  without_gil(
+      [&] {
+        std::unique_ptr<OutputDir> dir;
+        if (out) dir = std::make_unique<OutputDir>(*out);
+        r = leadsim::calibrate(base, spec, threads, {}, {}, &cancel);
+        if (r.abc.cancelled || !dir) return;
+        const Generation& g = r.abc.generations.back();
+        dir->open("posterior.csv") << posterior_csv(spec, g);
+        dir->open("particles.csv") << particles_csv(spec, r.abc.generations);
+        dir->open("checks.csv") << checks_csv(spec, g);
+        dir->open("calibration.json") << calibration_json(base, spec, r);
+        const auto from = std::filesystem::absolute(*out);
+        dir->open("calibrated.toml") << calibrated_scenario(
+            std::filesystem::relative(std::filesystem::absolute(file), from).generic_string(), spec, g);
+        dir->commit();
+      },
+      cancel);
+  py::dict d = parse_json(calibration_json(base, spec, r));
+  // The last generation as arrays: each parameter's values, the weights and the distances.
+  const Generation& g = r.abc.generations.back();
+  py::dict particles;
+  for (size_t p = 0; p < spec.params.size(); ++p) {
+    py::array_t<double> a(py::ssize_t(g.particles.size()));
+    for (size_t i = 0; i < g.particles.size(); ++i) a.mutable_at(py::ssize_t(i)) = g.particles[i].theta[p];
+    particles[py::str(spec.params[p].path)] = a;
+  }
+  py::array_t<double> w(py::ssize_t(g.particles.size())), dist(py::ssize_t(g.particles.size()));
+  for (size_t i = 0; i < g.particles.size(); ++i) {
+    w.mutable_at(py::ssize_t(i)) = g.particles[i].weight;
+    dist.mutable_at(py::ssize_t(i)) = g.particles[i].distance;
+  }
+  d["particles"] = particles;
+  d["weights"] = w;
+  d["distances"] = dist;
+  return d;
+}
+
+py::dict target(const py::object& scenario, const std::string& spec_path, int threads,
+                const std::optional<std::string>& out) {
+  if (threads < 0) throw py::value_error("leadsim.target: threads must be >= 0 (0: all cores)");
+  auto [file, set] = scenario_of(scenario);
+  TargetSpec spec = load_target_spec(spec_path);
+  spec.set.insert(spec.set.begin(), set.begin(), set.end());
+  const Scenario base = load_scenario(file, spec.set);
+  check_target_spec(spec, base);
+  std::atomic<bool> cancel{false};
+  TargetResult r;
+  without_gil(
+      [&] {
+        std::unique_ptr<OutputDir> dir;
+        if (out) dir = std::make_unique<OutputDir>(*out);
+        r = find_target(base, spec, threads, {}, &cancel);
+        if (r.cancelled || !dir) return;
+        dir->open("target.json") << target_json(base, spec, r);
+        dir->commit();
+      },
+      cancel);
+  return parse_json(target_json(base, spec, r));
+}
+
+}  // namespace
+
+void bind_calibrate(py::module_& m) {
+  m.def("calibrate", &calibrate, py::arg("scenario"), py::arg("spec"), py::arg("threads") = 0,
+        py::arg("out") = py::none(),
+        R"(Fits a scenario's free parameters to observed outcomes by ABC-SMC.
+
+leadsim.calibrate(scenario, spec, threads=0, out=None)
+
+scenario: a leadsim.Scenario (its overrides apply to every particle) or a scenario path. spec:
+a calibration spec file ([calibration] with parameters and their priors, targets with observed
+values and scales; README "Calibration"). Returns the dict calibration.json holds (settings,
+each generation's tolerance, acceptance rate and effective sample size, runs spent, the
+posterior summary) plus the last generation as numpy arrays: 'particles' (parameter path ->
+values), 'weights', 'distances'. The same numbers whatever `threads`. With out="DIR" it also
+writes the folder `leadsim calibrate` writes (posterior.csv, particles.csv, checks.csv,
+calibration.json, calibrated.toml), all or nothing. Raises leadsim.ScenarioError (file:line)
+for a bad spec.)");
+  m.def("target", &target, py::arg("scenario"), py::arg("spec"), py::arg("threads") = 0,
+        py::arg("out") = py::none(),
+        R"(The smallest value of a parameter at which an outcome reaches a probability.
+
+leadsim.target(scenario, spec, threads=0, out=None)
+
+scenario: a leadsim.Scenario or a scenario path. spec: a target spec file ([target] with the
+parameter, min, max, precision, probability, confidence, runs, max_runs, seed, and
+[target.outcome]: clp_nominates, nominations_at_least or wins; README "Target"). Returns the dict
+target.json holds: 'found', 'at_min', 'answer' (the smallest value shown to reach the
+probability), 'interval' (the bracket), 'undecided', 'runs', and 'probes' (every value tried
+with its runs, successes, P and interval, verdict). With out="DIR" it writes target.json there.)");
+}
+
+}  // namespace leadsim::python

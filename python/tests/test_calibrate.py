@@ -1,0 +1,91 @@
+"""leadsim.calibrate and leadsim.target: the dicts they return agree with their files and with
+the command's, the posterior sits where the data put it, and a bad spec raises ScenarioError."""
+
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+
+import leadsim
+from support import TOY
+
+CALIBRATION = """[calibration]
+particles = 16
+runs = 4
+generations = 3
+seed = 9
+[calibration.parameters]
+"factions.radical.mobilisation" = { prior = "log_uniform", min = 0.5, max = 6 }
+[calibration.targets]
+nominations_left = { observed = 10, scale = 1 }
+"""
+
+TARGET = """[target]
+parameter = "factions.radical.mobilisation"
+min = 0.5
+max = 6
+precision = 0.5
+probability = 0.8
+runs = 50
+max_runs = 300
+seed = 3
+[target.outcome]
+kind = "nominations_at_least"
+candidate = "left"
+count = 9
+"""
+
+
+def spec(folder, text, name):
+    path = os.path.join(folder, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+class CalibrateTest(unittest.TestCase):
+    def test_posterior_and_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "cal")
+            r = leadsim.calibrate(TOY, spec(d, CALIBRATION, "c.toml"), threads=2, out=out)
+            theta = r["particles"]["factions.radical.mobilisation"]
+            w = r["weights"]
+            self.assertEqual(theta.shape, (16,))
+            self.assertAlmostEqual(float(np.sum(w)), 1.0, places=9)
+            self.assertEqual(len(r["generations"]), 3)
+            # The weighted mean in the dict is the arrays' weighted mean.
+            self.assertAlmostEqual(r["posterior"][0]["mean"], float(np.sum(w * theta)), places=9)
+            # Its file says the same, and the calibrated scenario loads with its 16 particles.
+            with open(os.path.join(out, "calibration.json")) as f:
+                self.assertEqual(json.load(f)["posterior"], r["posterior"])
+            leadsim.load(os.path.join(out, "calibrated.toml"))
+            # One thread gives the same numbers.
+            again = leadsim.calibrate(TOY, spec(d, CALIBRATION, "c.toml"), threads=1)
+            np.testing.assert_array_equal(again["particles"]["factions.radical.mobilisation"], theta)
+
+    def test_bad_spec_raises(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = CALIBRATION.replace("factions.radical.mobilisation", "factions.radical.mobilsation")
+            with self.assertRaises(leadsim.ScenarioError) as e:
+                leadsim.calibrate(TOY, spec(d, bad, "c.toml"))
+            self.assertIn("did you mean", str(e.exception))
+
+
+class TargetTest(unittest.TestCase):
+    def test_answer_and_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "t")
+            r = leadsim.target(TOY, spec(d, TARGET, "t.toml"), out=out)
+            self.assertTrue(r["found"])
+            lo, hi = r["interval"]
+            self.assertLessEqual(hi - lo, 0.5)
+            self.assertEqual(r["answer"], hi)
+            self.assertEqual(sum(p["runs"] for p in r["probes"]), r["runs"])
+            with open(os.path.join(out, "target.json")) as f:
+                self.assertEqual(json.load(f)["answer"], r["answer"])
+
+
+if __name__ == "__main__":
+    unittest.main()
