@@ -82,18 +82,6 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// Weighted quantile q of values (weights summing to 1): the smallest value whose cumulative
-// weight reaches q.
-double quantile_of(std::vector<std::pair<double, double>> vw, double q) {
-  std::sort(vw.begin(), vw.end());
-  double c = 0;
-  for (const auto& [v, w] : vw) {
-    c += w;
-    if (c >= q - 1e-12) return v;
-  }
-  return vw.back().first;
-}
-
 // The normal perturbation kernel on the working scale: covariance twice the weighted covariance
 // of the previous generation (a small ridge keeps it positive definite when a parameter has
 // collapsed to one value).
@@ -138,6 +126,16 @@ void normalise(std::vector<Particle>& ps, const std::vector<double>& log_w) {
 
 }  // namespace
 
+double weighted_quantile(std::vector<std::pair<double, double>> vw, double q) {
+  std::sort(vw.begin(), vw.end());
+  double c = 0;
+  for (const auto& [v, w] : vw) {
+    c += w;
+    if (c >= q - 1e-12) return v;
+  }
+  return vw.empty() ? std::numeric_limits<double>::quiet_NaN() : vw.back().first;
+}
+
 double weighted_mean(const Generation& g, size_t p) {
   double m = 0;
   for (const Particle& x : g.particles) m += x.weight * x.theta[p];
@@ -147,7 +145,7 @@ double weighted_mean(const Generation& g, size_t p) {
 double weighted_quantile(const Generation& g, size_t p, double q) {
   std::vector<std::pair<double, double>> vw;
   for (const Particle& x : g.particles) vw.emplace_back(x.theta[p], x.weight);
-  return quantile_of(std::move(vw), q);
+  return weighted_quantile(std::move(vw), q);
 }
 
 AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& observed,
@@ -175,7 +173,7 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& o
     if (prev) {
       std::vector<std::pair<double, double>> dw;
       for (const Particle& p : prev->particles) dw.emplace_back(p.distance, p.weight);
-      g.tolerance = quantile_of(std::move(dw), opt.quantile);
+      g.tolerance = weighted_quantile(std::move(dw), opt.quantile);
     } else {
       g.tolerance = kInfinity;
     }

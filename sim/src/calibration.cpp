@@ -19,17 +19,14 @@
 #include "leadsim/sweep.hpp"
 #include "leadsim/toml_text.hpp"
 #include "scenario_files.hpp"
+#include "spec_checks.hpp"
 #include "text.hpp"
 
 namespace leadsim {
 
 namespace {
 
-Diagnostic at(const toml::node& n, const std::string& file, std::string message) {
-  const auto& src = n.source();
-  return {src.path ? *src.path : file, int(src.begin.line), int(src.begin.column),
-          std::move(message)};
-}
+using detail::at_node;
 
 // A number from a TOML node (integers too), or an error there.
 bool number_of(const toml::node* n, double& out) {
@@ -46,7 +43,7 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
   const std::string kind = t["prior"].value_or(std::string(""));
   auto need = [&](const char* key, double& out) {
     if (number_of(t.get(key), out)) return true;
-    diags.push_back(at(t.get(key) ? *t.get(key) : static_cast<const toml::node&>(t), file,
+    diags.push_back(at_node(t.get(key) ? *t.get(key) : static_cast<const toml::node&>(t), file,
                        fmt::format("parameter '{}': prior '{}' needs {} = <finite number>", p.path,
                                    kind, key)));
     return false;
@@ -54,7 +51,7 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
   static const std::set<std::string> known_keys{"prior", "min", "max", "mean", "sd", "alpha", "beta"};
   for (auto&& [k, v] : t)
     if (!known_keys.count(std::string(k.str())))
-      diags.push_back(at(v, file, fmt::format("parameter '{}': unknown key '{}'{} (a prior takes "
+      diags.push_back(at_node(v, file, fmt::format("parameter '{}': unknown key '{}'{} (a prior takes "
                                               "prior, min, max, mean, sd, alpha, beta)", p.path,
                                               k.str(), did_you_mean(std::string(k.str()),
                                               {known_keys.begin(), known_keys.end()}))));
@@ -65,10 +62,10 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
     pr.kind = kind == "uniform" ? Prior::Kind::uniform : Prior::Kind::log_uniform;
     if (need("min", pr.a) && need("max", pr.b)) {
       if (!(pr.a < pr.b))
-        diags.push_back(at(t, file, fmt::format("parameter '{}': min ({}) should be below max ({})",
+        diags.push_back(at_node(t, file, fmt::format("parameter '{}': min ({}) should be below max ({})",
                                                 p.path, pr.a, pr.b)));
       else if (pr.kind == Prior::Kind::log_uniform && !(pr.a > 0))
-        diags.push_back(at(t, file, fmt::format("parameter '{}': a log-uniform prior needs min > 0",
+        diags.push_back(at_node(t, file, fmt::format("parameter '{}': a log-uniform prior needs min > 0",
                                                 p.path)));
       pr.lo = pr.a;
       pr.hi = pr.b;
@@ -76,14 +73,14 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
   } else if (kind == "normal") {
     pr.kind = Prior::Kind::normal;
     if (need("mean", pr.a) && need("sd", pr.b) && !(pr.b > 0))
-      diags.push_back(at(t, file, fmt::format("parameter '{}': sd should be above 0", p.path)));
+      diags.push_back(at_node(t, file, fmt::format("parameter '{}': sd should be above 0", p.path)));
     double x;
     if (number_of(t.get("min"), x)) pr.lo = x;
     if (number_of(t.get("max"), x)) pr.hi = x;
   } else if (kind == "beta") {
     pr.kind = Prior::Kind::beta;
     if (need("alpha", pr.a) && need("beta", pr.b) && !(pr.a > 0 && pr.b > 0))
-      diags.push_back(at(t, file, fmt::format("parameter '{}': alpha and beta should be above 0",
+      diags.push_back(at_node(t, file, fmt::format("parameter '{}': alpha and beta should be above 0",
                                               p.path)));
     pr.lo = 0;
     pr.hi = 1;
@@ -91,9 +88,9 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
     if (number_of(t.get("min"), x)) pr.lo = x;
     if (number_of(t.get("max"), x)) pr.hi = x;
     if (!(pr.lo < pr.hi))
-      diags.push_back(at(t, file, fmt::format("parameter '{}': min should be below max", p.path)));
+      diags.push_back(at_node(t, file, fmt::format("parameter '{}': min should be below max", p.path)));
   } else {
-    diags.push_back(at(t.get("prior") ? *t.get("prior") : static_cast<const toml::node&>(t), file,
+    diags.push_back(at_node(t.get("prior") ? *t.get("prior") : static_cast<const toml::node&>(t), file,
                        fmt::format("parameter '{}': prior should be one of uniform, log_uniform, "
                                    "normal, beta{}", p.path,
                                    did_you_mean(kind, {"uniform", "log_uniform", "normal", "beta"}))));
@@ -117,7 +114,7 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
                                               "max_candidates", "set", "parameters", "targets"};
   for (auto&& [k, v] : *cal)
     if (!settings.count(std::string(k.str())))
-      diags.push_back(at(v, file, fmt::format("unknown key 'calibration.{}'{}", k.str(),
+      diags.push_back(at_node(v, file, fmt::format("unknown key 'calibration.{}'{}", k.str(),
                                               did_you_mean(std::string(k.str()),
                                                            {settings.begin(), settings.end()}))));
   auto whole = [&](const char* key, std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
@@ -125,7 +122,7 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
     if (!n) return;
     const auto v = n->value_exact<std::int64_t>();
     if (!v || *v < std::int64_t(lo) || std::uint64_t(*v) > hi)
-      diags.push_back(at(*n, file, fmt::format("calibration.{} should be a whole number in [{}, {}]",
+      diags.push_back(at_node(*n, file, fmt::format("calibration.{} should be a whole number in [{}, {}]",
                                                key, lo, hi)));
     else
       out = std::uint64_t(*v);
@@ -135,7 +132,7 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
     if (!n) return;
     double x;
     if (!number_of(n, x) || x < lo || x > hi)
-      diags.push_back(at(*n, file, fmt::format("calibration.{} should be a number in [{}, {}]",
+      diags.push_back(at_node(*n, file, fmt::format("calibration.{} should be a number in [{}, {}]",
                                                key, lo, hi)));
     else
       out = x;
@@ -152,46 +149,46 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
   real("final_tolerance", spec.abc.final_tolerance, 0, 1e300);
   if (const toml::node* n = cal->get("set")) {
     const toml::array* a = n->as_array();
-    if (!a) diags.push_back(at(*n, file, "calibration.set should be an array of \"path=value\" strings"));
+    if (!a) diags.push_back(at_node(*n, file, "calibration.set should be an array of \"path=value\" strings"));
     else
       for (auto&& e : *a) {
         if (auto s = e.value<std::string>()) spec.set.push_back(*s);
-        else diags.push_back(at(e, file, "calibration.set should hold \"path=value\" strings"));
+        else diags.push_back(at_node(e, file, "calibration.set should hold \"path=value\" strings"));
       }
   }
   const toml::table* params = (*cal)["parameters"].as_table();
   if (!params || params->empty())
-    diags.push_back(at(*cal, file, "a calibration needs [calibration.parameters]: at least one "
+    diags.push_back(at_node(*cal, file, "a calibration needs [calibration.parameters]: at least one "
                                    "free parameter with its prior"));
   else
     for (auto&& [k, v] : *params) {
       CalibrationParam p;
       p.path = std::string(k.str());
-      p.where = at(v, file, "");
+      p.where = at_node(v, file, "");
       if (const toml::table* t = v.as_table()) read_prior(*t, p, file, diags);
-      else diags.push_back(at(v, file, fmt::format("parameter '{}' should be a table such as "
+      else diags.push_back(at_node(v, file, fmt::format("parameter '{}' should be a table such as "
                                                    "{{ prior = \"uniform\", min = 0, max = 1 }}", p.path)));
       spec.params.push_back(std::move(p));
     }
   const toml::table* targets = (*cal)["targets"].as_table();
   if (!targets || targets->empty())
-    diags.push_back(at(*cal, file, "a calibration needs [calibration.targets]: at least one "
+    diags.push_back(at_node(*cal, file, "a calibration needs [calibration.targets]: at least one "
                                    "runs.csv column with its observed value and scale"));
   else
     for (auto&& [k, v] : *targets) {
       CalibrationTarget t;
       t.column = std::string(k.str());
-      t.where = at(v, file, "");
+      t.where = at_node(v, file, "");
       const toml::table* tt = v.as_table();
       if (!tt || !number_of(tt->get("observed"), t.observed) || !number_of(tt->get("scale"), t.scale) ||
           !(t.scale > 0)) {
-        diags.push_back(at(v, file, fmt::format("target '{}' should be {{ observed = <number>, "
+        diags.push_back(at_node(v, file, fmt::format("target '{}' should be {{ observed = <number>, "
                                                 "scale = <number above 0> }}", t.column)));
       } else {
         t.source = (*tt)["source"].value_or(std::string(""));
         for (auto&& [tk, tv] : *tt)
           if (tk.str() != "observed" && tk.str() != "scale" && tk.str() != "source")
-            diags.push_back(at(tv, file, fmt::format("target '{}': unknown key '{}' (a target takes "
+            diags.push_back(at_node(tv, file, fmt::format("target '{}': unknown key '{}' (a target takes "
                                                      "observed, scale, source)", t.column, tk.str())));
       }
       spec.targets.push_back(std::move(t));
@@ -236,28 +233,10 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
       diags.push_back(d);
       continue;
     }
-    // The loader has the last word (rules across fields), at a value inside the prior; and a
-    // path such as factions.<id>.x must name an entry the scenario has: --set would otherwise
-    // make a new one, and the parameter would move nothing.
-    std::vector<std::string> o = spec.set;
+    // At a value inside the prior.
     const double probe = std::isfinite(pr.lo) && std::isfinite(pr.hi) ? 0.5 * (pr.lo + pr.hi) : pr.a;
-    o.push_back(p.path + "=" + calibration_value_text(p, probe));
-    try {
-      const Scenario s = load_scenario(base.file, o);
-      if (s.factions.size() != base.factions.size() || s.waves.size() != base.waves.size() ||
-          s.candidates.size() != base.candidates.size() ||
-          s.affiliates.size() != base.affiliates.size() || s.clps.size() != base.clps.size()) {
-        d.message = fmt::format("'{}' names an entry the scenario does not have (its id is not "
-                                "one of the scenario's)", p.path);
-        diags.push_back(d);
-      }
-    } catch (const InputError& e) {
-      for (const Diagnostic& x : e.diagnostics()) {
-        d.message = fmt::format("'{}' = {} is refused by the scenario: {}", p.path,
-                                calibration_value_text(p, probe), x.message);
-        diags.push_back(d);
-      }
-    }
+    detail::check_parameter_value(base, spec.set, p.path, calibration_value_text(p, probe), p.where,
+                                  diags);
   }
   std::vector<std::string> columns;
   for (const RunColumn& c : run_columns(base)) columns.push_back(c.name);
@@ -415,13 +394,7 @@ std::string particle_rows(const CalibrationSpec& spec, const Generation& g, cons
 double summary_quantile(const Generation& g, size_t k, double q) {
   std::vector<std::pair<double, double>> vw;
   for (const Particle& p : g.particles) vw.emplace_back(p.summary[k], p.weight);
-  std::sort(vw.begin(), vw.end());
-  double c = 0;
-  for (const auto& [v, w] : vw) {
-    c += w;
-    if (c >= q - 1e-12) return v;
-  }
-  return vw.back().first;
+  return weighted_quantile(std::move(vw), q);
 }
 
 }  // namespace

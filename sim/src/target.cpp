@@ -19,6 +19,7 @@
 #include "leadsim/sha256.hpp"
 #include "leadsim/toml_text.hpp"
 #include "scenario_files.hpp"
+#include "spec_checks.hpp"
 #include "text.hpp"
 
 namespace leadsim {
@@ -35,11 +36,7 @@ std::string TargetOutcome::text() const {
 
 namespace {
 
-Diagnostic at(const toml::node& n, const std::string& file, std::string message) {
-  const auto& src = n.source();
-  return {src.path ? *src.path : file, int(src.begin.line), int(src.begin.column),
-          std::move(message)};
-}
+using detail::at_node;
 
 bool is_whole(const Field& f) { return f.kind == FieldKind::whole; }
 
@@ -70,17 +67,17 @@ TargetSpec load_target_spec(const std::string& file) {
                                           "confidence", "runs", "max_runs", "seed", "set", "outcome"};
   for (auto&& [k, v] : *t)
     if (!keys.count(std::string(k.str())))
-      diags.push_back(at(v, file, fmt::format("unknown key 'target.{}'{}", k.str(),
+      diags.push_back(at_node(v, file, fmt::format("unknown key 'target.{}'{}", k.str(),
                                               did_you_mean(std::string(k.str()), {keys.begin(), keys.end()}))));
   auto real = [&](const char* key, double& out, bool required, double lo, double hi) {
     const toml::node* n = t->get(key);
     if (!n) {
-      if (required) diags.push_back(at(*t, file, fmt::format("target.{} is required", key)));
+      if (required) diags.push_back(at_node(*t, file, fmt::format("target.{} is required", key)));
       return;
     }
     const auto x = n->value<double>();
     if (!x || !std::isfinite(*x) || *x < lo || *x > hi)
-      diags.push_back(at(*n, file, fmt::format("target.{} should be a finite number in [{}, {}]", key,
+      diags.push_back(at_node(*n, file, fmt::format("target.{} should be a finite number in [{}, {}]", key,
                                                lo, hi)));
     else
       out = *x;
@@ -90,16 +87,16 @@ TargetSpec load_target_spec(const std::string& file) {
     if (!n) return;
     const auto x = n->value_exact<std::int64_t>();
     if (!x || *x < std::int64_t(lo) || std::uint64_t(*x) > hi)
-      diags.push_back(at(*n, file, fmt::format("target.{} should be a whole number in [{}, {}]", key,
+      diags.push_back(at_node(*n, file, fmt::format("target.{} should be a whole number in [{}, {}]", key,
                                                lo, hi)));
     else
       out = std::uint64_t(*x);
   };
   if (auto p = (*t)["parameter"].value<std::string>()) {
     spec.parameter = *p;
-    spec.where_parameter = at(*t->get("parameter"), file, "");
+    spec.where_parameter = at_node(*t->get("parameter"), file, "");
   } else {
-    diags.push_back(at(*t, file, "target.parameter is required: the --set path of the parameter "
+    diags.push_back(at_node(*t, file, "target.parameter is required: the --set path of the parameter "
                                  "to search, e.g. \"waves.organised.size\""));
   }
   real("min", spec.min, true, -1e300, 1e300);
@@ -110,26 +107,26 @@ TargetSpec load_target_spec(const std::string& file) {
   whole("runs", spec.runs, 1, 1000000);
   whole("max_runs", spec.max_runs, 1, 100000000);
   whole("seed", spec.seed, 0, std::uint64_t(INT64_MAX));
-  if (spec.min >= spec.max) diags.push_back(at(*t, file, "target.min should be below target.max"));
+  if (spec.min >= spec.max) diags.push_back(at_node(*t, file, "target.min should be below target.max"));
   if (spec.max_runs < spec.runs) spec.max_runs = spec.runs;
   if (const toml::array* a = (*t)["set"].as_array())
     for (auto&& e : *a) {
       if (auto s = e.value<std::string>()) spec.set.push_back(*s);
-      else diags.push_back(at(e, file, "target.set should hold \"path=value\" strings"));
+      else diags.push_back(at_node(e, file, "target.set should hold \"path=value\" strings"));
     }
   const toml::table* o = (*t)["outcome"].as_table();
   if (!o) {
-    diags.push_back(at(*t, file, "a target needs [target.outcome]: kind = \"clp_nominates\" (with "
+    diags.push_back(at_node(*t, file, "a target needs [target.outcome]: kind = \"clp_nominates\" (with "
                                  "candidate, clp), \"nominations_at_least\" (candidate, count) or "
                                  "\"wins\" (candidate)"));
   } else {
-    spec.where_outcome = at(*o, file, "");
+    spec.where_outcome = at_node(*o, file, "");
     const std::string kind = (*o)["kind"].value_or(std::string(""));
     if (kind == "clp_nominates") spec.outcome.kind = TargetOutcome::Kind::clp_nominates;
     else if (kind == "nominations_at_least") spec.outcome.kind = TargetOutcome::Kind::nominations_at_least;
     else if (kind == "wins") spec.outcome.kind = TargetOutcome::Kind::wins;
     else
-      diags.push_back(at(o->get("kind") ? *o->get("kind") : static_cast<const toml::node&>(*o), file,
+      diags.push_back(at_node(o->get("kind") ? *o->get("kind") : static_cast<const toml::node&>(*o), file,
                          fmt::format("target.outcome.kind should be clp_nominates, "
                                      "nominations_at_least or wins{}",
                                      did_you_mean(kind, {"clp_nominates", "nominations_at_least", "wins"}))));
@@ -137,11 +134,11 @@ TargetSpec load_target_spec(const std::string& file) {
     spec.outcome.clp = (*o)["clp"].value_or(std::string(""));
     spec.outcome.count = int((*o)["count"].value_or(std::int64_t(0)));
     if (spec.outcome.candidate.empty())
-      diags.push_back(at(*o, file, "target.outcome.candidate is required (a candidate id)"));
+      diags.push_back(at_node(*o, file, "target.outcome.candidate is required (a candidate id)"));
     if (spec.outcome.kind == TargetOutcome::Kind::clp_nominates && spec.outcome.clp.empty())
-      diags.push_back(at(*o, file, "target.outcome.clp is required for clp_nominates (a CLP's name)"));
+      diags.push_back(at_node(*o, file, "target.outcome.clp is required for clp_nominates (a CLP's name)"));
     if (spec.outcome.kind == TargetOutcome::Kind::nominations_at_least && spec.outcome.count < 1)
-      diags.push_back(at(*o, file, "target.outcome.count should be a whole number of nominations >= 1"));
+      diags.push_back(at_node(*o, file, "target.outcome.count should be a whole number of nominations >= 1"));
   }
   if (spec.precision == 0) spec.precision = (spec.max - spec.min) / 64;
   if (!diags.empty()) throw InputError(diags);
@@ -167,22 +164,9 @@ void check_target_spec(TargetSpec& spec, const Scenario& base) {
     fail(spec.where_parameter, fmt::format("'{}' is {}: a target searches a number", spec.parameter,
                                            f->type()));
   } else {
-    for (double v : {spec.min, spec.max}) {
-      std::vector<std::string> o = spec.set;
-      o.push_back(spec.parameter + "=" + value_text(spec, v));
-      try {
-        const Scenario s = load_scenario(base.file, o);
-        if (s.waves.size() != base.waves.size() || s.factions.size() != base.factions.size() ||
-            s.candidates.size() != base.candidates.size() ||
-            s.affiliates.size() != base.affiliates.size())
-          fail(spec.where_parameter, fmt::format("'{}' names an entry the scenario does not have",
-                                                 spec.parameter));
-      } catch (const InputError& e) {
-        for (const Diagnostic& d : e.diagnostics())
-          fail(spec.where_parameter, fmt::format("'{}' = {} is refused by the scenario: {}",
-                                                 spec.parameter, value_text(spec, v), d.message));
-      }
-    }
+    for (double v : {spec.min, spec.max})
+      detail::check_parameter_value(base, spec.set, spec.parameter, value_text(spec, v),
+                                    spec.where_parameter, diags);
   }
   std::vector<std::string> ids;
   for (const Candidate& c : base.candidates) ids.push_back(c.id);

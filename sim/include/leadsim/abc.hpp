@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace leadsim {
@@ -111,6 +112,9 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& o
                   const std::function<void(const AbcProgress&)>& progress = {},
                   const std::atomic<bool>* cancel = nullptr);
 
+// The weighted quantile q (0..1) of values with weights summing to 1: the smallest value whose
+// cumulative weight reaches q.
+double weighted_quantile(std::vector<std::pair<double, double>> value_weight, double q);
 // The weighted mean and the weighted quantile q (0..1) of parameter p in a generation.
 double weighted_mean(const Generation& g, size_t p);
 double weighted_quantile(const Generation& g, size_t p, double q);

@@ -1,0 +1,24 @@
+// spec_checks.hpp (private): what the calibration and target specs check the same way.
+#pragma once
+
+#include <string>
+#include <toml++/toml.h>
+#include <vector>
+
+#include "leadsim/diagnostic.hpp"
+#include "leadsim/scenario.hpp"
+
+namespace leadsim::detail {
+
+// A diagnostic at a TOML node (its file, line and column; `file` if the node has no source).
+Diagnostic at_node(const toml::node& n, const std::string& file, std::string message);
+
+// Whether `path` = `value` (TOML text) on top of `set` is a value the scenario takes: the loader
+// has the last word (rules across fields), and a keyed path such as factions.<id>.x must name
+// an entry the scenario has (--set would otherwise make a new one, and the parameter would move
+// nothing). Problems go to `out`, located at `where`.
+void check_parameter_value(const Scenario& base, const std::vector<std::string>& set,
+                           const std::string& path, const std::string& value,
+                           const Diagnostic& where, std::vector<Diagnostic>& out);
+
+}  // namespace leadsim::detail
