@@ -21,14 +21,14 @@ position = [-0.8]
 position = [0.6]
 [factions.radical]
 centre = [-1.0]
-region_lean = { London = 0.5 }
+region_lean = { Scotland = 0.5 }
 [factions.moderate]
 centre = [0.8]
 [clps]
 file = "clps.csv"
 nations = ["England", "Scotland", "Wales"]
 weight = "lab"
-region_weight = { London = 1.4 }
+region_weight = { Wales = 1.4 }
 covariate = "lab_share"
 %IDENTITY%
 [waves.old]
