@@ -83,9 +83,8 @@ TEST(Ballot, PermutationIndicesRoundTrip) {
     for (int index = 0; index < rankings; ++index) {
       std::uint8_t order[kMaxCandidates];
       permutation_from_index(index, m, order);
-      std::uint8_t sorted[kMaxCandidates];
-      std::copy(order, order + m, sorted);
-      std::sort(sorted, sorted + m);
+      std::vector<std::uint8_t> sorted(order, order + m);
+      std::sort(sorted.begin(), sorted.end());
       for (int l = 0; l < m; ++l) EXPECT_EQ(sorted[l], l) << "not a ranking of 0..m-1";
       EXPECT_EQ(permutation_index(order, m), index);
       seen[size_t(index)] = true;

@@ -302,6 +302,37 @@ TEST(HostileInput, BallotCountsThatWouldOverflowExitTwo) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What the fuzzers found (fuzz/, README "Checking"): each exits 2 with its message.
+
+TEST(FuzzFinding, SetAndParamValuesThatAreNotUtf8ExitTwo) {
+  // Was "internal error: Encountered invalid utf-8 sequence" (exit 1): a value that is not TOML
+  // is quoted as a string, and toml++ refused the quoted bytes.
+  TempDir tmp;
+  const std::string out = (tmp / "out").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"validate", kToy, "--set", "contest.name=a\xff b"},
+       "--set contest.name: error: the value is not UTF-8 text (byte 2)"},
+      {{"validate", kToy, "--set", "contest.name=\"\xc0\xaf\""},
+       "--set contest.name: error: the value is not UTF-8 text (byte 2)"},
+      {{"validate", kToy, "--set", "contest.name=ab\xe2\x82"},
+       "--set contest.name: error: the value is not UTF-8 text (byte 3)"},
+      {{"validate", kToy, "--set", "contest.name=\xed\xa0\x80"},  // a surrogate
+       "--set contest.name: error: the value is not UTF-8 text (byte 1)"},
+      {{"sweep", kToy, "--out", out, "--param", "contest.name=x,\xf5\x80\x80\x80"},
+       "--param: error: the value is not UTF-8 text (byte 1)"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = leadsim(args, 60);
+    EXPECT_EQ(r.code, 2) << args[3] << "\n" << describe(r);
+    EXPECT_TRUE(contains(r.err, message)) << "expected '" << message << "'\n" << describe(r);
+  }
+  EXPECT_FALSE(fs::exists(out));
+  // Unicode that is UTF-8 is text like any other.
+  const Result ok = leadsim({"validate", kToy, "--set", "contest.name=Caf\xc3\xa9 \xf0\x9f\x97\xb3"});
+  EXPECT_EQ(ok.code, 0) << describe(ok);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Stop signals: SIGINT, SIGTERM and SIGHUP stop `run` cleanly; a SIGKILL's leftovers are swept.
 
 // Starts `leadsim args...` with stderr in `err`; returns its pid.

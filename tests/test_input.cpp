@@ -152,10 +152,12 @@ std::optional<Diagnostic> nesting(const std::string& text) {
 }
 
 TEST(TomlNesting, RealScenariosPass) {
-  for (const auto& e : fs::directory_iterator(std::string(LEADSIM_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".toml")
+  for (const auto& e : fs::directory_iterator(std::string(LEADSIM_SOURCE_DIR) + "/scenarios")) {
+    if (e.path().extension() == ".toml") {
       EXPECT_FALSE(nesting(leadsim::read_input_file(e.path().string(), "scenario")))
           << e.path();
+    }
+  }
 }
 
 TEST(TomlNesting, EachKindOfDepthCountsAndTheLimitIsExact) {

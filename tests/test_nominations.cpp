@@ -87,9 +87,11 @@ TEST(Nominations, EachAffiliateConsultsItsOwnMembers) {
       "affiliates.other.share=0.5", "affiliates.other.method=\"consultation\""};
   const Scenario s = toy(two);
   const Population pop = synthesise(s, 1);
-  for (size_t i = 0; i < pop.size(); ++i)
-    if (pop.section[i] == std::uint8_t(Section::affiliated))
+  for (size_t i = 0; i < pop.size(); ++i) {
+    if (pop.section[i] == std::uint8_t(Section::affiliated)) {
       ASSERT_EQ(pop.affiliate[i], s.waves[pop.wave[i]].id == "unions" ? 0 : 1);
+    }
+  }
   for (const RunResult& r : run_many(s, 10)) {
     EXPECT_EQ(r.affiliate_nominations[0], 1);  // the left: the radicals' union
     EXPECT_EQ(r.affiliate_nominations[1], 1);  // the right: the moderates'

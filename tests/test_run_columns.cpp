@@ -166,7 +166,9 @@ TEST(RunColumns, CellsAreWhatTheReadersSay) {
             << cols[j].name;
     }
     // The winner's text is its candidate id.
-    if (runs[i].winner >= 0) EXPECT_EQ(cells[1], s.candidates[size_t(runs[i].winner)].id);
+    if (runs[i].winner >= 0) {
+      EXPECT_EQ(cells[1], s.candidates[size_t(runs[i].winner)].id);
+    }
   }
 }
 

@@ -51,8 +51,11 @@ TEST(Target, FindsTheValueSolvedByHand) {
   EXPECT_NEAR(r.hi, v_star, 1.2);
   EXPECT_LT(r.lo, r.hi);
   // Values far from v* are decided by their first batches; only those near it need many runs.
-  for (const auto& p : r.probes)
-    if (std::abs(p.value - v_star) > 10) EXPECT_LE(p.runs, 400u) << p.value;
+  for (const auto& p : r.probes) {
+    if (std::abs(p.value - v_star) > 10) {
+      EXPECT_LE(p.runs, 400u) << p.value;
+    }
+  }
 }
 
 TEST(Target, SaysWhenTheRangeNeverReachesIt) {

@@ -218,7 +218,7 @@ TEST(VizParams, AStringWithQuotesBackslashesNewlinesAndUnicodeReadsBack) {
   EditSession e;
   e.open(scenario_path("toy.toml"));
   const std::string left = e.scenario()->candidates[0].id;
-  for (const std::string path : {std::string("contest.name"), "candidates." + left + ".name"}) {
+  for (const std::string& path : {std::string("contest.name"), "candidates." + left + ".name"}) {
     const std::string current = e.value(path);
     ASSERT_TRUE(parse_string(current)) << path << " = " << current;  // a string field
     const std::string edit = text_edit_value(current, typed);

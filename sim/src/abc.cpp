@@ -1,8 +1,6 @@
 // abc.cpp: ABC-SMC (abc.hpp): priors, the generations, the kernel and the weights.
 #include "leadsim/abc.hpp"
 
-#include <Eigen/Cholesky>
-#include <Eigen/Dense>
 #include <algorithm>
 #include <boost/random/beta_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
@@ -12,6 +10,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "leadsim/eigen.hpp"
 #include "leadsim/random.hpp"
 
 namespace leadsim {

@@ -380,7 +380,8 @@ std::string particle_rows(const CalibrationSpec& spec, const Generation& g, cons
   std::string out;
   for (size_t i = 0; i < g.particles.size(); ++i) {
     const Particle& p = g.particles[i];
-    out += prefix + fmt::format("{}", i);
+    out += prefix;
+    out += fmt::format("{}", i);
     for (size_t j = 0; j < spec.params.size(); ++j)
       out += "," + calibration_value_text(spec.params[j], p.theta[j]);
     out += fmt::format(",{:.9g},{:.9g}", p.weight, p.distance);
@@ -498,7 +499,10 @@ std::string calibrated_scenario(const std::string& scenario_path, const Calibrat
   for (size_t p = 0; p < spec.params.size(); ++p) {
     const std::vector<std::string> parts = split(spec.params[p].path, '.');
     std::string key;
-    for (const std::string& part : parts) key += (key.empty() ? "" : ".") + toml_key(part);
+    for (const std::string& part : parts) {
+      if (!key.empty()) key += '.';
+      key += toml_key(part);
+    }
     out += fmt::format("{}{} = {}   # CALIBRATED: 90% [{}, {}]\n", draws ? "# mean: " : "", key,
                        calibration_value_text(spec.params[p], weighted_mean(g, p)),
                        calibration_value_text(spec.params[p], weighted_quantile(g, p, 0.05)),

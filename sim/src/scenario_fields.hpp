@@ -11,7 +11,7 @@
 // scenario_fields.cpp, and its use in the mechanism. Nothing else.
 #pragma once
 
-#include <Eigen/Core>
+#include "leadsim/eigen.hpp"
 #include <cstdint>
 #include <string>
 #include <utility>

@@ -155,6 +155,10 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
     diags.push_back({"--set", 0, 0, fmt::format("the path '{}...' {}", path.substr(0, 40), deep)});
     return;
   }
+  if (std::string bad = utf8_problem(value); !bad.empty()) {
+    diags.push_back({origin, 0, 0, fmt::format("the value {}", bad)});
+    return;
+  }
   if (auto deep = toml_nesting_problem("v = " + value, origin)) {
     diags.push_back({origin, 0, 0, fmt::format("the value {}", deep->message)});
     return;

@@ -10,7 +10,7 @@
 // (scenario_fields.hpp) says which read each key gets; this file knows nothing of the keys.
 #pragma once
 
-#include <Eigen/Core>
+#include "leadsim/eigen.hpp"
 #include <cmath>
 #include <optional>
 #include <set>

@@ -79,6 +79,8 @@ std::string toml_text(const toml::node& n) {
 // A --param word as TOML: TOML if it parses as a value, else a bare word taken as a string
 // (as --set does).
 std::string word_to_toml(const std::string& word) {
+  if (std::string bad = utf8_problem(word); !bad.empty())
+    throw InputError({{"--param", 0, 0, fmt::format("the value {}", bad)}});
   if (auto deep = toml_nesting_problem("v = " + word, "--param"))
     throw InputError({{"--param", 0, 0, fmt::format("the value '{}' {}", word.substr(0, 40), deep->message)}});
   try {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <numeric>
 
 namespace leadsim {
@@ -19,6 +20,37 @@ std::string id_problem(const std::string& id) {
   for (unsigned char c : id)
     if (!std::isalnum(c) && c != '_' && c != '-')
       return "holds a character other than a letter, a digit, '_' or '-'";
+  return "";
+}
+
+std::string utf8_problem(std::string_view s) {
+  const auto bad = [](size_t i) { return fmt::format("is not UTF-8 text (byte {})", i + 1); };
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    int extra;
+    std::uint32_t cp;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      extra = 1, cp = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      extra = 2, cp = b & 0x0Fu;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      extra = 3, cp = b & 0x07u;
+    } else {
+      return bad(i);  // a continuation byte first, an overlong lead (C0, C1) or beyond F4
+    }
+    if (i + size_t(extra) >= s.size()) return bad(i);  // truncated
+    for (int k = 1; k <= extra; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + size_t(k)]);
+      if ((c & 0xC0u) != 0x80u) return bad(i);
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    const std::uint32_t least[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < least[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return bad(i);
+    i += size_t(extra) + 1;
+  }
   return "";
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "leadsim/csv.hpp"  // split_csv_line, csv_field
@@ -32,6 +33,9 @@ inline constexpr size_t kMaxIdLength = 64;
 std::string id_problem(const std::string& id);
 
 std::string trim(const std::string& s);
+// Why `s` is not UTF-8 text as TOML reads it (a stray byte, an overlong form, a surrogate, beyond
+// U+10FFFF, a truncated sequence), naming the byte's 1-based position; "" if it is.
+std::string utf8_problem(std::string_view s);
 std::vector<std::string> split(const std::string& s, char sep);
 // Edit distance between two words (insertions, deletions, substitutions).
 int edit_distance(const std::string& a, const std::string& b);

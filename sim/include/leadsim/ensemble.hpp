@@ -36,7 +36,7 @@ struct EnsembleOptions {
   std::uint64_t runs = 1000;
   int threads = 0;       // 0: all hardware threads
   bool profile = false;  // time each stage
-  std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // called in run order
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress{};  // called in run order
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (runs done so far are kept)
 };
 

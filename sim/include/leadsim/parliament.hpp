@@ -19,7 +19,7 @@
 // the "none" share is the probability an MP nominates nobody. Without it, alpha_c = 0.
 #pragma once
 
-#include <Eigen/Core>
+#include "leadsim/eigen.hpp"
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -18,7 +18,7 @@
 // each, see below).
 #pragma once
 
-#include <Eigen/Core>
+#include "leadsim/eigen.hpp"
 #include <cstdint>
 #include <vector>
 

@@ -25,7 +25,7 @@
 //   [rules]        the rulebook: stages in order and their thresholds, the count (rulebook.hpp)
 #pragma once
 
-#include <Eigen/Core>
+#include "leadsim/eigen.hpp"
 #include <cstdint>
 #include <map>
 #include <memory>

@@ -27,7 +27,7 @@
 //   double st = s.total[0].value;  // total-order index of t.parameters[0]
 #pragma once
 
-#include <Eigen/Core>
+#include "leadsim/eigen.hpp"
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
