@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -22,12 +21,7 @@ namespace leadsim::cli {
 
 namespace {
 
-struct Options {
-  std::string scenario, spec, out;
-  std::vector<std::string> set;
-  int threads = 0;
-  bool quiet = false;
-};
+using Options = SpecCommandOptions;
 
 // The progress line on stderr (a terminal only): generation, tolerance, acceptance, runs.
 class CalibrationBar {
@@ -102,16 +96,7 @@ int calibrate_command(const Options& o) {
     std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
     return interrupted_exit_code();
   }
-  const Generation& g = r.abc.generations.back();
-  out.open("posterior.csv") << posterior_csv(spec, g);
-  out.open("particles.csv") << particles_csv(spec, r.abc.generations);
-  out.open("checks.csv") << checks_csv(spec, g);
-  out.open("calibration.json") << calibration_json(base, spec, r);
-  // calibrated.toml includes the scenario by its path from the output folder.
-  const std::filesystem::path from = std::filesystem::absolute(o.out);
-  const std::string rel =
-      std::filesystem::relative(std::filesystem::absolute(o.scenario), from).generic_string();
-  out.open("calibrated.toml") << calibrated_scenario(rel, spec, g);
+  write_calibration_folder(out, base, spec, r, o.scenario);
   out.commit();
   std::cout << report(spec, r);
   std::cout << fmt::format("\nWrote {}: posterior.csv, particles.csv, checks.csv, calibration.json, "
@@ -125,14 +110,7 @@ Command add_calibrate_command(CLI::App& parent) {
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand(
       "calibrate", "Fit a scenario's free parameters to observed outcomes (ABC-SMC)");
-  app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
-  app->add_option("--spec", o->spec, "Calibration spec: parameters with priors, targets")->required();
-  app->add_option("--out,-o", o->out, "Output folder")->required();
-  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")
-      ->capture_default_str()
-      ->check(whole_number(0, 1024));
-  add_set_option(app, o->set);
-  app->add_flag("--quiet,-q", o->quiet, "No progress line");
+  add_spec_command_options(app, *o, "Calibration spec: parameters with priors, targets", "No progress line");
   return {app, [o]() { return calibrate_command(*o); }};
 }
 

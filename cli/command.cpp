@@ -87,6 +87,18 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   if (done == total) std::fprintf(stderr, "\r%*s\r", width + 40, "");
 }
 
+void add_spec_command_options(CLI::App* app, SpecCommandOptions& o, const std::string& spec_help,
+                              const std::string& quiet_help) {
+  app->add_option("scenario", o.scenario, "Scenario file (TOML)")->required();
+  app->add_option("--spec", o.spec, spec_help)->required();
+  app->add_option("--out,-o", o.out, "Output folder")->required();
+  app->add_option("--threads,-t", o.threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(whole_number(0, 1024));
+  add_set_option(app, o.set);
+  app->add_flag("--quiet,-q", o.quiet, quiet_help);
+}
+
 CLI::Option* add_set_option(CLI::App* app, std::vector<std::string>& set) {
   return app->add_option("--set", set, "Override a parameter: path=value (repeatable)");
 }

@@ -69,6 +69,17 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_;
 };
 
+// What the commands driven by a spec file (calibrate, target) take: SCENARIO --spec FILE --out
+// DIR [--threads T] [--set path=value]... [--quiet].
+struct SpecCommandOptions {
+  std::string scenario, spec, out;
+  std::vector<std::string> set;
+  int threads = 0;
+  bool quiet = false;
+};
+void add_spec_command_options(CLI::App* app, SpecCommandOptions& o, const std::string& spec_help,
+                              const std::string& quiet_help);
+
 // `--set path=value` (repeatable), the same words on every command that reads a scenario.
 CLI::Option* add_set_option(CLI::App* app, std::vector<std::string>& set);
 

@@ -15,12 +15,7 @@ namespace leadsim::cli {
 
 namespace {
 
-struct Options {
-  std::string scenario, spec, out;
-  std::vector<std::string> set;
-  int threads = 0;
-  bool quiet = false;
-};
+using Options = SpecCommandOptions;
 
 int target_command(const Options& o) {
   TargetSpec spec = load_target_spec(o.spec);
@@ -54,14 +49,7 @@ Command add_target_command(CLI::App& parent) {
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand(
       "target", "The smallest value of a parameter at which an outcome reaches a probability");
-  app->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
-  app->add_option("--spec", o->spec, "Target spec: parameter, range, outcome, probability")->required();
-  app->add_option("--out,-o", o->out, "Output folder")->required();
-  app->add_option("--threads,-t", o->threads, "Worker threads (0: all cores)")
-      ->capture_default_str()
-      ->check(whole_number(0, 1024));
-  add_set_option(app, o->set);
-  app->add_flag("--quiet,-q", o->quiet, "Do not list the values as they are tried");
+  add_spec_command_options(app, *o, "Target spec: parameter, range, outcome, probability", "Do not list the values as they are tried");
   return {app, [o]() { return target_command(*o); }};
 }
 

@@ -18,8 +18,15 @@
 #include <vector>
 
 #include "leadsim/diagnostic.hpp"
+#include "leadsim/scenario.hpp"
 
 namespace leadsim::fuzz {
+
+// The toy scenario, loaded once: what the spec targets check their specs against.
+inline const Scenario& toy() {
+  static const Scenario s = load_scenario(LEADSIM_SOURCE_DIR "/scenarios/toy.toml");
+  return s;
+}
 
 // A folder of this process's own, removed at exit.
 inline const std::filesystem::path& scratch() {

@@ -6,13 +6,6 @@
 #include "leadsim/scenario.hpp"
 #include "leadsim/sweep_spec.hpp"
 
-namespace {
-const leadsim::Scenario& toy() {
-  static const leadsim::Scenario s = leadsim::load_scenario(LEADSIM_SOURCE_DIR "/scenarios/toy.toml");
-  return s;
-}
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   using namespace leadsim;
   const std::string path =
@@ -22,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
       SweepSpec spec;
       spec.max_points = 2000;  // the guard a user sets with --max-points: keeps each input quick
       read_sweep_spec(path, spec, scenario_file);
-      check_sweep_spec(spec, toy());
+      check_sweep_spec(spec, fuzz::toy());
       if (design_size(spec) <= spec.max_points)
         for (const SweepPoint& pt : design_points(spec)) (void)pt.overrides(spec);
     });

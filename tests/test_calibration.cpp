@@ -180,7 +180,14 @@ TEST(Posterior, RunsDrawParticlesByWeight) {
   int second = 0;
   for (int r = 0; r < n; ++r) second += s.posterior_particle(7, std::uint64_t(r)) == 1;
   EXPECT_NEAR(double(second) / n, 0.25, 4 * std::sqrt(0.25 * 0.75 / n));
-  EXPECT_EQ(s.posterior_particle(7, 11), s.posterior_particle(7, 11));
+  // The draw is the run's and the seed's: another seed draws another sequence, and the
+  // scenario a run plays is the particle drawn for it.
+  int differ = 0;
+  for (int r = 0; r < 200; ++r)
+    differ += s.posterior_particle(7, std::uint64_t(r)) != s.posterior_particle(8, std::uint64_t(r));
+  EXPECT_GT(differ, 20);
+  for (std::uint64_t r = 0; r < 20; ++r)
+    EXPECT_EQ(&s.for_run(7, r), s.posterior_scenarios[size_t(s.posterior_particle(7, r))].get());
   // Each particle holds its values.
   const auto& low = *s.posterior_scenarios[0];
   const auto& high = *s.posterior_scenarios[1];

@@ -46,14 +46,7 @@ py::dict calibrate(const py::object& scenario, const std::string& spec_path, int
         if (out) dir = std::make_unique<OutputDir>(*out);
         r = leadsim::calibrate(base, spec, threads, {}, {}, &cancel);
         if (r.abc.cancelled || !dir) return;
-        const Generation& g = r.abc.generations.back();
-        dir->open("posterior.csv") << posterior_csv(spec, g);
-        dir->open("particles.csv") << particles_csv(spec, r.abc.generations);
-        dir->open("checks.csv") << checks_csv(spec, g);
-        dir->open("calibration.json") << calibration_json(base, spec, r);
-        const auto from = std::filesystem::absolute(*out);
-        dir->open("calibrated.toml") << calibrated_scenario(
-            std::filesystem::relative(std::filesystem::absolute(file), from).generic_string(), spec, g);
+        write_calibration_folder(*dir, base, spec, r, file);
         dir->commit();
       },
       cancel);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -370,9 +371,9 @@ namespace {
 
 std::string particle_header(const CalibrationSpec& spec) {
   std::string h = "particle";
-  for (const CalibrationParam& p : spec.params) h += "," + p.path;
+  for (const CalibrationParam& p : spec.params) (h += ",") += p.path;
   h += ",weight,distance";
-  for (const CalibrationTarget& t : spec.targets) h += ",sim_" + t.column;
+  for (const CalibrationTarget& t : spec.targets) (h += ",sim_") += t.column;
   return h + "\n";
 }
 
@@ -383,7 +384,7 @@ std::string particle_rows(const CalibrationSpec& spec, const Generation& g, cons
     out += prefix;
     out += fmt::format("{}", i);
     for (size_t j = 0; j < spec.params.size(); ++j)
-      out += "," + calibration_value_text(spec.params[j], p.theta[j]);
+      (out += ",") += calibration_value_text(spec.params[j], p.theta[j]);
     out += fmt::format(",{:.9g},{:.9g}", p.weight, p.distance);
     for (double s : p.summary) out += fmt::format(",{:.9g}", s);
     out += "\n";
@@ -405,7 +406,8 @@ std::string posterior_csv(const CalibrationSpec& spec, const Generation& g) {
 }
 
 std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generation>& gens) {
-  std::string out = "generation," + particle_header(spec);
+  std::string out = "generation,";
+  out += particle_header(spec);
   for (size_t t = 0; t < gens.size(); ++t) out += particle_rows(spec, gens[t], fmt::format("{},", t));
   return out;
 }
@@ -491,8 +493,8 @@ std::string calibrated_scenario(const std::string& scenario_path, const Calibrat
   else
     out += "# A parameter changes the synthesised population, which an ensemble's runs share, so\n"
            "# the runs play the posterior means: the parameters' uncertainty is not carried.\n";
-  out += "include = " + toml_string(scenario_path) + "\n";
-  for (const std::string& s : spec.set) out += "# set by the spec: " + s + "\n";
+  ((out += "include = ") += toml_string(scenario_path)) += "\n";
+  for (const std::string& s : spec.set) ((out += "# set by the spec: ") += s) += "\n";
   if (draws) out += "contest.posterior = \"posterior.csv\"\n";
   // Each parameter as a dotted key at the top level (TOML allows dotted keys there), so that no
   // table header is needed.
@@ -509,6 +511,19 @@ std::string calibrated_scenario(const std::string& scenario_path, const Calibrat
                        calibration_value_text(spec.params[p], weighted_quantile(g, p, 0.95)));
   }
   return out;
+}
+
+void write_calibration_folder(OutputDir& out, const Scenario& base, const CalibrationSpec& spec,
+                              const CalibrationResult& r, const std::string& scenario_file) {
+  const Generation& g = r.abc.generations.back();
+  out.open("posterior.csv") << posterior_csv(spec, g);
+  out.open("particles.csv") << particles_csv(spec, r.abc.generations);
+  out.open("checks.csv") << checks_csv(spec, g);
+  out.open("calibration.json") << calibration_json(base, spec, r);
+  namespace fs = std::filesystem;
+  const std::string include =
+      fs::relative(fs::absolute(scenario_file), fs::absolute(out.path("calibrated.toml").parent_path())).generic_string();
+  out.open("calibrated.toml") << calibrated_scenario(include, spec, g);
 }
 
 }  // namespace leadsim

@@ -92,13 +92,6 @@ void Meeting::admit(std::uint32_t first, int n, const std::uint32_t* attends, co
            const float (*util)[kBlock]) {
   const SetFlags set(attends, n);
   if (set.count() == 0) return;
-  if (s.meetings.persuasion == PersuasionModel::bounded_confidence)
-    // Positions are read from rows the attendance loop did not touch: ask for all of the
-    // block's attendees' at once, so that the misses overlap rather than follow one another.
-    set.for_each([&](int j) {
-      for (int d = 0; d < in.preferences.dims(); ++d)
-        __builtin_prefetch(pop.offset_row(d) + first + std::uint32_t(j));
-    });
   float u[kMaxCandidates];
   set.for_each([&](int j) {
     for (int c = 0; c < k; ++c) u[c] = util[c][j];

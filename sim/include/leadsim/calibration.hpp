@@ -32,6 +32,7 @@
 
 #include "leadsim/abc.hpp"
 #include "leadsim/diagnostic.hpp"
+#include "leadsim/output_dir.hpp"
 #include "leadsim/scenario.hpp"
 
 namespace leadsim {
@@ -110,5 +111,11 @@ std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
 // Each parameter's mean and 90% interval are in it, marked CALIBRATED.
 std::string calibrated_scenario(const std::string& scenario_path, const CalibrationSpec& spec,
                                 const Generation& g);
+
+// The whole output folder, as `leadsim calibrate` and leadsim.calibrate(out=) write it:
+// posterior.csv, particles.csv, checks.csv, calibration.json, and calibrated.toml including
+// `scenario_file` by its path from `out`'s folder. Opens the files in `out`; the caller commits.
+void write_calibration_folder(OutputDir& out, const Scenario& base, const CalibrationSpec& spec,
+                              const CalibrationResult& r, const std::string& scenario_file);
 
 }  // namespace leadsim
