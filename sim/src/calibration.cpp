@@ -403,8 +403,10 @@ std::string particle_rows(const CalibrationSpec& spec, const Generation& g, cons
     const Particle& p = g.particles[i];
     out += prefix;
     out += fmt::format("{}", i);
-    for (size_t j = 0; j < spec.params.size(); ++j)
-      out += "," + calibration_value_text(spec.params[j], p.theta[j]);
+    for (size_t j = 0; j < spec.params.size(); ++j) {
+      out += ',';
+      out += calibration_value_text(spec.params[j], p.theta[j]);
+    }
     out += fmt::format(",{:.9g},{:.9g}", p.weight, p.distance);
     for (double s : p.summary) out += fmt::format(",{:.9g}", s);
     out += "\n";
