@@ -29,13 +29,15 @@ tsan_tests=(test_ensemble test_sweep test_sweep_cli test_calibration)
 
 install_packages "${LEADSIM_CORE_PACKAGES[@]}" libgtest-dev "${LEADSIM_CHECK_PACKAGES[@]}"
 
+# The sanitizers find llvm-symbolizer on the PATH (Debian installs it under llvm-14's folder).
+[ -d /usr/lib/llvm-14/bin ] && export PATH="$PATH:/usr/lib/llvm-14/bin"
 # Every report ends the program with an error; leaks are reports too.
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 export LSAN_OPTIONS=
 
-common=(-G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
+common=(-G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
         -DLEADSIM_BUILD_BENCH=OFF -DLEADSIM_BUILD_VIZ=OFF -DLEADSIM_BUILD_PYTHON=OFF -DLEADSIM_MPI=OFF)
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

@@ -25,8 +25,9 @@ LEADSIM_ALL_PACKAGES=("${LEADSIM_CORE_PACKAGES[@]}"
                       pybind11-dev python3-dev python3-numpy python3-pytest              # the Python module
                       libimgui-dev libglfw3-dev libgl-dev libstb-dev fonts-dejavu-core   # leadsim-viz
                       xvfb xauth libgl1-mesa-dri)                                        # its window tests
-# The checking builds (scripts/check.sh): clang and its libFuzzer/sanitizer runtimes.
-LEADSIM_CHECK_PACKAGES=(clang libclang-rt-14-dev)
+# The checking builds (scripts/check.sh): clang, its libFuzzer and sanitizer runtimes, and
+# llvm-symbolizer (llvm-14), which names the functions in a sanitizer's report.
+LEADSIM_CHECK_PACKAGES=(clang libclang-rt-14-dev llvm-14)
 
 # build_quietly DIR [cmake --build arguments...]: builds, printing only warnings and errors.
 build_quietly() {

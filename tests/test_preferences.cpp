@@ -205,6 +205,7 @@ TEST_F(ToyRun, EmpiricalFactionSharesMatchTheProbabilities) {
         var += p * (1 - p);
         radical += r.faction(pop(), i) == 0;
       }
+      ASSERT_GT(n, 0) << "wave " << w << " has nobody";
       EXPECT_NEAR(radical, expected, 4 * std::sqrt(var)) << "run " << run << " wave " << w;
     }
   }
