@@ -1,6 +1,8 @@
 // `leadsim target SCENARIO --spec TARGET.toml --out DIR`: the smallest value of one parameter at
 // which an outcome reaches a probability (target.hpp); prints each value tried and the answer
-// with its bracket, writes target.json. Stopped (SIGINT, SIGTERM, SIGHUP), it writes nothing.
+// with its bracket, writes target.json. With a [placement] spec instead, the placement question
+// (placement.hpp): which CLPs a budget of joiners should join; writes placement.json,
+// placement.csv and curves.csv. Stopped (SIGINT, SIGTERM, SIGHUP), it writes nothing.
 #include "command.hpp"
 
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include <memory>
 
 #include "leadsim/output_dir.hpp"
+#include "leadsim/placement.hpp"
 #include "leadsim/target.hpp"
 
 namespace leadsim::cli {
@@ -17,7 +20,36 @@ namespace {
 
 using Options = SpecCommandOptions;
 
+int placement_command(const Options& o) {
+  PlacementSpec spec = load_placement_spec(o.spec);
+  for (const std::string& s : o.set) spec.set.push_back(s);
+  const Scenario base = load_scenario(o.scenario, spec.set);
+  check_placement_spec(spec, base);
+  OutputDir out(o.out);
+  install_stop_handlers();
+  const PlacementResult r = place_joiners(
+      base, spec, o.threads,
+      [&](int level, int levels) {
+        if (!o.quiet && level < levels)
+          std::cerr << fmt::format("  level {}/{}: {} joiners per CLP\n", level + 1, levels,
+                                   std::int64_t(level) * spec.step);
+      },
+      &interrupted);
+  if (r.cancelled || interrupted) {
+    std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
+    return interrupted_exit_code();
+  }
+  out.open("placement.json") << placement_json(base, spec, r);
+  out.open("placement.csv") << placement_csv(base, r);
+  out.open("curves.csv") << placement_curves_csv(base, r);
+  out.commit();
+  std::cout << placement_report(base, spec, r);
+  std::cout << fmt::format("\nWrote {}, placement.csv and curves.csv\n", out.path("placement.json").string());
+  return 0;
+}
+
 int target_command(const Options& o) {
+  if (is_placement_spec(o.spec)) return placement_command(o);
   TargetSpec spec = load_target_spec(o.spec);
   for (const std::string& s : o.set) spec.set.push_back(s);
   const Scenario base = load_scenario(o.scenario, spec.set);

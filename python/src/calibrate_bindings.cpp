@@ -11,6 +11,7 @@
 #include "conversions.hpp"
 #include "leadsim/calibration.hpp"
 #include "leadsim/output_dir.hpp"
+#include "leadsim/placement.hpp"
 #include "leadsim/target.hpp"
 
 namespace leadsim::python {
@@ -70,10 +71,52 @@ py::dict calibrate(const py::object& scenario, const std::string& spec_path, int
   return d;
 }
 
+// A [placement] spec: which CLPs a budget of joiners should join (placement.hpp).
+py::dict placement(const std::string& file, const std::vector<std::string>& set,
+                   const std::string& spec_path, int threads, const std::optional<std::string>& out) {
+  PlacementSpec spec = load_placement_spec(spec_path);
+  spec.set.insert(spec.set.begin(), set.begin(), set.end());
+  const Scenario base = load_scenario(file, spec.set);
+  check_placement_spec(spec, base);
+  std::atomic<bool> cancel{false};
+  PlacementResult r;
+  without_gil(
+      [&] {
+        std::unique_ptr<OutputDir> dir;
+        if (out) dir = std::make_unique<OutputDir>(*out);
+        r = place_joiners(base, spec, threads, {}, &cancel);
+        if (r.cancelled || !dir) return;
+        dir->open("placement.json") << placement_json(base, spec, r);
+        dir->open("placement.csv") << placement_csv(base, r);
+        dir->open("curves.csv") << placement_curves_csv(base, r);
+        dir->commit();
+      },
+      cancel);
+  py::dict d = parse_json(placement_json(base, spec, r));
+  // The cost curves as arrays [CLP, level]: the joiners each level put there and the isotonic P.
+  const py::ssize_t n = py::ssize_t(r.curves.size()), levels = py::ssize_t(r.levels.size());
+  py::array_t<std::int64_t> joiners({n, levels});
+  py::array_t<double> p({n, levels});
+  py::list names;
+  for (py::ssize_t i = 0; i < n; ++i) {
+    const PlacementCurve& c = r.curves[size_t(i)];
+    names.append(base.clps[size_t(c.clp)].name);
+    for (py::ssize_t l = 0; l < levels; ++l) {
+      joiners.mutable_at(i, l) = c.joiners[size_t(l)];
+      p.mutable_at(i, l) = c.p[size_t(l)];
+    }
+  }
+  d["curve_clps"] = names;
+  d["curve_joiners"] = joiners;
+  d["curve_p"] = p;
+  return d;
+}
+
 py::dict target(const py::object& scenario, const std::string& spec_path, int threads,
                 const std::optional<std::string>& out) {
   if (threads < 0) throw py::value_error("leadsim.target: threads must be >= 0 (0: all cores)");
   auto [file, set] = scenario_of(scenario);
+  if (is_placement_spec(spec_path)) return placement(file, set, spec_path, threads, out);
   TargetSpec spec = load_target_spec(spec_path);
   spec.set.insert(spec.set.begin(), set.begin(), set.end());
   const Scenario base = load_scenario(file, spec.set);
@@ -122,7 +165,14 @@ parameter, min, max, precision, probability, confidence, runs, max_runs, seed, a
 [target.outcome]: clp_nominates, nominations_at_least or wins; README "Target"). Returns the dict
 target.json holds: 'found', 'at_min', 'answer' (the smallest value shown to reach the
 probability), 'interval' (the bracket), 'undecided', 'runs', and 'probes' (every value tried
-with its runs, successes, P and interval, verdict). With out="DIR" it writes target.json there.)");
+with its runs, successes, P and interval, verdict). With out="DIR" it writes target.json there.
+
+With a placement spec ([placement]: wave, candidate, budget, step, max_per_clp, runs, seed, clps;
+README "Target") it answers the placement question instead: the dict placement.json holds
+('chosen': each CLP given joiners with P before and after; 'held_out_gain' and its standard
+error 'held_out_gain_se', the honest expected gain in nominations; 'fitted_gain'), plus the cost
+curves as numpy arrays: 'curve_clps' (names), 'curve_joiners' and 'curve_p' ([CLP, level]). With
+out="DIR" it writes placement.json, placement.csv and curves.csv.)");
 }
 
 }  // namespace leadsim::python
