@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the national benchmark beside the machine's per-agent floor and prints the ratio.
+# Runs the national benchmark beside the machine's per-agent floor and prints the ratio, and the
+# bound on what an exact counting engine could reach (leadsim-counting-bound).
 #   bash bench/run.sh [RUNS] [MEMORY_RUNS]
 # The floor program is the workplace's limit.cpp (one uniform draw and one compare per agent
 # per run); point LEADSIM_LIMIT at it if it is not at ../shared/bench/limit.cpp.
@@ -20,6 +21,8 @@ else
 fi
 out=$(build/leadsim-bench bench/national.toml --runs "$runs" --memory-runs "$memory_runs")
 printf '%s\n' "$out"
+# What an exact counting engine could reach at best on the same scenario (bench/counting_bound.cpp).
+build/leadsim-counting-bound bench/national.toml --runs "$runs"
 if [ -n "$floor" ]; then
   printf '%s\n' "$out" | sed -n 's/^threads=\([0-9]*\).*ns_per_agent_run=\([0-9.]*\).*/\1 \2/p' |
     while read -r t ns; do
