@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -213,6 +217,42 @@ TEST(Placement, ShippedSpecIsValid) {
   std::vector<std::string> set = spec.set;
   const auto base = leadsim::load_scenario(leadsim::test::scenario_path("labour-2016-entryism.toml"), set);
   EXPECT_NO_THROW(leadsim::check_placement_spec(spec, base));
+}
+
+// The command: a placement spec given to `leadsim target` writes its three files; a bad one is
+// located, exit 2, and nothing is written.
+TEST(Placement, TheCommand) {
+  leadsim::test::TempDir dir;
+  const std::string spec = (dir / "place.toml").string(), out = (dir / "out").string();
+  std::ofstream(spec) << R"([placement]
+wave = "new"
+candidate = "right"
+budget = 200
+step = 25
+max_per_clp = 50
+runs = 20
+set = ["waves.new.factions={ moderate = 1.0 }", "waves.new.joined_to=2020-01-20"]
+)";
+  const std::string bin = LEADSIM_BINARY, toy = leadsim::test::scenario_path("toy.toml");
+  const std::string log = (dir / "log.txt").string();
+  auto run = [&](const std::string& args) {
+    const int status = std::system((bin + " target " + toy + " " + args + " > " + log + " 2>&1").c_str());
+    return WEXITSTATUS(status);
+  };
+  ASSERT_EQ(run("--spec " + spec + " --out " + out + " -q"), 0) << leadsim::test::read_file(log);
+  const std::string report = leadsim::test::read_file(log);
+  EXPECT_NE(report.find("held-out runs"), std::string::npos) << report;
+  for (const char* f : {"placement.json", "placement.csv", "curves.csv"})
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / f)) << f;
+  EXPECT_NE(leadsim::test::read_file(out + "/curves.csv").find("clp,level,joiners,runs,wins"), std::string::npos);
+
+  std::ofstream(spec) << "[placement]\nwave = \"new\"\ncandidate = \"nobody\"\nbudget = 10\n";
+  const std::string out2 = (dir / "out2").string();
+  EXPECT_EQ(run("--spec " + spec + " --out " + out2), 2);
+  const std::string err = leadsim::test::read_file(log);
+  EXPECT_NE(err.find("place.toml:3"), std::string::npos) << err;
+  EXPECT_NE(err.find("unknown candidate 'nobody'"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(out2));
 }
 
 }  // namespace
