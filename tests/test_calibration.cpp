@@ -215,6 +215,41 @@ TEST(Posterior, RefusesPopulationParameters) {
   }
 }
 
+// contest.posterior_parameters takes some of a posterior's columns: the others are neither
+// applied nor held to the scenario (here one the posterior may not hold, a population
+// parameter), and a name that is no column is refused where it is written, with a did-you-mean.
+TEST(Posterior, TakesOnlyTheNamedParameters) {
+  TempDir dir;
+  std::ofstream((dir / "posterior.csv").string())
+      << "particle,factions.radical.mobilisation,candidates.left.valence,weight,distance\n"
+      << "0,0.6,0.3,1,0\n1,6.0,0.4,1,0\n";
+  const std::string path = (dir / "calibrated.toml").string();
+  auto write = [&](const std::string& names) {
+    std::ofstream(path) << "include = \"" << leadsim::test::scenario_path("toy.toml") << "\"\n"
+                        << "contest.posterior = \"posterior.csv\"\n"
+                        << "contest.posterior_parameters = " << names << "\n";
+  };
+  write("[\"factions.radical.mobilisation\"]");
+  const auto s = leadsim::load_scenario(path);
+  ASSERT_EQ(s.posterior_scenarios.size(), 2u);
+  const auto& high = *s.posterior_scenarios[1];
+  EXPECT_EQ(high.factions[0].mobilisation, 6.0);
+  EXPECT_EQ(high.candidates[0].valence, s.candidates[0].valence);  // not taken
+  write("[]");  // all columns: the population parameter is refused
+  EXPECT_THROW(leadsim::load_scenario(path), InputError);
+  write("[\"factions.radical.mobilsation\"]");
+  try {
+    leadsim::load_scenario(path);
+    FAIL() << "an unknown column should be refused";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].file, path);
+    EXPECT_EQ(e.diagnostics()[0].line, 3);
+    EXPECT_NE(e.diagnostics()[0].message.find("did you mean 'factions.radical.mobilisation'"),
+              std::string::npos) << e.diagnostics()[0].message;
+  }
+}
+
 }  // namespace
 
 namespace {

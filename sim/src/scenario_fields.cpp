@@ -60,6 +60,9 @@ const std::vector<Row<Scenario>>& contest_rows() {
       {.key = "posterior", .kind = FieldKind::text, .member = &Scenario::posterior,
        .meaning = "A posterior.csv of leadsim calibrate (relative to the scenario file): each run "
                   "draws a particle by weight and plays with its parameter values"},
+      {.key = "posterior_parameters", .kind = FieldKind::texts, .member = &Scenario::posterior_parameters,
+       .meaning = "Which of the posterior's parameters the runs take (each a column of it); empty: "
+                  "all. A past contest's calibration lends a later scenario only what carries over"},
   };
   return rows;
 }

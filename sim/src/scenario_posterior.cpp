@@ -13,6 +13,7 @@
 #include "leadsim/input_file.hpp"
 #include "leadsim/number_text.hpp"
 #include "leadsim/random.hpp"
+#include "text.hpp"
 
 namespace leadsim {
 
@@ -46,6 +47,7 @@ void load_posterior(Scenario& s, const std::string& path, const std::vector<std:
   std::vector<std::string> header;
   size_t weight_col = 0;
   std::vector<std::string> params;
+  std::vector<bool> take;  // per parameter: taken by the runs (contest.posterior_parameters)
   std::vector<double> weights;
   std::vector<std::vector<std::string>> values;
   std::vector<int> lines;  // each particle's line
@@ -61,7 +63,24 @@ void load_posterior(Scenario& s, const std::string& path, const std::vector<std:
                                               "weight, ..."}});
       weight_col = size_t(w - header.begin());
       params.assign(header.begin() + 1, w);
-      for (const std::string& p : params) {
+      // Where contest.posterior_parameters was written, if known (else the posterior's header).
+      const auto at = s.places.find("contest.posterior_parameters");
+      const SourcePlace where = at != s.places.end() ? at->second : SourcePlace{name, rec.line, 1};
+      for (const std::string& p : s.posterior_parameters)
+        if (std::find(params.begin(), params.end(), p) == params.end())
+          diags.push_back({where.file, where.line, where.column,
+                           fmt::format("contest.posterior_parameters names '{}', which is no parameter "
+                                       "of this posterior{}", p, did_you_mean(p, params))});
+      // Only the parameters taken are held to the scenario: a past contest's posterior may
+      // hold parameters of entries (factions, waves) this scenario does not have.
+      take.assign(params.size(), true);
+      if (!s.posterior_parameters.empty())
+        for (size_t j = 0; j < params.size(); ++j)
+          take[j] = std::find(s.posterior_parameters.begin(), s.posterior_parameters.end(), params[j]) !=
+                    s.posterior_parameters.end();
+      for (size_t j = 0; j < params.size(); ++j) {
+        if (!take[j]) continue;
+        const std::string& p = params[j];
         const Field* f = find_field(p);
         if (!f) diags.push_back({name, rec.line, 1, fmt::format("'{}' is not a scenario key", p)});
         else if (f->affects & affects_population)
@@ -98,7 +117,8 @@ void load_posterior(Scenario& s, const std::string& path, const std::vector<std:
   for (size_t i = 0; i < values.size(); ++i) {
     std::vector<std::string> o = overrides;
     o.push_back("contest.posterior=\"\"");
-    for (size_t j = 0; j < params.size(); ++j) o.push_back(params[j] + "=" + values[i][j]);
+    for (size_t j = 0; j < params.size(); ++j)
+      if (take[j]) o.push_back(params[j] + "=" + values[i][j]);
     try {
       s.posterior_scenarios.push_back(std::make_shared<const Scenario>(load_scenario(path, o)));
     } catch (const InputError& e) {

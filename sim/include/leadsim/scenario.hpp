@@ -248,6 +248,8 @@ struct Scenario {
   // whose particles the runs draw from. Loaded: each particle as this scenario with its values
   // (posterior_scenarios, themselves without a posterior) and the cumulative weights.
   std::string posterior;
+  // contest.posterior_parameters: the posterior's columns the runs take (empty: all of them).
+  std::vector<std::string> posterior_parameters;
   std::vector<std::shared_ptr<const Scenario>> posterior_scenarios;
   std::vector<double> posterior_cumulative;
   std::vector<ResolvedParam> resolved;   // every parameter in force, in reading order
