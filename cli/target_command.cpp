@@ -80,8 +80,12 @@ int target_command(const Options& o) {
 Command add_target_command(CLI::App& parent) {
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand(
-      "target", "The smallest value of a parameter at which an outcome reaches a probability");
-  add_spec_command_options(app, *o, "Target spec: parameter, range, outcome, probability", "Do not list the values as they are tried");
+      "target", "The smallest value of a parameter at which an outcome reaches a probability; or, "
+                "with a [placement] spec, which CLPs a budget of joiners should join");
+  add_spec_command_options(app, *o,
+                           "Target spec ([target]: parameter, range, outcome, probability) or placement "
+                           "spec ([placement]: wave, candidate, budget)",
+                           "Do not list the values (or levels) as they are tried");
   return {app, [o]() { return target_command(*o); }};
 }
 
