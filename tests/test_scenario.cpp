@@ -422,6 +422,67 @@ TEST(Overrides, PathThroughAValueIsAnError) {
   EXPECT_NE(d[0].message.find("is a value, not a table"), std::string::npos) << dump(d);
 }
 
+// A path into an entry of a keyed table names an entry the scenario has: a mistyped id used to
+// make a new entry silently (factions.lefty.x, exit 0 when its keys had defaults) or end in
+// missing keys blamed on "<input>". The message names the override and the ids there are.
+TEST(Overrides, PathIntoAnEntryTheScenarioLacksIsAnErrorNamingItsIds) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"factions.lefty.mobilisation=2",
+       "no faction 'lefty' in the scenario (its factions: radical, moderate); to add one, give it "
+       "whole: factions.lefty={ ... }"},
+      {"candidates.centre.valence=0.1",
+       "no candidate 'centre' in the scenario (its candidates: left, right); to add one, give it "
+       "whole: candidates.centre={ ... }"},
+      {"affiliates.other.share=0",
+       "no affiliate 'other' in the scenario (its affiliates: union); to add one, give it whole: "
+       "affiliates.other={ ... }"},
+      {"waves.neww.size=2",
+       "no wave 'neww' in the scenario (its waves: old, new, supporters, unions); to add one, give "
+       "it whole: waves.neww={ ... }"},
+      // Deeper paths too, and a key that is no field: the id is what is wrong.
+      {"waves.neww.factions.radical=1", "no wave 'neww' in the scenario"},
+      {"factions.lefty.x=0.1", "no faction 'lefty' in the scenario"},
+  };
+  for (const auto& [o, message] : cases) {
+    const std::vector<Diagnostic> d = diagnostics_of(kToy, {o});
+    ASSERT_EQ(d.size(), 1u) << o << "\n" << dump(d);
+    EXPECT_EQ(d[0].file, "--set " + o.substr(0, o.find('='))) << dump(d);
+    EXPECT_EQ(d[0].line, 0) << dump(d);
+    EXPECT_EQ(d[0].message.substr(0, message.size()), message) << dump(d);
+  }
+  // An override of an entry the scenario has is untouched by the check.
+  EXPECT_DOUBLE_EQ(load_scenario(kToy, {"factions.radical.mobilisation=2"}).factions[0].mobilisation, 2);
+}
+
+TEST(Overrides, TheIdsAreListedInFileOrderIncludesFirst) {
+  // toml++ keeps a table's keys sorted; the message lists them as the scenario reads them.
+  TempDir dir;
+  const std::string path = dir.write("variant.toml", "include = \"" + kToy + "\"\n"
+                                     "[waves.aaa]\nsize = 10\njoined_from = 2019-01-01\n"
+                                     "joined_to = 2019-02-01\nfactions = { radical = 1.0 }\n");
+  const std::vector<Diagnostic> d = diagnostics_of(path, {"waves.zzz.size=3"});
+  ASSERT_EQ(d.size(), 1u) << dump(d);
+  EXPECT_NE(d[0].message.find("(its waves: old, new, supporters, unions, aaa)"), std::string::npos)
+      << dump(d);
+}
+
+// Adding an entry stays possible, on purpose: given whole, as one table value; paths into it
+// work after that, as for any entry.
+TEST(Overrides, AnEntryGivenWholeIsAdded) {
+  const Scenario s = load_scenario(
+      kToy, {"candidates.centre={ name = \"Centre\", position = [0.0, 0.0] }",
+             "candidates.centre.valence=0.2",
+             "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"});
+  ASSERT_EQ(s.candidates.size(), 3u);
+  const int c = s.candidate_index("centre");
+  ASSERT_GE(c, 0);
+  EXPECT_EQ(s.candidates[size_t(c)].name, "Centre");
+  EXPECT_DOUBLE_EQ(s.candidates[size_t(c)].valence, 0.2);
+  // An entry given whole is read and checked like one in the file.
+  const std::vector<Diagnostic> d = diagnostics_of(kToy, {"waves.extra={ size = 10 }"});
+  EXPECT_NE(find_message(d, "missing required key 'waves.extra.joined_from'"), nullptr) << dump(d);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Key documentation and the resolved parameter list.
 
