@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
@@ -512,6 +513,29 @@ TEST(ScenarioKeys, EveryKeyIsDocumentedOnceWithAMeaning) {
     EXPECT_FALSE(k.meaning.empty()) << k.path;
     EXPECT_FALSE(k.def.empty()) << k.path;
   }
+}
+
+// Every field has a label, which the visualiser shows on its widget (with the unit) instead of
+// the raw key ("meet"): a few words in sentence case, told apart from the other fields the
+// visualiser lists under the same heading (the path's first part: "rules" holds the MPs' ballot
+// and the final ballot alike). Scalar fields (sliders, a sweep's axis) and the rest alike.
+TEST(ScenarioKeys, EveryFieldHasAShortDistinctLabel) {
+  std::map<std::string, std::string> used;  // heading + label -> path
+  for (const auto& k : leadsim::scenario_fields()) {
+    const std::string& l = k.label;
+    ASSERT_FALSE(l.empty()) << k.path << (k.scalar() ? " (scalar)" : "")
+                            << " has no label: give its row in scenario_fields.cpp a .label";
+    EXPECT_TRUE(std::isupper(static_cast<unsigned char>(l[0]))) << k.path << ": '" << l << "'";
+    EXPECT_LE(l.size(), 40u) << k.path << ": '" << l << "' is more than a few words";
+    EXPECT_LE(std::count(l.begin(), l.end(), ' '), 5) << k.path << ": '" << l << "'";
+    EXPECT_NE(l.back(), '.') << k.path << ": a label, not a sentence";
+    EXPECT_NE(l, k.path.substr(k.path.rfind('.') + 1)) << k.path << ": the raw key is no label";
+    const std::string heading = k.path.substr(0, k.path.find('.'));
+    const auto [it, fresh] = used.emplace(heading + "|" + l, k.path);
+    EXPECT_TRUE(fresh) << "'" << l << "' labels both " << it->second << " and " << k.path;
+  }
+  EXPECT_EQ(leadsim::find_field("meetings.meet")->label, "Meetings held");
+  EXPECT_EQ(leadsim::find_field("waves.old.size")->label, "Cohort size");
 }
 
 // The manifest must hold every parameter in force: each documented key (per entry of keyed
