@@ -178,8 +178,8 @@ TEST(Ballot, TurnoutMatchesTheModelWithinSamplingError) {
 TEST(Ballot, AlternativeVoteTransfersWithThreeCandidates) {
   // A centrist third candidate with few first preferences: it is eliminated and its votes
   // transfer, so the count needs more than one round.
-  const auto s = toy({"candidates.centre.name=\"Centre Candidate\"",
-                      "candidates.centre.position=[0.1, 0.0]", "candidates.centre.valence=-0.3",
+  const auto s = toy({"candidates.centre={ name = \"Centre Candidate\", position = [0.1, 0.0], "
+                      "valence = -0.3 }",
                       "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"});
   int multi = 0;
   for (const RunResult& r : run_many(s, 20)) {

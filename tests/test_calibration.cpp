@@ -135,7 +135,8 @@ nominations_lef = { observed = 3, scale = 1 }
   };
   EXPECT_NE(at_line(4).find("did you mean 'meetings.attendance'"), std::string::npos) << at_line(4);
   EXPECT_NE(at_line(5).find("outside the field's domain"), std::string::npos) << at_line(5);
-  EXPECT_NE(at_line(6).find("names an entry the scenario does not have"), std::string::npos)
+  EXPECT_NE(at_line(6).find("no faction 'nobody' in the scenario (its factions: radical, moderate)"),
+            std::string::npos)
       << at_line(6);
   EXPECT_NE(at_line(8).find("did you mean 'nominations_left'"), std::string::npos) << at_line(8);
 }

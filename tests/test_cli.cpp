@@ -211,6 +211,37 @@ TEST(Validate, BadOverrideExitsTwo) {
   EXPECT_TRUE(contains(r.err, "meetings.chair_bias")) << describe(r);
 }
 
+// A keyed path whose id the scenario does not have: exit 2 naming the flag, the path and the ids
+// there are, nothing written (it used to make a new entry; with defaults for its keys, silently).
+TEST(Validate, OverrideOfAnEntryTheScenarioLacksExitsTwoNamingItsIds) {
+  const Result v = leadsim({"validate", kLabour, "--set", "factions.lefty.x=0.1"});
+  EXPECT_EQ(v.code, 2) << describe(v);
+  EXPECT_TRUE(v.out.empty()) << describe(v);
+  EXPECT_EQ(v.err, "--set factions.lefty.x: error: no faction 'lefty' in the scenario (its "
+                   "factions: momentum, left, soft_left, moderate); to add one, give it whole: "
+                   "factions.lefty={ ... }\n") << describe(v);
+  TempDir tmp;
+  const fs::path dir = tmp / "out";
+  const Result r = leadsim({"run", kToy, "--runs", "2", "--quiet", "--out", dir.string(),
+                            "--set", "affiliates.other.share=0"});
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "--set affiliates.other.share: error: no affiliate 'other' in the "
+                              "scenario (its affiliates: union)")) << describe(r);
+  EXPECT_FALSE(fs::exists(dir));
+  // A sweep's fixed --set goes through the same loader: refused before any point runs.
+  const Result s = leadsim({"sweep", kToy, "--out", dir.string(), "--param",
+                            "meetings.attendance=0.05:0.1", "--runs", "1", "--set",
+                            "waves.neww.size=10"});
+  EXPECT_EQ(s.code, 2) << describe(s);
+  EXPECT_TRUE(contains(s.err, "--set waves.neww.size: error: no wave 'neww' in the scenario (its "
+                              "waves: old, new, supporters, unions)")) << describe(s);
+  EXPECT_FALSE(fs::exists(dir));
+  // Given whole, a new entry is added on purpose.
+  const Result ok = leadsim({"validate", kToy, "--set", "factions.centrist={ centre = [0.0, 0.5] }"});
+  EXPECT_EQ(ok.code, 0) << describe(ok);
+  EXPECT_TRUE(contains(ok.out, "3 factions")) << describe(ok);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile input (issue 15): each exits 2 with a message naming the input, promptly.
 

@@ -79,10 +79,9 @@ TEST(Contest, MembersElectorateGrowsWhenTheFreezeIsOverturned) {
 
 TEST(Contest, TargetedWaveWinsItsTargetClp) {
   const std::vector<std::string> wave = {
-      "waves.organised.size=300",          "waves.organised.joined_from=2019-06-01",
-      "waves.organised.joined_to=2019-06-30", "waves.organised.factions={ radical = 1.0 }",
-      "waves.organised.organised=true",    "waves.organised.activism=4",
-      "waves.organised.target=\"named\"",  "waves.organised.target_clps=[\"CLP 7\"]",
+      "waves.organised={ size = 300, joined_from = 2019-06-01, joined_to = 2019-06-30, "
+      "factions = { radical = 1.0 }, organised = true, activism = 4, target = \"named\", "
+      "target_clps = [\"CLP 7\"] }",
       "meetings.meet=1"};
   const Scenario with_wave = toy(wave);
   const int target = with_wave.clp_index("CLP 7");

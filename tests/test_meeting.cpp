@@ -56,7 +56,7 @@ TEST(Meeting, StoryMatchesTheRunsOwnResultInEveryClp) {
   // five, an organised wave, and General Committees.
   const std::vector<std::vector<std::string>> variants = {
       {"meetings.meet=1"},
-      {"meetings.meet=1", "candidates.centre.position=[0.0, 0.0]",
+      {"meetings.meet=1", "candidates.centre={ position = [0.0, 0.0] }",
        "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"},
       {"meetings.meet=1", "meetings.general_committee=0", "waves.old.organised=true",
        "meetings.organised_turnout=3"},
@@ -67,10 +67,9 @@ TEST(Meeting, StoryMatchesTheRunsOwnResultInEveryClp) {
        "campaign.poll_error.member=0.2", "campaign.cohort_error=0.1",
        "meetings.officer_tactics=0.8", "meetings.requisition=0.9"},
       {"meetings.meet=1", "meetings.general_committee=1", "factions.radical.delegate_lean=1"},
-      {"meetings.meet=1", "meetings.general_committee=0", "candidates.c3.position=[0.1, 0.0]",
-       "candidates.c3.name=\"C3\"", "candidates.c4.position=[-0.2, 0.1]",
-       "candidates.c4.name=\"C4\"", "candidates.c5.position=[0.3, -0.1]",
-       "candidates.c5.name=\"C5\"",
+      {"meetings.meet=1", "meetings.general_committee=0", "candidates.c3={ name = \"C3\", position = [0.1, 0.0] }",
+       "candidates.c4={ name = \"C4\", position = [-0.2, 0.1] }",
+       "candidates.c5={ name = \"C5\", position = [0.3, -0.1] }",
        "mps.support={ left = 0.3, right = 0.3, c3 = 0.1, c4 = 0.1, c5 = 0.1, none = 0.1 }"}};
   for (const auto& v : variants) {
     const Scenario s = toy(v);
@@ -272,8 +271,7 @@ TEST(Meeting, DelegatesFavourTheCandidateOlderMembersPrefer) {
 
 TEST(Meeting, ThreeCandidatesUseAnEliminatingBallot) {
   // A third, centrist candidate: some meetings need a second round.
-  const auto s = toy({"candidates.centre.name=\"Centre Candidate\"",
-                      "candidates.centre.position=[0.0, 0.0]",
+  const auto s = toy({"candidates.centre={ name = \"Centre Candidate\", position = [0.0, 0.0] }",
                       "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }",
                       "meetings.meet=1", "meetings.quorum=1"});
   int multi_round = 0, held = 0;

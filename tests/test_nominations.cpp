@@ -80,11 +80,9 @@ TEST(Nominations, EachAffiliateConsultsItsOwnMembers) {
   // moderates' the right, in every run (one shared mix could not split them).
   const std::vector<std::string> two = {
       "waves.unions.factions={ radical = 1.0 }", "waves.unions.affiliate=\"union\"",
-      "waves.moderate_union.section=\"affiliated\"", "waves.moderate_union.size=2000",
-      "waves.moderate_union.joined_from=2010-01-01", "waves.moderate_union.joined_to=2020-06-30",
-      "waves.moderate_union.factions={ moderate = 1.0 }",
-      "waves.moderate_union.affiliate=\"other\"", "affiliates.union.share=0.5",
-      "affiliates.other.share=0.5", "affiliates.other.method=\"consultation\""};
+      "waves.moderate_union={ section = \"affiliated\", size = 2000, joined_from = 2010-01-01, "
+      "joined_to = 2020-06-30, factions = { moderate = 1.0 }, affiliate = \"other\" }",
+      "affiliates.union.share=0.5", "affiliates.other={ share = 0.5, method = \"consultation\" }"};
   const Scenario s = toy(two);
   const Population pop = synthesise(s, 1);
   for (size_t i = 0; i < pop.size(); ++i) {

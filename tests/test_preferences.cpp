@@ -68,7 +68,7 @@ TEST(FactionProbability, SumsToOneForEveryClpAndWave) {
 
 TEST(FactionProbability, SumsToOneWithThreeFactions) {
   // A third faction exercises the middle of the cumulative row.
-  const Scenario s = toy({"factions.centrist.centre=[0.0, 0.5]",
+  const Scenario s = toy({"factions.centrist={ centre = [0.0, 0.5] }",
                           "waves.old.factions={radical = 0.3, moderate = 0.5, centrist = 0.2}",
                           "waves.new.factions={radical = 0.6, moderate = 0.2, centrist = 0.2}",
                           "waves.supporters.factions={radical = 0.4, moderate = 0.4, centrist = 0.2}",

@@ -393,7 +393,7 @@ TEST(Report, ReportNamesTheContestTheRunsAndEachCandidatesChance) {
 }
 
 TEST(Report, ReportOfAnMpsBallotHasItsTableAndNoClpNominations) {
-  const Scenario s = toy({"candidates.centre.position=[0.0, 0.0]", "mps.extra_mps=40",
+  const Scenario s = toy({"candidates.centre={ position = [0.0, 0.0] }", "mps.extra_mps=40",
                           "mps.support={ left = 0.3, right = 0.5, centre = 0.2 }",
                           "rules.stages=[\"mp_ballot\", \"final_ballot\"]"});
   const EnsembleResult r = ensemble(s, 10, 1);

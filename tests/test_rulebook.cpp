@@ -274,7 +274,7 @@ TEST(MpRound, NobodyReachingTheMinimumKeepsTheLeader) {
 
 TEST(Stages, MpBallotRunsRoundsUntilTwoRemainAndNoMeetingsAreHeld) {
   // Three candidates in toy: a centrist added; MPs vote in rounds, the lowest goes.
-  const Scenario s = toy({"candidates.centre.position=[0.0, 0.0]", "mps.extra_mps=40",
+  const Scenario s = toy({"candidates.centre={ position = [0.0, 0.0] }", "mps.extra_mps=40",
                           "mps.support={ left = 0.3, right = 0.5, centre = 0.2 }",
                           "rules.stages=[\"mp_ballot\", \"final_ballot\"]"});
   const int mps = synthesise(s, 1).parliament.size();
@@ -294,7 +294,7 @@ TEST(Stages, MpBallotRunsRoundsUntilTwoRemainAndNoMeetingsAreHeld) {
 }
 
 TEST(Stages, MinimumVotesCanLeaveOneCandidateElectedUnopposed) {
-  const Scenario s = toy({"candidates.centre.position=[0.0, 0.0]", "mps.extra_mps=40",
+  const Scenario s = toy({"candidates.centre={ position = [0.0, 0.0] }", "mps.extra_mps=40",
                           "mps.support={ left = 0.1, right = 0.8, centre = 0.1 }",
                           "rules.stages=[\"mp_ballot\", \"final_ballot\"]",
                           "rules.mp_ballot.minimum_votes=[26]"});

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
@@ -422,6 +423,67 @@ TEST(Overrides, PathThroughAValueIsAnError) {
   EXPECT_NE(d[0].message.find("is a value, not a table"), std::string::npos) << dump(d);
 }
 
+// A path into an entry of a keyed table names an entry the scenario has: a mistyped id used to
+// make a new entry silently (factions.lefty.x, exit 0 when its keys had defaults) or end in
+// missing keys blamed on "<input>". The message names the override and the ids there are.
+TEST(Overrides, PathIntoAnEntryTheScenarioLacksIsAnErrorNamingItsIds) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"factions.lefty.mobilisation=2",
+       "no faction 'lefty' in the scenario (its factions: radical, moderate); to add one, give it "
+       "whole: factions.lefty={ ... }"},
+      {"candidates.centre.valence=0.1",
+       "no candidate 'centre' in the scenario (its candidates: left, right); to add one, give it "
+       "whole: candidates.centre={ ... }"},
+      {"affiliates.other.share=0",
+       "no affiliate 'other' in the scenario (its affiliates: union); to add one, give it whole: "
+       "affiliates.other={ ... }"},
+      {"waves.neww.size=2",
+       "no wave 'neww' in the scenario (its waves: old, new, supporters, unions); to add one, give "
+       "it whole: waves.neww={ ... }"},
+      // Deeper paths too, and a key that is no field: the id is what is wrong.
+      {"waves.neww.factions.radical=1", "no wave 'neww' in the scenario"},
+      {"factions.lefty.x=0.1", "no faction 'lefty' in the scenario"},
+  };
+  for (const auto& [o, message] : cases) {
+    const std::vector<Diagnostic> d = diagnostics_of(kToy, {o});
+    ASSERT_EQ(d.size(), 1u) << o << "\n" << dump(d);
+    EXPECT_EQ(d[0].file, "--set " + o.substr(0, o.find('='))) << dump(d);
+    EXPECT_EQ(d[0].line, 0) << dump(d);
+    EXPECT_EQ(d[0].message.substr(0, message.size()), message) << dump(d);
+  }
+  // An override of an entry the scenario has is untouched by the check.
+  EXPECT_DOUBLE_EQ(load_scenario(kToy, {"factions.radical.mobilisation=2"}).factions[0].mobilisation, 2);
+}
+
+TEST(Overrides, TheIdsAreListedInFileOrderIncludesFirst) {
+  // toml++ keeps a table's keys sorted; the message lists them as the scenario reads them.
+  TempDir dir;
+  const std::string path = dir.write("variant.toml", "include = \"" + kToy + "\"\n"
+                                     "[waves.aaa]\nsize = 10\njoined_from = 2019-01-01\n"
+                                     "joined_to = 2019-02-01\nfactions = { radical = 1.0 }\n");
+  const std::vector<Diagnostic> d = diagnostics_of(path, {"waves.zzz.size=3"});
+  ASSERT_EQ(d.size(), 1u) << dump(d);
+  EXPECT_NE(d[0].message.find("(its waves: old, new, supporters, unions, aaa)"), std::string::npos)
+      << dump(d);
+}
+
+// Adding an entry stays possible, on purpose: given whole, as one table value; paths into it
+// work after that, as for any entry.
+TEST(Overrides, AnEntryGivenWholeIsAdded) {
+  const Scenario s = load_scenario(
+      kToy, {"candidates.centre={ name = \"Centre\", position = [0.0, 0.0] }",
+             "candidates.centre.valence=0.2",
+             "mps.support={ left = 0.3, right = 0.4, centre = 0.3 }"});
+  ASSERT_EQ(s.candidates.size(), 3u);
+  const int c = s.candidate_index("centre");
+  ASSERT_GE(c, 0);
+  EXPECT_EQ(s.candidates[size_t(c)].name, "Centre");
+  EXPECT_DOUBLE_EQ(s.candidates[size_t(c)].valence, 0.2);
+  // An entry given whole is read and checked like one in the file.
+  const std::vector<Diagnostic> d = diagnostics_of(kToy, {"waves.extra={ size = 10 }"});
+  EXPECT_NE(find_message(d, "missing required key 'waves.extra.joined_from'"), nullptr) << dump(d);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Key documentation and the resolved parameter list.
 
@@ -451,6 +513,29 @@ TEST(ScenarioKeys, EveryKeyIsDocumentedOnceWithAMeaning) {
     EXPECT_FALSE(k.meaning.empty()) << k.path;
     EXPECT_FALSE(k.def.empty()) << k.path;
   }
+}
+
+// Every field has a label, which the visualiser shows on its widget (with the unit) instead of
+// the raw key ("meet"): a few words in sentence case, told apart from the other fields the
+// visualiser lists under the same heading (the path's first part: "rules" holds the MPs' ballot
+// and the final ballot alike). Scalar fields (sliders, a sweep's axis) and the rest alike.
+TEST(ScenarioKeys, EveryFieldHasAShortDistinctLabel) {
+  std::map<std::string, std::string> used;  // heading + label -> path
+  for (const auto& k : leadsim::scenario_fields()) {
+    const std::string& l = k.label;
+    ASSERT_FALSE(l.empty()) << k.path << (k.scalar() ? " (scalar)" : "")
+                            << " has no label: give its row in scenario_fields.cpp a .label";
+    EXPECT_TRUE(std::isupper(static_cast<unsigned char>(l[0]))) << k.path << ": '" << l << "'";
+    EXPECT_LE(l.size(), 40u) << k.path << ": '" << l << "' is more than a few words";
+    EXPECT_LE(std::count(l.begin(), l.end(), ' '), 5) << k.path << ": '" << l << "'";
+    EXPECT_NE(l.back(), '.') << k.path << ": a label, not a sentence";
+    EXPECT_NE(l, k.path.substr(k.path.rfind('.') + 1)) << k.path << ": the raw key is no label";
+    const std::string heading = k.path.substr(0, k.path.find('.'));
+    const auto [it, fresh] = used.emplace(heading + "|" + l, k.path);
+    EXPECT_TRUE(fresh) << "'" << l << "' labels both " << it->second << " and " << k.path;
+  }
+  EXPECT_EQ(leadsim::find_field("meetings.meet")->label, "Meetings held");
+  EXPECT_EQ(leadsim::find_field("waves.old.size")->label, "Cohort size");
 }
 
 // The manifest must hold every parameter in force: each documented key (per entry of keyed

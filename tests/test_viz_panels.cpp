@@ -332,8 +332,12 @@ TEST_F(ImGuiTest, ParameterPanelListsEveryParameter) {
   EXPECT_FALSE(e.set("meetings.attendance", "1.5"));  // refused: shown under its widget
   v.param_filter.clear();
   frames(3, [&] { parameter_panel(e, v); });
-  EXPECT_NE(parameter_tooltip(*e.spec("meetings.chair_bias"), "0").find("Unit: probability"),
-            std::string::npos);
+  // The tooltip names the raw key (what --set, sweeps and the file call it) and the meaning.
+  const std::string tip = parameter_tooltip(*e.spec("meetings.chair_bias"), "0");
+  EXPECT_EQ(tip.rfind("meetings.chair_bias   (leadsim run --set meetings.chair_bias=...)", 0), 0u)
+      << tip;
+  EXPECT_NE(tip.find(find_field("meetings.chair_bias")->meaning), std::string::npos) << tip;
+  EXPECT_NE(tip.find("Unit: probability"), std::string::npos) << tip;
 }
 
 TEST_F(ImGuiTest, TheAppRunsEveryTabWithoutAWindow) {

@@ -57,6 +57,41 @@ TEST(VizParams, DescribeGivesEachParameterItsWidget) {
   EXPECT_EQ(scale.hi, 10);
 }
 
+// A widget is labelled for a person, from the field table: its label with the unit; the raw
+// key ("meet") only for a path the table does not know.
+TEST(VizParams, WidgetsAreLabelledWithTheFieldsLabelAndUnit) {
+  EXPECT_EQ(widget_label(spec_of("meetings.meet")), "Meetings held (probability)");
+  EXPECT_EQ(widget_label(spec_of("meetings.care")), "Care about the gap (per utility unit)");
+  EXPECT_EQ(widget_label(spec_of("waves.old.size")), "Cohort size (people)");
+  EXPECT_EQ(qualified_label(spec_of("waves.old.size")), "old: Cohort size (people)");
+  EXPECT_EQ(qualified_label(spec_of("meetings.care")), "Care about the gap (per utility unit)");
+  // A date's widget is a date, a name's a name: no unit to add.
+  EXPECT_EQ(widget_label(spec_of("eligibility.member_ballot_freeze")), "Ballot freeze date");
+  EXPECT_EQ(widget_label(spec_of("waves.old.name")), "Name");
+  // Nor where the label says it already.
+  EXPECT_EQ(widget_label(spec_of("meetings.speakers")), "Speeches");
+  EXPECT_EQ(widget_label(spec_of("mps.count")), "MPs");
+  const ParamSpec unknown = spec_of("meetings.no_such_key");
+  EXPECT_FALSE(unknown.documented);
+  EXPECT_EQ(widget_label(unknown), "no_such_key");
+}
+
+// Every parameter the visualiser shows for the shipped scenarios gets its field's label (a
+// field without one would show its raw key; test_scenario's EveryFieldHasAShortDistinctLabel
+// checks the table itself).
+TEST(VizParams, EveryParameterOfTheScenariosHasItsLabel) {
+  for (const char* name : {"toy.toml", "labour-2016-entryism.toml", "labour-2010.toml",
+                           "conservative-2019.toml"}) {
+    const Scenario s = load_scenario(scenario_path(name));
+    for (const auto& r : s.resolved) {
+      const ParamSpec p = spec_of(r.path);
+      ASSERT_TRUE(p.documented) << name << ": " << r.path;
+      EXPECT_FALSE(p.label.empty()) << name << ": " << r.path;
+      EXPECT_EQ(p.label, find_field(r.path)->label) << name << ": " << r.path;
+    }
+  }
+}
+
 TEST(VizParams, EveryParameterOfTheScenariosIsDocumented) {
   for (const char* name : {"toy.toml", "labour-2016-entryism.toml"}) {
     const Scenario s = load_scenario(scenario_path(name));

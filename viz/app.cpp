@@ -552,8 +552,8 @@ void App::popups() {
     ImGui::PushTextWrapPos(wide);
     ImGui::TextUnformatted(
         "Left: the scenario's parameters. Move one and the runs restart (after 0.3 s of calm); a "
-        "value the scenario loader refuses is shown refused, with its reason. Hover a name for its "
-        "meaning and unit. 'Save as' writes a scenario file `leadsim run` accepts.\n\n"
+        "value the scenario loader refuses is shown refused, with its reason. Hover a parameter "
+        "for its key (what --set takes), meaning and unit. 'Save as' writes a scenario file `leadsim run` accepts.\n\n"
         "Overview: who wins (95% intervals), final-round shares, CLP nominations, first "
         "preferences "
         "by section, meeting attendance, turnout.\nCLPs: each CLP's chance of nominating a "

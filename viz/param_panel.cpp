@@ -53,6 +53,18 @@ std::string share_key_label(const Scenario& s, const std::string& key) {
   return key;
 }
 
+// The parameter's tooltip (parameter_tooltip: its key, meaning, unit...) for the item just drawn,
+// when hovered. Its name column and its widget both show it: the widget is where the pointer is
+// when a person wonders what a slider moves.
+void hover_tooltip(const EditSession& e, const ParamSpec& p) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+  ImGui::TextUnformatted(parameter_tooltip(p, e.file_value(p.path)).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
 // A text field edited in place: the typed text lives in the ViewState until Enter or focus loss.
 bool text_field(ViewState& v, const std::string& path, const std::string& current,
                 std::string& out) {
@@ -123,6 +135,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
       std::string typed;
       std::optional<std::string> out;
       if (text_field(v, p.path, value, typed)) out = typed;
+      hover_tooltip(e, p);  // the day buttons after it have tooltips of their own
       ImGui::SameLine(0, 4);
       try {
         const Day d = parse_day(value);
@@ -159,6 +172,7 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
         ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x * 0.62f));
         if (ImGui::SliderScalar(label.c_str(), ImGuiDataType_Double, &x, &lo, &hi, "%.3f"))
           out = toml_shares(rebalance_shares(*shares, i, x));
+        hover_tooltip(e, p);
         ImGui::PopID();
       }
       if (shares->size() > 1) ImGui::TextDisabled("moving one share rescales the others");
@@ -174,24 +188,18 @@ std::optional<std::string> widget(EditSession& e, const ParamSpec& p, ViewState&
   return std::nullopt;
 }
 
-// One parameter: its name (with reset when changed) and its widget, then a refusal if any.
+// One parameter: its label and unit (with reset when changed) and its widget, then a refusal if
+// any. A long label wraps within its column rather than being cut.
 void parameter_row(EditSession& e, const ParamSpec& p, ViewState& v) {
   ImGui::PushID(p.path.c_str());
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   const bool changed = e.is_overridden(p.path);
   ImGui::AlignTextToFramePadding();
-  if (changed)
-    ImGui::TextColored(kChangedColour, "%s", p.name.c_str());
-  else
-    ImGui::TextUnformatted(p.name.c_str());
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
-    ImGui::TextUnformatted(parameter_tooltip(p, e.file_value(p.path)).c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
-  }
+  if (changed) ImGui::PushStyleColor(ImGuiCol_Text, kChangedColour);
+  ImGui::TextWrapped("%s", widget_label(p).c_str());
+  if (changed) ImGui::PopStyleColor();
+  hover_tooltip(e, p);
   if (changed) {
     ImGui::SameLine();
     if (ImGui::SmallButton("reset")) e.reset(p.path);
@@ -200,8 +208,8 @@ void parameter_row(EditSession& e, const ParamSpec& p, ViewState& v) {
   }
   ImGui::TableNextColumn();
   if (auto nv = widget(e, p, v)) e.set(p.path, *nv);
-  if (ImGui::IsItemHovered() && p.kind != WidgetKind::shares && !p.unit.empty())
-    ImGui::SetTooltip("%s (%s)", p.meaning.c_str(), p.unit.c_str());
+  // Shares and dates show it on their own items (several sliders; a field before its buttons).
+  if (p.kind != WidgetKind::shares && p.kind != WidgetKind::date) hover_tooltip(e, p);
   if (const auto* why = e.refusal(p.path)) {
     ImGui::PushStyleColor(ImGuiCol_Text, kRefusedColour);
     for (const auto& line : *why) ImGui::TextWrapped("refused: %s", line.c_str());
@@ -215,12 +223,13 @@ void parameter_row(EditSession& e, const ParamSpec& p, ViewState& v) {
 }  // namespace
 
 std::string parameter_tooltip(const ParamSpec& p, const std::string& file_value) {
-  std::string t = p.meaning.empty() ? p.path : p.meaning;
+  // The key first: it is what the scenario file, --set, sweeps and Python call the parameter.
+  std::string t = p.path + "   (leadsim run --set " + p.path + "=...)";
+  if (!p.meaning.empty()) t += "\n" + p.meaning;
   if (!p.unit.empty()) t += "\nUnit: " + p.unit;
   if (!p.type.empty()) t += "\nType: " + p.type;
   if (!p.def.empty()) t += "\nDefault: " + p.def;
   if (!file_value.empty()) t += "\nIn the file: " + file_value;
-  t += "\nKey: " + p.path + "   (leadsim run --set " + p.path + "=...)";
   return t;
 }
 
@@ -255,7 +264,8 @@ bool parameter_panel(EditSession& e, ViewState& v) {
     }
   }
   ImGui::SetNextItemWidth(-FLT_MIN);
-  ImGui::InputTextWithHint("##paramfilter", "search parameters (name or meaning)", &v.param_filter);
+  ImGui::InputTextWithHint("##paramfilter", "search parameters (name, key or meaning)",
+                           &v.param_filter);
   ImGui::Separator();
 
   // Groups of consecutive parameters with the same section and entity, in file order.
@@ -265,8 +275,8 @@ bool parameter_panel(EditSession& e, ViewState& v) {
   };
   std::vector<Group> groups;
   for (const ParamSpec& p : e.params()) {
-    if (!v.param_filter.empty() && !contains_ci(p.path, v.param_filter) &&
-        !contains_ci(p.meaning, v.param_filter))
+    if (!v.param_filter.empty() && !contains_ci(p.label, v.param_filter) &&
+        !contains_ci(p.path, v.param_filter) && !contains_ci(p.meaning, v.param_filter))
       continue;
     if (groups.empty() || groups.back().section != p.section || groups.back().entity != p.entity)
       groups.push_back({p.section, p.entity, {}});

@@ -5,6 +5,7 @@
 #include "leadsim/toml_input.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -77,10 +78,12 @@ ParamSpec describe(const std::string& path) {
   p.entity = keyed ? parts[1] : "";
   p.name = join(parts, keyed ? 2 : 1, '.');
   p.key = keyed ? p.section + ".<id>." + p.name : path;
+  p.label = p.name;
   const Field* f = find_field(path);
   if (!f) return p;  // undocumented: edited as text
   p.documented = true;
   p.key = f->path;
+  if (!f->label.empty()) p.label = f->label;
   p.type = f->type();
   p.def = f->def;
   p.unit = f->unit;
@@ -110,6 +113,20 @@ ParamSpec describe(const std::string& path) {
     default: break;  // names, lists and tables: edited as TOML text
   }
   return p;
+}
+
+std::string widget_label(const ParamSpec& p) {
+  auto lower = [](std::string s) {
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (p.unit.empty() || p.unit == "date" || lower(p.label).find(lower(p.unit)) != std::string::npos)
+    return p.label;
+  return p.label + " (" + p.unit + ")";
+}
+
+std::string qualified_label(const ParamSpec& p) {
+  return p.entity.empty() ? widget_label(p) : p.entity + ": " + widget_label(p);
 }
 
 std::optional<double> parse_number(const std::string& value) {

@@ -46,6 +46,7 @@ struct ParamSpec {
   std::string section;  // first segment: "waves"
   std::string entity;   // id within a keyed table ("old"), else ""
   std::string name;     // the rest after section and entity: "activism", "turnout.member"
+  std::string label;    // the field table's label, "Activism" (the raw name if undocumented)
   WidgetKind kind = WidgetKind::text;
   double lo = 0, hi = 1;                  // the allowed range (numbers, integers, positions)
   bool lo_open = false, hi_open = false;  // "(0, 10]": the end itself is not allowed
@@ -59,6 +60,15 @@ struct ParamSpec {
 // domain the range. Keyed tables (candidates, factions, waves, affiliates) match
 // "<section>.<id>.<field>" to their "<section>.<id>.<field>" row.
 ParamSpec describe(const std::string& path);
+
+// What a widget is labelled with: the field's label and its unit, "Attendance (probability)",
+// "Cohort size (people)"; the label alone where the unit would say nothing new (no unit; a date,
+// whose widget is a date; a label that names it already: "Speeches", not "Speeches (speeches)").
+// People read this; the raw key is in the tooltip.
+std::string widget_label(const ParamSpec& p);
+// The same, qualified by the entity for a list of parameters from every table (the sweep's
+// choice of parameter): "pre2015: Activism (multiplier)".
+std::string qualified_label(const ParamSpec& p);
 
 // TOML values. Written by the library's printers (leadsim/toml_text.hpp: toml_string, toml_key,
 // toml_number, toml_numbers, toml_strings), the project's one TOML printer; read here.

@@ -189,12 +189,17 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
   ImGui::TextUnformatted("Sweep");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
-  if (ImGui::BeginCombo("##param", f.path.c_str(), ImGuiComboFlags_HeightLarge)) {
-    for (const ParamSpec* p : numeric)
-      if (ImGui::Selectable(p->path.c_str(), p->path == f.path)) {
+  if (ImGui::BeginCombo("##param", spec ? qualified_label(*spec).c_str() : f.path.c_str(),
+                        ImGuiComboFlags_HeightLarge)) {
+    for (const ParamSpec* p : numeric) {
+      // Labelled for people, told apart by the path (two entities' labels may be alike).
+      if (ImGui::Selectable((qualified_label(*p) + "##" + p->path).c_str(), p->path == f.path)) {
         f.path = p->path;
         suggest_range(*p);
       }
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", parameter_tooltip(*p, e.file_value(p->path)).c_str());
+    }
     ImGui::EndCombo();
   }
   if (spec && ImGui::IsItemHovered())
@@ -255,8 +260,8 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
   if (yr.lo > yr.hi) yr = {0, 1};
   if (sweep.outcome == 0) yr = {0, 1};
   yr = padded(yr, 0.05);
-  const std::string xlabel =
-      last.path + (lspec && !lspec->unit.empty() ? " (" + lspec->unit + ")" : "");
+  // Labelled for people; the title names the key too.
+  const std::string shown = lspec ? qualified_label(*lspec) : last.path;
   const float h = std::max(200.0f, size.y - ImGui::GetFrameHeightWithSpacing() * 3);
   Legend legend;
   if (sweep.outcome != 3)
@@ -264,9 +269,10 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
       legend.emplace_back(names[ci], candidate_colour(int(ci)));
   Chart c("sweep",
           pts.empty() ? std::string("Sweep: choose a parameter and a range, then start")
-                      : "Outcome against " + last.path + " (" + std::to_string(last.runs) +
-                            " runs per point, seed " + std::to_string(last.seed) + ")",
-          {size.x, h}, Axis{xr, Unit::number, xlabel}, Axis{yr, yu, outcomes[sweep.outcome]},
+                      : "Outcome against " + shown + " (" + last.path + "; " +
+                            std::to_string(last.runs) + " runs per point, seed " +
+                            std::to_string(last.seed) + ")",
+          {size.x, h}, Axis{xr, Unit::number, shown}, Axis{yr, yu, outcomes[sweep.outcome]},
           legend);
   const size_t series = sweep.outcome == 3 ? 1 : names.size();
   for (size_t ci = 0; ci < series; ++ci) {
@@ -301,7 +307,7 @@ void sweep_panel(Sweep& sweep, const EditSession& e, const RunSettings& settings
     for (const auto& p : pts)
       if (std::abs(p.value - mx) < std::abs(best->value - mx)) best = &p;
     ImGui::BeginTooltip();
-    ImGui::Text("%s = %g", last.path.c_str(), best->value);
+    ImGui::Text("%s = %g", shown.c_str(), best->value);
     if (!best->error.empty()) {
       ImGui::Text("refused: %s", best->error.c_str());
     } else {

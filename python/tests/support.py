@@ -17,14 +17,18 @@ BROKEN = os.path.join(SOURCE_DIR, "tests", "broken")
 def entryist_wave(size, targets=4, faction="moderate"):
     """Overrides adding an organised wave of one faction (moderates back the 'right'
     candidate) to the toy scenario, concentrated on `targets` random CLPs; they joined before
-    the freeze, so they may attend meetings."""
+    the freeze, so they may attend meetings. A new entry is given whole, as one table: a path
+    into an entry the scenario lacks ("waves.entry.size") is refused, so a mistyped id is not a
+    new wave."""
     return {
-        "waves.entry.size": size,
-        "waves.entry.joined_from": datetime.date(2019, 6, 1),
-        "waves.entry.joined_to": datetime.date(2019, 12, 31),
-        "waves.entry.factions": {faction: 1.0},
-        "waves.entry.activism": 3.0,
-        "waves.entry.organised": True,
-        "waves.entry.target": "random",
-        "waves.entry.target_count": targets,
+        "waves.entry": {
+            "size": size,
+            "joined_from": datetime.date(2019, 6, 1),
+            "joined_to": datetime.date(2019, 12, 31),
+            "factions": {faction: 1.0},
+            "activism": 3.0,
+            "organised": True,
+            "target": "random",
+            "target_count": targets,
+        },
     }

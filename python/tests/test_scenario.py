@@ -166,6 +166,15 @@ class ErrorTest(unittest.TestCase):
         with self.assertRaises(leadsim.ScenarioError):
             leadsim.load(TOY).set("meetings.meet", -1)
 
+    def test_override_of_an_entry_the_scenario_lacks(self):
+        # A mistyped id is an error naming the ids there are, not a new wave.
+        with self.assertRaises(leadsim.ScenarioError) as caught:
+            leadsim.load(TOY).set("waves.neww.size", 10)
+        e = caught.exception
+        self.assertEqual(e.file, "--set waves.neww.size")
+        self.assertIn("no wave 'neww' in the scenario (its waves: old, new, supporters, unions)",
+                      e.message)
+
     def test_missing_file(self):
         with self.assertRaises(leadsim.ScenarioError) as caught:
             leadsim.load("/nonexistent/contest.toml")

@@ -203,7 +203,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   toml::table root = detail::load_with_includes(path, diags, files, hashes);
   if (!diags.empty()) throw InputError(diags);  // syntax errors: the tree is not worth reading
   root.erase("sweep");  // a sweep's spec (sweep.hpp reads it): not part of the contest
-  for (const auto& o : overrides) detail::apply_override(root, o, diags);
+  for (const auto& o : overrides) detail::apply_override(root, o, diags, files);
   if (!diags.empty()) throw InputError(diags);
 
   std::vector<ResolvedParam> resolved;

@@ -1,14 +1,15 @@
 // scenario_fields.hpp (private): the typed field table behind fields.hpp.
 //
 // One Row per key of a scenario struct: the key (dotted keys descend into sub-tables: "turnout.member"),
-// its kind and domain, the member it fills, unit, meaning and what it affects. The default is the
+// its label, kind and domain, the member it fills, unit, meaning and what it affects. The default is the
 // member's own initialiser (read from a default-constructed struct), except where a Row says it
 // is derived (the ballot date, the entry's id, equal shares). read_rows() reads a struct's rows
 // from the tree in order; check_rows() checks a struct's values against the same domains (for a
 // Scenario built in code); describe_rows() makes the public Field list.
 //
 // Adding a parameter: a member with its default in scenario.hpp, one Row in
-// scenario_fields.cpp, and its use in the mechanism. Nothing else.
+// scenario_fields.cpp (its label too: test_scenario's Fields.EveryFieldHasALabel), and its use in
+// the mechanism. Nothing else.
 #pragma once
 
 #include "leadsim/eigen.hpp"
@@ -66,6 +67,7 @@ using CustomRead = void (*)(Reader&, const Ctx&, S&, const Row<S>&, Known&);
 template <class S>
 struct Row {
   const char* key;
+  const char* label;  // a few words, sentence case: what a person calls it (Field::label)
   FieldKind kind;
   Member<S> member;
   double lo = 0, hi = 0;

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <tuple>
 
+#include "leadsim/fields.hpp"
 #include "leadsim/input_file.hpp"
 #include "leadsim/sha256.hpp"
 #include "leadsim/toml_input.hpp"
@@ -141,8 +143,72 @@ toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>&
   return load_file(path, nullptr, diags, st);
 }
 
+namespace {
+
+// The keyed tables (candidates, factions, affiliates, waves): the prefixes of the field table's
+// "<id>" paths, so a keyed table added to the table is covered without a list to keep here.
+const std::vector<std::vector<std::string>>& keyed_tables() {
+  static const std::vector<std::vector<std::string>> tables = [] {
+    std::vector<std::vector<std::string>> t;
+    for (const Field& f : scenario_fields()) {
+      if (!f.keyed()) continue;
+      std::vector<std::string> prefix = split(f.path.substr(0, f.path.find(".<id>")), '.');
+      if (std::find(t.begin(), t.end(), prefix) == t.end()) t.push_back(std::move(prefix));
+    }
+    return t;
+  }();
+  return tables;
+}
+
+// Why the path `parts` may not be set: it goes into an entry of a keyed table
+// (factions.<id>.mobilisation) whose id the tree does not have. Walking it would make a new entry
+// (a typo in the id would add a faction and leave the scenario's own as they were, or end in a
+// list of missing keys blamed on no file), so it is refused naming the ids there are, in file
+// order. An entry is added on purpose by giving it whole, as one table value (factions.new={...}):
+// a path of the keyed table's depth + 1, which this lets through. "" if the path may be set.
+std::string missing_entry(const toml::table& root, const std::vector<std::string>& parts,
+                          const std::vector<std::string>& file_order) {
+  for (const std::vector<std::string>& prefix : keyed_tables()) {
+    if (parts.size() < prefix.size() + 2 || !std::equal(prefix.begin(), prefix.end(), parts.begin()))
+      continue;
+    const toml::table* t = &root;
+    for (const std::string& p : prefix) {
+      const toml::node* n = t ? t->get(p) : nullptr;
+      t = n ? n->as_table() : nullptr;
+    }
+    const std::string& id = parts[prefix.size()];
+    if (t && t->contains(id)) return "";
+    std::string table;
+    for (const std::string& p : prefix) table += (table.empty() ? "" : ".") + p;
+    // The keyed tables are named in the plural: "factions" holds factions, each a "faction".
+    std::string noun = prefix.back();
+    if (!noun.empty() && noun.back() == 's') noun.pop_back();
+    std::vector<std::tuple<size_t, int, int, std::string>> ids;  // (file, line, column, id)
+    if (t) {
+      for (auto&& [k, v] : *t) {
+        const auto& src = v.source();
+        const size_t file = src.path ? size_t(std::find(file_order.begin(), file_order.end(),
+                                                        *src.path) - file_order.begin())
+                                     : file_order.size();
+        ids.emplace_back(file, int(src.begin.line), int(src.begin.column), std::string(k.str()));
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+    std::string known;
+    for (const auto& x : ids) known += (known.empty() ? "" : ", ") + std::get<3>(x);
+    return fmt::format("no {} '{}' in the scenario ({}); to add one, give it whole: {}.{}={{ ... }}",
+                       noun, id, known.empty() ? fmt::format("it has no {}", table)
+                                               : fmt::format("its {}: {}", table, known),
+                       table, id);
+  }
+  return "";
+}
+
+}  // namespace
+
 // Applies "a.b.c=value" to the tree.
-void apply_override(toml::table& root, const std::string& spec, std::vector<Diagnostic>& diags) {
+void apply_override(toml::table& root, const std::string& spec, std::vector<Diagnostic>& diags,
+                    const std::vector<std::string>& file_order) {
   auto eq = spec.find('=');
   if (eq == std::string::npos || eq == 0) {
     diags.push_back({"--set", 0, 0, fmt::format("'{}' should be path=value, e.g. "
@@ -171,6 +237,10 @@ void apply_override(toml::table& root, const std::string& spec, std::vector<Diag
     parsed = toml::parse("v = " + toml_string(value), origin);
   }
   std::vector<std::string> parts = split(path, '.');
+  if (std::string missing = missing_entry(root, parts, file_order); !missing.empty()) {
+    diags.push_back({origin, 0, 0, std::move(missing)});
+    return;
+  }
   toml::table* t = &root;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     toml::node* n = t->get(parts[i]);

@@ -45,8 +45,13 @@ void merge_into(toml::table& base, toml::table&& top);
 // load_scenario_tree, also listing the files read (includes first, each once) and their SHA-256s.
 toml::table load_with_includes(const std::string& path, std::vector<Diagnostic>& diags,
                                std::vector<std::string>& files, std::vector<std::string>& hashes);
-// Applies "a.b.c=value" to the tree (value in TOML syntax; a bare word is a string).
-void apply_override(toml::table& root, const std::string& spec, std::vector<Diagnostic>& diags);
+// Applies "a.b.c=value" to the tree (value in TOML syntax; a bare word is a string). A path into
+// an entry of a keyed table must name an entry the tree has (factions.<id>.x with <id> one of its
+// factions): a new entry is given whole (factions.new={ ... }), so a mistyped id is an error
+// naming the ids there are (listed in `file_order`'s order, the files as load_with_includes read
+// them), not a new entry.
+void apply_override(toml::table& root, const std::string& spec, std::vector<Diagnostic>& diags,
+                    const std::vector<std::string>& file_order = {});
 
 }  // namespace detail
 }  // namespace leadsim

@@ -339,6 +339,7 @@ void describe(const std::string& prefix, const std::vector<Row<S>>& rows,
   for (const Row<S>& row : rows) {
     Field f;
     f.path = prefix + "." + row.key;
+    f.label = row.label ? row.label : "";
     f.kind = row.kind;
     f.lo = lo_of(row);
     f.hi = hi_of(row);

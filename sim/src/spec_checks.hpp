@@ -14,9 +14,9 @@ namespace leadsim::detail {
 Diagnostic at_node(const toml::node& n, const std::string& file, std::string message);
 
 // Whether `path` = `value` (TOML text) on top of `set` is a value the scenario takes: the loader
-// has the last word (rules across fields), and a keyed path such as factions.<id>.x must name
-// an entry the scenario has (--set would otherwise make a new one, and the parameter would move
-// nothing). Problems go to `out`, located at `where`.
+// has the last word (rules across fields; a keyed path such as factions.<id>.x naming an entry
+// the scenario has, else the parameter would move nothing). Problems go to `out`, located at
+// `where`.
 void check_parameter_value(const Scenario& base, const std::vector<std::string>& set,
                            const std::string& path, const std::string& value,
                            const Diagnostic& where, std::vector<Diagnostic>& out);

@@ -1,14 +1,16 @@
 // fields.hpp: every scenario parameter described once, as data.
 //
 // A scenario file's keys are the fields of the Scenario structs (scenario.hpp). Each field is one
-// row of a typed table kept beside the loader (sim/src/scenario_fields.cpp): its key path, the
-// member it fills, its kind and domain, unit, meaning, default (read from the struct's own member
-// initialiser, so it is written once) and what it affects. That one table drives
+// row of a typed table kept beside the loader (sim/src/scenario_fields.cpp): its key path, a
+// label for people, the member it fills, its kind and domain, unit, meaning, default (read from
+// the struct's own member initialiser, so it is written once) and what it affects. That one
+// table drives
 //   - the TOML reader and its located checks (load_scenario),
 //   - check_scenario(), the same checks for a Scenario built in code,
 //   - `leadsim keys` and the README's key table,
 //   - `--set` (a path is known if the table has it),
-//   - the visualiser's widgets and the sweep's parameter kinds (by kind and domain, not prose),
+//   - the visualiser's widgets (labelled by label and unit, the key in the tooltip) and the
+//     sweep's parameter kinds (by kind and domain, not prose),
 //   - the population cache signature (by what the field affects: a new field read by the
 //     population synthesis is declared so in its row, or the cache test fails).
 // This header is the table's public face: a read-only description of each row.
@@ -51,6 +53,9 @@ enum Affects : std::uint8_t {
 struct Field {
   std::string path;  // as --set takes it, with <id> for entries of keyed tables:
                      // "meetings.chair_bias", "waves.<id>.activism", "ballot.turnout.member"
+  std::string label;  // its name for a person, a few words in sentence case ("Meetings held",
+                      // "Care about the gap"): the visualiser's widgets show it (with the unit),
+                      // the key and meaning going to the tooltip; every field has one
   FieldKind kind = FieldKind::number;
   double lo = 0, hi = 0;   // domain of number, whole, vector, regional
   bool lo_open = false;    // (lo, hi]: lo itself is not allowed
