@@ -74,8 +74,8 @@ std::string report(const CalibrationSpec& spec, const CalibrationResult& r) {
                      w, weighted_mean(g, p), weighted_quantile(g, p, 0.05),
                      weighted_quantile(g, p, 0.5), weighted_quantile(g, p, 0.95),
                      spec.params[p].prior.kind_id());
-  o += "\nPosterior-predictive check (the particles' simulated means)\n";
-  o += checks_csv(spec, g);
+  o += "\nPosterior-predictive check (fresh runs of the particles: one contest's value)\n";
+  o += checks_csv(spec, r);
   o += fmt::format("\n{} runs in {:.1f} s ({:.0f} runs/s); the calibration's own work {:.1f}% of the time\n",
                    r.runs, r.seconds, r.seconds > 0 ? double(r.runs) / r.seconds : 0.0,
                    100 * (r.seconds > 0 ? std::max(0.0, 1 - r.simulation_seconds / r.seconds) : 0.0));
@@ -99,6 +99,13 @@ int calibrate_command(const Options& o) {
   write_calibration_folder(out, base, spec, r, o.scenario);
   out.commit();
   std::cout << report(spec, r);
+  // A wrong prior range or a target no particle reproduces is said, not silently fitted
+  // (calibration.hpp states the rule); calibration.json lists the same under "warnings".
+  const std::vector<CalibrationWarning> warnings = calibration_warnings(spec, r);
+  for (const CalibrationWarning& w : warnings) std::cerr << w.str() << "\n";
+  if (!warnings.empty())
+    std::cout << fmt::format("\n{} warning{} (on stderr, and in calibration.json's \"warnings\")\n",
+                             warnings.size(), warnings.size() == 1 ? "" : "s");
   std::cout << fmt::format("\nWrote {}: posterior.csv, particles.csv, checks.csv, calibration.json, "
                            "calibrated.toml\n", o.out);
   return 0;

@@ -61,11 +61,127 @@ TEST(Calibration, RecoversAKnownMobilisation) {
   EXPECT_LE(lo, 2.5);
   EXPECT_GE(hi, 2.5);
   EXPECT_LT(hi - lo, 0.3 * (6 - 0.5));
+  // A prior that holds the truth comfortably: no warning (calibration.hpp's rule).
+  for (const auto& w : leadsim::calibration_warnings(spec, r)) ADD_FAILURE() << w.str();
   // Every candidate simulated is counted, also those of a last batch past the N accepted.
   std::uint64_t examined = 0;
   for (const auto& x : r.abc.generations) examined += x.proposed * spec.runs;
   EXPECT_GE(r.runs, examined);
   EXPECT_EQ(r.runs % spec.runs, 0u);
+}
+
+// A wrong prior range is reported, not silently fitted: synthetic data made by the model at a
+// known mobilisation (2.5: the mean of 400 runs, made as a candidate's summary is), fitted with a
+// prior that stops at 1.5. The posterior piles against 1.5 (seeds 1 to 8: 15% to 24% of the
+// weight in the top 2% of the log range, against the rule's 10%), and the observed count is out
+// of reach of the fitted model's predictive runs.
+TEST(Calibration, WarnsWhenThePriorExcludesTheTruth) {
+  TempDir dir;
+  std::string text = with_observed(0);  // set below, once the model has made it
+  text.replace(text.find("min = 0.5, max = 6"), 18, "min = 0.5, max = 1.5");
+  text.replace(text.find("runs = 8"), 8, "runs = 4");
+  text.replace(text.find("generations = 4"), 15, "generations = 5");
+  const auto base = leadsim::test::toy();
+  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, text));
+  leadsim::check_calibration_spec(spec, base);
+  const double observed =
+      leadsim::simulate_summaries(base, spec, {{2.5}}, {12345}, 400, 2).at(0).at(0);
+  spec.targets[0].observed = observed;
+  const CalibrationResult r = leadsim::calibrate(base, spec, 2);
+  const auto warnings = leadsim::calibration_warnings(spec, r);
+  ASSERT_EQ(warnings.size(), 2u);
+  const auto& bound = warnings[0];
+  EXPECT_EQ(bound.kind, leadsim::CalibrationWarning::Kind::prior_bound);
+  EXPECT_TRUE(bound.upper);
+  EXPECT_FALSE(bound.field_bound);
+  EXPECT_EQ(bound.bound, 1.5);
+  EXPECT_GE(bound.weight, leadsim::kBoundWeight);
+  EXPECT_NE(bound.message.find("factions.radical.mobilisation: the posterior presses against the "
+                               "prior's upper bound 1.5 ("), std::string::npos) << bound.message;
+  EXPECT_NE(bound.message.find("widen the prior"), std::string::npos) << bound.message;
+  // Located at the parameter's line of the spec (line 8).
+  EXPECT_EQ(bound.str().find(spec.origin + ":8:"), 0u) << bound.str();
+  const auto& check = warnings[1];
+  EXPECT_EQ(check.kind, leadsim::CalibrationWarning::Kind::predictive_check);
+  EXPECT_EQ(check.name, "nominations_left");
+  EXPECT_GT(check.observed, check.q95);
+  // calibration.json lists them.
+  const std::string json = leadsim::calibration_json(base, spec, r);
+  EXPECT_NE(json.find("\"kind\": \"prior_bound\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"kind\": \"predictive_check\""), std::string::npos) << json;
+}
+
+// The rule itself, on posteriors made by hand: a flat posterior is not flagged, 10% of the
+// weight in the outer 2% is, a bound that is also the field's own says it cannot be widened, an
+// unbounded prior is never flagged, and a target is flagged when its observed value is outside
+// the predictive runs' 5% to 95% range.
+TEST(Calibration, WarningRule) {
+  CalibrationSpec spec;
+  leadsim::CalibrationParam p;
+  p.path = "meetings.meet";
+  p.prior.kind = leadsim::Prior::Kind::uniform;
+  p.prior.a = p.prior.lo = 0.2;
+  p.prior.b = p.prior.hi = 1.0;
+  p.domain_lo = 0;
+  p.domain_hi = 1;
+  spec.params.push_back(p);
+  auto posterior = [](const std::vector<double>& values) {
+    CalibrationResult r;
+    leadsim::Generation g;
+    for (double v : values) {
+      leadsim::Particle x;
+      x.theta = {v};
+      x.weight = 1.0 / double(values.size());
+      g.particles.push_back(x);
+    }
+    r.abc.generations.push_back(g);
+    return r;
+  };
+  std::vector<double> flat;
+  for (int i = 0; i < 1000; ++i) flat.push_back(0.2 + 0.8 * (i + 0.5) / 1000);
+  EXPECT_TRUE(leadsim::calibration_warnings(spec, posterior(flat)).empty());
+  // 100 of 1000 moved into the top 2% (above 0.984), which held 20: 12%, flagged, at the
+  // field's own bound 1.
+  std::vector<double> pressed = flat;
+  for (int i = 0; i < 100; ++i) pressed[size_t(i)] = 0.99;
+  auto w = leadsim::calibration_warnings(spec, posterior(pressed));
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_TRUE(w[0].upper);
+  EXPECT_TRUE(w[0].field_bound);
+  EXPECT_NEAR(w[0].weight, 0.12, 1e-9);
+  EXPECT_NE(w[0].message.find("cannot be widened"), std::string::npos) << w[0].message;
+  // 70 moved: 9%, below the rule's 10%, not flagged.
+  std::vector<double> less = flat;
+  for (int i = 0; i < 70; ++i) less[size_t(i)] = 0.99;
+  EXPECT_TRUE(leadsim::calibration_warnings(spec, posterior(less)).empty());
+  // The lower bound 0.2 is the prior's, not the field's: "widen the prior".
+  std::vector<double> low = flat;
+  for (int i = 0; i < 200; ++i) low[size_t(999 - i)] = 0.21;
+  w = leadsim::calibration_warnings(spec, posterior(low));
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_FALSE(w[0].upper);
+  EXPECT_NE(w[0].message.find("prior's lower bound 0.2 (22% of weight in the bottom 2% of the "
+                              "range): widen the prior"), std::string::npos) << w[0].message;
+  // An unbounded (normal) prior has no range: never flagged.
+  spec.params[0].prior.kind = leadsim::Prior::Kind::normal;
+  spec.params[0].prior.lo = -INFINITY;
+  spec.params[0].prior.hi = INFINITY;
+  EXPECT_TRUE(leadsim::calibration_warnings(spec, posterior(low)).empty());
+  // Targets: 20 predictive runs 1..20 (equal weights); 5% to 95% is [1, 19].
+  leadsim::CalibrationTarget t;
+  t.column = "nominations_left";
+  spec.targets.push_back(t);
+  CalibrationResult r = posterior({0.5});
+  r.predictive = {{{}}};
+  for (int i = 1; i <= 20; ++i) r.predictive[0][0].push_back(i);
+  spec.targets[0].observed = 19;
+  EXPECT_TRUE(leadsim::calibration_warnings(spec, r).empty());
+  spec.targets[0].observed = 19.5;
+  w = leadsim::calibration_warnings(spec, r);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].kind, leadsim::CalibrationWarning::Kind::predictive_check);
+  EXPECT_NE(w[0].message.find("outside the posterior's 90% predictive interval [1, 19]"),
+            std::string::npos) << w[0].message;
 }
 
 // Same bytes of every output whatever the thread count.

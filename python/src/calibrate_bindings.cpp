@@ -149,7 +149,8 @@ scenario: a leadsim.Scenario (its overrides apply to every particle) or a scenar
 a calibration spec file ([calibration] with parameters and their priors, targets with observed
 values and scales; README "Calibration"). Returns the dict calibration.json holds (settings,
 each generation's tolerance, acceptance rate and effective sample size, runs spent, the
-posterior summary) plus the last generation as numpy arrays: 'particles' (parameter path ->
+posterior summary, and 'warnings': a posterior pressing against a prior's bound, a target outside
+its 90% predictive interval; README "Calibration" states the rule) plus the last generation as numpy arrays: 'particles' (parameter path ->
 values), 'weights', 'distances'. The same numbers whatever `threads`. With out="DIR" it also
 writes the folder `leadsim calibrate` writes (posterior.csv, particles.csv, checks.csv,
 calibration.json, calibrated.toml), all or nothing. Raises leadsim.ScenarioError (file:line)

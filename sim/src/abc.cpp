@@ -147,6 +147,19 @@ double weighted_quantile(const Generation& g, size_t p, double q) {
   return weighted_quantile(std::move(vw), q);
 }
 
+double weight_near_bound(const Generation& g, size_t p, const Prior& prior, bool upper,
+                         double fraction) {
+  if (!std::isfinite(prior.lo) || !std::isfinite(prior.hi)) return std::numeric_limits<double>::quiet_NaN();
+  const double lo = prior.to_working(prior.lo), hi = prior.to_working(prior.hi);
+  const double width = fraction * (hi - lo);
+  double w = 0;
+  for (const Particle& x : g.particles) {
+    const double z = prior.to_working(x.theta[p]);
+    if (upper ? z >= hi - width : z <= lo + width) w += x.weight;
+  }
+  return w;
+}
+
 AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& observed,
                   const std::vector<double>& scale, const AbcOptions& opt,
                   const BatchSimulator& simulate,

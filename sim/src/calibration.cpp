@@ -223,6 +223,8 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
     const double hi = f->kind == FieldKind::probability ? 1.0 : f->hi;
     Prior& pr = p.prior;
     pr.integer = f->kind == FieldKind::whole;
+    p.domain_lo = lo;
+    p.domain_hi = hi;
     if (pr.kind == Prior::Kind::normal) {  // truncated to the field's domain
       pr.lo = std::max(pr.lo, lo);
       pr.hi = std::min(pr.hi, hi);
@@ -256,15 +258,13 @@ std::string calibration_value_text(const CalibrationParam& p, double x) {
   return toml_number(x);
 }
 
-CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
-                            const std::function<void(const Generation&, int)>& on_generation,
-                            const std::function<void(const CalibrationProgress&)>& progress,
-                            const std::atomic<bool>* cancel) {
-  const auto start = std::chrono::steady_clock::now();
-  auto since = [](auto t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  CalibrationResult out;
+namespace {
+
+// Each target's value in each run: [point][target][run], runs in run order. No rows if cancelled.
+std::vector<std::vector<std::vector<double>>> simulate_values(
+    const Scenario& base, const CalibrationSpec& spec, const std::vector<std::vector<double>>& thetas,
+    const std::vector<std::uint64_t>& seeds, std::uint64_t runs, int threads,
+    const std::atomic<bool>* cancel, const std::function<void()>& on_run) {
   // The sweep the engine runs: the free parameters as its parameters, `runs` runs per point.
   SweepSpec sweep;
   for (const CalibrationParam& p : spec.params) {
@@ -273,7 +273,7 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
     sp.kind = p.prior.integer ? ParamKind::integer : ParamKind::number;
     sweep.params.push_back(sp);
   }
-  sweep.runs = spec.runs;
+  sweep.runs = runs;
   sweep.set = spec.set;
   sweep.design = SweepDesign::random;
   // Where each target's column sits in a runs.csv row of the sweep (after its point and
@@ -285,6 +285,84 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
     while (i < columns.size() && columns[i].name != t.column) ++i;
     where.push_back(1 + spec.params.size() + i);
   }
+  std::vector<SweepPoint> design(thetas.size());
+  for (size_t i = 0; i < thetas.size(); ++i) {
+    SweepPoint& pt = design[i];
+    pt.index = i;
+    for (size_t j = 0; j < spec.params.size(); ++j) {
+      const std::string text = calibration_value_text(spec.params[j], thetas[i][j]);
+      pt.values.push_back(text);
+      pt.shown.push_back(text);
+    }
+    pt.seed = seeds[i];
+  }
+  std::mutex mu;
+  std::vector<std::vector<std::vector<double>>> values(thetas.size());
+  std::vector<bool> got(thetas.size(), false);
+  size_t handed = 0;
+  compute_points(
+      base, sweep, design, threads,
+      [&]() -> std::optional<std::uint64_t> {
+        std::lock_guard lk(mu);
+        if (handed == design.size()) return std::nullopt;
+        return handed++;
+      },
+      [&](PointResult&& r) {
+        std::vector<std::vector<double>> v(where.size());
+        size_t pos = 0;
+        const std::string& text = r.runs_rows;
+        while (pos < text.size()) {
+          const size_t end = text.find('\n', pos);
+          const std::vector<std::string> cells =
+              split(text.substr(pos, end == std::string::npos ? std::string::npos : end - pos), ',');
+          for (size_t k = 0; k < where.size(); ++k)
+            v[k].push_back(where[k] < cells.size() ? std::strtod(cells[where[k]].c_str(), nullptr) : NAN);
+          pos = end == std::string::npos ? text.size() : end + 1;
+        }
+        std::lock_guard lk(mu);
+        values[size_t(r.point)] = std::move(v);
+        got[size_t(r.point)] = true;
+      },
+      cancel,
+      [&] {
+        if (on_run) on_run();
+      });
+  if (std::find(got.begin(), got.end(), false) != got.end()) return {};
+  return values;
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const CalibrationSpec& spec,
+                                                   const std::vector<std::vector<double>>& thetas,
+                                                   const std::vector<std::uint64_t>& seeds,
+                                                   std::uint64_t runs, int threads,
+                                                   const std::atomic<bool>* cancel,
+                                                   const std::function<void()>& on_run) {
+  const auto values = simulate_values(base, spec, thetas, seeds, runs, threads, cancel, on_run);
+  std::vector<std::vector<double>> out;
+  for (const auto& point : values) {
+    // The mean of each target's column over the point's runs (summed in run order).
+    std::vector<double> mean;
+    for (const std::vector<double>& v : point) {
+      double sum = 0;
+      for (double x : v) sum += x;
+      mean.push_back(sum / double(std::max<size_t>(v.size(), 1)));
+    }
+    out.push_back(std::move(mean));
+  }
+  return out;
+}
+
+CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
+                            const std::function<void(const Generation&, int)>& on_generation,
+                            const std::function<void(const CalibrationProgress&)>& progress,
+                            const std::atomic<bool>* cancel) {
+  const auto start = std::chrono::steady_clock::now();
+  auto since = [](auto t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  CalibrationResult out;
   const std::uint64_t root = derive_key(spec.abc.seed, name_hash("calibration-runs"));
   std::mutex mu;
   std::uint64_t runs_done = 0;
@@ -295,50 +373,13 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
 
   BatchSimulator simulate = [&](const std::vector<std::vector<double>>& thetas, int generation,
                                 const std::vector<std::uint64_t>& ids) {
-    std::vector<SweepPoint> design(thetas.size());
-    for (size_t i = 0; i < thetas.size(); ++i) {
-      SweepPoint& pt = design[i];
-      pt.index = i;
-      for (size_t j = 0; j < spec.params.size(); ++j) {
-        const std::string text = calibration_value_text(spec.params[j], thetas[i][j]);
-        pt.values.push_back(text);
-        pt.shown.push_back(text);
-      }
-      pt.seed = derive_key(derive_key(root, std::uint64_t(generation)), ids[i]);
-    }
-    std::vector<std::vector<double>> summaries(thetas.size());
-    std::vector<bool> got(thetas.size(), false);
-    size_t handed = 0;
+    // Candidate c of generation t runs with the point seed derive(root, t, c).
+    std::vector<std::uint64_t> seeds(thetas.size());
+    for (size_t i = 0; i < thetas.size(); ++i)
+      seeds[i] = derive_key(derive_key(root, std::uint64_t(generation)), ids[i]);
     const auto t0 = std::chrono::steady_clock::now();
-    compute_points(
-        base, sweep, design, threads,
-        [&]() -> std::optional<std::uint64_t> {
-          std::lock_guard lk(mu);
-          if (handed == design.size()) return std::nullopt;
-          return handed++;
-        },
-        [&](PointResult&& r) {
-          // The mean of each target's column over the point's runs.
-          std::vector<double> sum(where.size(), 0.0);
-          std::uint64_t rows = 0;
-          size_t pos = 0;
-          const std::string& text = r.runs_rows;
-          while (pos < text.size()) {
-            const size_t end = text.find('\n', pos);
-            const std::vector<std::string> cells =
-                split(text.substr(pos, end == std::string::npos ? std::string::npos : end - pos), ',');
-            for (size_t k = 0; k < where.size(); ++k)
-              sum[k] += where[k] < cells.size() ? std::strtod(cells[where[k]].c_str(), nullptr) : NAN;
-            ++rows;
-            pos = end == std::string::npos ? text.size() : end + 1;
-          }
-          for (double& s : sum) s /= double(std::max<std::uint64_t>(rows, 1));
-          std::lock_guard lk(mu);
-          summaries[size_t(r.point)] = std::move(sum);
-          got[size_t(r.point)] = true;
-        },
-        cancel,
-        [&] {
+    std::vector<std::vector<double>> summaries =
+        simulate_summaries(base, spec, thetas, seeds, spec.runs, threads, cancel, [&] {
           {
             std::lock_guard lk(mu);
             ++runs_done;
@@ -346,7 +387,6 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
           report();
         });
     out.simulation_seconds += since(t0);
-    if (std::find(got.begin(), got.end(), false) != got.end()) return std::vector<std::vector<double>>{};
     return summaries;
   };
   std::vector<Prior> priors;
@@ -362,6 +402,33 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
                       report();
                     },
                     cancel);
+  // The posterior-predictive check: each particle of the last generation run again, `runs`
+  // fresh runs on streams of their own (not the candidates'), each run a contest the posterior
+  // predicts. The particles' accepted summaries cannot serve: they were chosen for being within
+  // the tolerance of the observed values, so they bracket them by construction.
+  if (!out.abc.cancelled && !out.abc.generations.empty()) {
+    const Generation& g = out.abc.generations.back();
+    const std::uint64_t ppc_root = derive_key(spec.abc.seed, name_hash("calibration-predictive"));
+    std::vector<std::vector<double>> thetas;
+    std::vector<std::uint64_t> seeds;
+    for (size_t i = 0; i < g.particles.size(); ++i) {
+      thetas.push_back(g.particles[i].theta);
+      seeds.push_back(derive_key(ppc_root, std::uint64_t(i)));
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    out.predictive = simulate_values(base, spec, thetas, seeds, spec.runs, threads, cancel, [&] {
+      {
+        std::lock_guard lk(mu);
+        ++runs_done;
+      }
+      report();
+    });
+    out.simulation_seconds += since(t0);
+    if (out.predictive.size() < thetas.size()) {
+      out.abc.cancelled = true;
+      out.abc.stop_reason = "cancelled";
+    }
+  }
   out.runs = runs_done;
   out.seconds = since(start);
   return out;
@@ -392,14 +459,91 @@ std::string particle_rows(const CalibrationSpec& spec, const Generation& g, cons
   return out;
 }
 
-// Weighted quantile of target k's simulated means across the particles.
-double summary_quantile(const Generation& g, size_t k, double q) {
+// Target k's posterior-predictive runs, each weighted by its particle's weight over its runs.
+std::vector<std::pair<double, double>> predictive_draws(const CalibrationResult& r, size_t k) {
   std::vector<std::pair<double, double>> vw;
-  for (const Particle& p : g.particles) vw.emplace_back(p.summary[k], p.weight);
-  return weighted_quantile(std::move(vw), q);
+  const Generation& g = r.abc.generations.back();
+  for (size_t i = 0; i < g.particles.size() && i < r.predictive.size(); ++i) {
+    const std::vector<double>& v = r.predictive[i][k];
+    for (double x : v) vw.emplace_back(x, g.particles[i].weight / double(v.size()));
+  }
+  return vw;
+}
+
+struct PredictiveInterval {
+  double mean = 0, q05 = NAN, q95 = NAN;
+};
+PredictiveInterval predictive_interval(const CalibrationResult& r, size_t k) {
+  std::vector<std::pair<double, double>> vw = predictive_draws(r, k);
+  PredictiveInterval out;
+  for (const auto& [v, w] : vw) out.mean += w * v;
+  out.q05 = weighted_quantile(vw, 0.05);
+  out.q95 = weighted_quantile(std::move(vw), 0.95);
+  return out;
 }
 
 }  // namespace
+
+std::string CalibrationWarning::str() const {
+  if (where.line > 0) return fmt::format("{}:{}:{}: warning: {}", where.file, where.line, where.column, message);
+  return fmt::format("{}: warning: {}", where.file.empty() ? "leadsim calibrate" : where.file, message);
+}
+
+std::vector<CalibrationWarning> calibration_warnings(const CalibrationSpec& spec, const CalibrationResult& r) {
+  std::vector<CalibrationWarning> out;
+  if (r.abc.generations.empty() || r.abc.generations.back().particles.empty()) return out;
+  const Generation& g = r.abc.generations.back();
+  for (size_t p = 0; p < spec.params.size(); ++p) {
+    const CalibrationParam& cp = spec.params[p];
+    for (const bool upper : {false, true}) {
+      const double w = weight_near_bound(g, p, cp.prior, upper, kBoundZone);
+      if (!(w >= kBoundWeight)) continue;  // NaN (an unbounded support) is never flagged
+      CalibrationWarning x;
+      x.kind = CalibrationWarning::Kind::prior_bound;
+      x.name = cp.path;
+      x.upper = upper;
+      x.bound = upper ? cp.prior.hi : cp.prior.lo;
+      x.field_bound = x.bound == (upper ? cp.domain_hi : cp.domain_lo);
+      x.weight = w;
+      const std::string zone = fmt::format(
+          "{:.0f}% of weight in the {} {:.0f}% of the range{}", 100 * w, upper ? "top" : "bottom",
+          100 * kBoundZone, cp.prior.kind == Prior::Kind::log_uniform ? " on its log scale" : "");
+      const std::string bound = calibration_value_text(cp, x.bound);
+      if (x.field_bound)
+        x.message = fmt::format("{}: the posterior presses against the {} bound {}, which is also the "
+                                "field's own ({}): it cannot be widened, so the targets want what this "
+                                "parameter cannot give (another free parameter, or the model)",
+                                cp.path, upper ? "upper" : "lower", bound, zone);
+      else
+        x.message = fmt::format("{}: the posterior presses against the prior's {} bound {} ({}): "
+                                "widen the prior", cp.path, upper ? "upper" : "lower", bound, zone);
+      x.where = cp.where;
+      x.where.message = x.message;
+      out.push_back(std::move(x));
+    }
+  }
+  for (size_t k = 0; k < spec.targets.size(); ++k) {
+    const CalibrationTarget& t = spec.targets[k];
+    if (r.predictive.empty()) break;  // no check was made (a cancelled calibration)
+    const PredictiveInterval pi = predictive_interval(r, k);
+    const double lo = pi.q05, hi = pi.q95;
+    if (t.observed >= lo && t.observed <= hi) continue;  // the rule of checks.csv's `inside`
+    CalibrationWarning x;
+    x.kind = CalibrationWarning::Kind::predictive_check;
+    x.name = t.column;
+    x.observed = t.observed;
+    x.q05 = lo;
+    x.q95 = hi;
+    x.message = fmt::format("{}: the observed {} is outside the posterior's 90% predictive interval "
+                            "[{:.4g}, {:.4g}] (fresh runs of the posterior's particles): the fitted "
+                            "model does not reproduce it; check the target and its scale, or widen "
+                            "the priors", t.column, toml_number(t.observed), lo, hi);
+    x.where = t.where;
+    x.where.message = x.message;
+    out.push_back(std::move(x));
+  }
+  return out;
+}
 
 std::string posterior_csv(const CalibrationSpec& spec, const Generation& g) {
   return particle_header(spec) + particle_rows(spec, g, "");
@@ -412,16 +556,14 @@ std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generat
   return out;
 }
 
-std::string checks_csv(const CalibrationSpec& spec, const Generation& g) {
-  std::string out = "target,observed,scale,posterior_mean,q05,q95,inside\n";
+std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r) {
+  std::string out = "target,observed,scale,predictive_mean,q05,q95,inside\n";
   for (size_t k = 0; k < spec.targets.size(); ++k) {
-    double mean = 0;
-    for (const Particle& p : g.particles) mean += p.weight * p.summary[k];
-    const double lo = summary_quantile(g, k, 0.05), hi = summary_quantile(g, k, 0.95);
+    const PredictiveInterval pi = predictive_interval(r, k);
     const double obs = spec.targets[k].observed;
     out += fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{}\n", spec.targets[k].column, toml_number(obs),
-                       toml_number(spec.targets[k].scale), mean, lo, hi,
-                       obs >= lo && obs <= hi ? 1 : 0);
+                       toml_number(spec.targets[k].scale), pi.mean, pi.q05, pi.q95,
+                       obs >= pi.q05 && obs <= pi.q95 ? 1 : 0);
   }
   return out;
 }
@@ -468,6 +610,27 @@ std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
                       {"q95", weighted_quantile(g, p, 0.95)}});
     j["posterior"] = post;
   }
+  nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+  if (!r.abc.generations.empty())
+    for (const CalibrationWarning& w : calibration_warnings(spec, r)) {
+      if (w.kind == CalibrationWarning::Kind::prior_bound)
+        warnings.push_back({{"kind", "prior_bound"},
+                            {"parameter", w.name},
+                            {"bound", w.upper ? "upper" : "lower"},
+                            {"value", w.bound},
+                            {"field_bound", w.field_bound},
+                            {"weight_near_bound", w.weight},
+                            {"zone", kBoundZone},
+                            {"message", w.message}});
+      else
+        warnings.push_back({{"kind", "predictive_check"},
+                            {"target", w.name},
+                            {"observed", w.observed},
+                            {"q05", w.q05},
+                            {"q95", w.q95},
+                            {"message", w.message}});
+    }
+  j["warnings"] = warnings;
   return j.dump(2) + "\n";
 }
 
@@ -518,7 +681,7 @@ void write_calibration_folder(OutputDir& out, const Scenario& base, const Calibr
   const Generation& g = r.abc.generations.back();
   out.open("posterior.csv") << posterior_csv(spec, g);
   out.open("particles.csv") << particles_csv(spec, r.abc.generations);
-  out.open("checks.csv") << checks_csv(spec, g);
+  out.open("checks.csv") << checks_csv(spec, r);
   out.open("calibration.json") << calibration_json(base, spec, r);
   namespace fs = std::filesystem;
   const std::string include =

@@ -118,5 +118,11 @@ double weighted_quantile(std::vector<std::pair<double, double>> value_weight, do
 // The weighted mean and the weighted quantile q (0..1) of parameter p in a generation.
 double weighted_mean(const Generation& g, size_t p);
 double weighted_quantile(const Generation& g, size_t p, double q);
+// The share of generation g's weight whose parameter p lies within `fraction` (0..1) of the
+// prior's range from its lower bound (upper = false) or its upper bound, the range taken on the
+// prior's working scale (the log scale for a log-uniform prior, where such a prior is flat). NaN
+// when the support is unbounded on either side (there is no range to take a fraction of).
+double weight_near_bound(const Generation& g, size_t p, const Prior& prior, bool upper,
+                         double fraction);
 
 }  // namespace leadsim

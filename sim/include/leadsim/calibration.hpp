@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -41,6 +42,9 @@ struct CalibrationParam {
   std::string path;   // as --set takes it
   Prior prior;
   Diagnostic where;
+  // The field's own domain (check_calibration_spec sets it): a prior bound on it cannot be
+  // widened, so a posterior pressing there is told apart from one pressing on a chosen bound.
+  double domain_lo = -INFINITY, domain_hi = INFINITY;
 };
 
 struct CalibrationTarget {
@@ -81,10 +85,26 @@ struct CalibrationProgress {
 
 struct CalibrationResult {
   AbcResult abc;
+  // The posterior-predictive runs: particle i of the last generation run `runs` more times on
+  // fresh streams, target k's value in run r at [i][k][r] (empty if cancelled first).
+  std::vector<std::vector<std::vector<double>>> predictive;
   std::uint64_t runs = 0;         // runs simulated in all
   double seconds = 0;             // wall time of the whole calibration
   double simulation_seconds = 0;  // of it, inside the sweep engine's runs
 };
+
+// The summaries the calibration compares with its targets: for each parameter vector thetas[i],
+// the mean of each target's runs.csv column over `runs` runs of the base scenario with the
+// values set, with the point seed seeds[i], on the sweep engine. The calibration's candidates are
+// simulated through it; tests and the SBC program (tests/sbc.cpp) make synthetic observations
+// with it, so that "observed" is made exactly as a candidate's summary is. Returns no rows if
+// cancelled. `on_run` is called after each run (from the worker threads).
+std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const CalibrationSpec& spec,
+                                                   const std::vector<std::vector<double>>& thetas,
+                                                   const std::vector<std::uint64_t>& seeds,
+                                                   std::uint64_t runs, int threads,
+                                                   const std::atomic<bool>* cancel = nullptr,
+                                                   const std::function<void()>& on_run = {});
 
 // Runs the calibration on `threads` threads. `on_generation` receives each finished generation
 // (to write it out as it goes). Returns with abc.cancelled set if `cancel` was raised.
@@ -95,14 +115,16 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
 
 // Outputs. posterior.csv: the last generation, one row per particle (particle, each parameter,
 // weight, distance, each target's simulated mean). particles.csv: every generation, the same
-// columns after a generation column. checks.csv: the posterior-predictive check of each target
-// (observed, the posterior's weighted mean and 5%/95% quantiles of the particles' summaries,
-// whether the observed value is inside).
+// columns after a generation column. checks.csv: the posterior-predictive check of each target:
+// observed, and the mean and 5%/95% quantiles of the target over the predictive runs (each run
+// weighted by its particle's weight over its runs: the distribution of one contest's value
+// under the posterior), whether the observed value is inside.
 std::string posterior_csv(const CalibrationSpec& spec, const Generation& g);
 std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generation>& gens);
-std::string checks_csv(const CalibrationSpec& spec, const Generation& g);
+std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r);
 // calibration.json: the spec's hash and settings, each generation's tolerance, acceptance, ESS
-// and candidates, the runs spent and their speed, the stop reason, and the posterior summary.
+// and candidates, the runs spent and their speed, the stop reason, the posterior summary, and
+// the warnings (calibration_warnings; an empty array when there are none).
 std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
                              const CalibrationResult& r);
 // A scenario file that includes `scenario_path` (relative to where it is written) and whose runs
@@ -111,6 +133,45 @@ std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
 // Each parameter's mean and 90% interval are in it, marked CALIBRATED.
 std::string calibrated_scenario(const std::string& scenario_path, const CalibrationSpec& spec,
                                 const Generation& g);
+
+// Warnings: a wrong prior range is reported, not silently fitted. The rule, on the last
+// generation (the posterior):
+//   - a prior bound: for each parameter whose support is bounded on both sides, and each of its
+//     two bounds, the posterior weight within kBoundZone (2%) of the prior's range from that
+//     bound (the range on the working scale: the log scale for a log-uniform prior). At
+//     kBoundWeight (10%) or more, the posterior presses against the bound. Why 10%: a posterior
+//     no denser at the bound than the prior puts 2% of its weight there, so 10% means the data
+//     make the bound at least five times likelier than the prior does: the fit wants values
+//     beyond it. A flat posterior of effective sample size 40 reaches 10% there with probability
+//     under 1% (binomial, 4 or more of 40 at 2%), so an uninformative parameter is rarely
+//     flagged. A bound that is also the field's own (a probability's 0 or 1) cannot be widened:
+//     the message says so instead.
+//   - a posterior-predictive check: a target whose observed value lies outside the 5% to 95%
+//     range of its predictive runs (checks.csv's `inside` = 0): contests played with the
+//     posterior's parameters rarely give it, which a too-narrow prior, a wrong scale or a
+//     missing mechanism can each cause. A correct model misses a given 90% interval 10% of the
+//     time by chance; several targets missing, or one missing far, is the signal.
+// `leadsim calibrate` prints each on stderr ("file:line:column: warning: message", at the spec's
+// entry) and calibration.json lists them under "warnings".
+constexpr double kBoundZone = 0.02;
+constexpr double kBoundWeight = 0.10;
+
+struct CalibrationWarning {
+  enum class Kind { prior_bound, predictive_check };
+  Kind kind = Kind::prior_bound;
+  std::string name;      // the parameter's path or the target's column
+  std::string message;   // one line, naming the parameter or target and the remedy
+  Diagnostic where;      // the spec's entry (message set: where.str() is the located line)
+  // prior_bound: which bound, its value, whether it is the field's own, the weight near it.
+  bool upper = false, field_bound = false;
+  double bound = 0, weight = 0;
+  // predictive_check: the observed value and the 5% and 95% quantiles of the simulated means.
+  double observed = 0, q05 = 0, q95 = 0;
+  std::string str() const;  // "file:line:column: warning: message"
+};
+
+// The warnings of a posterior (the rule above), parameters first, then targets, in spec order.
+std::vector<CalibrationWarning> calibration_warnings(const CalibrationSpec& spec, const CalibrationResult& r);
 
 // The whole output folder, as `leadsim calibrate` and leadsim.calibrate(out=) write it:
 // posterior.csv, particles.csv, checks.csv, calibration.json, and calibrated.toml including
