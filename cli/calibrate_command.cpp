@@ -16,6 +16,9 @@
 
 #include "leadsim/calibration.hpp"
 #include "leadsim/output_dir.hpp"
+#ifdef LEADSIM_HAVE_MPI
+#include "calibrate_mpi.hpp"
+#endif
 
 namespace leadsim::cli {
 
@@ -82,16 +85,57 @@ std::string report(const CalibrationSpec& spec, const CalibrationResult& r) {
   return o;
 }
 
-int calibrate_command(const Options& o) {
-  CalibrationSpec spec = load_calibration_spec(o.spec);
-  for (const std::string& s : o.set) spec.set.push_back(s);
-  const Scenario base = load_scenario(o.scenario, spec.set);
-  check_calibration_spec(spec, base);
-  OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
+// The calibration on this process (`runner` empty) or as rank 0 of an MPI job.
+int calibrate_here(const Options& o, const Scenario& base, const CalibrationSpec& spec,
+                   const CandidateRunner& runner);
+
+// Under mpirun: every rank reads the input (and finds the same problems: rank 0 reports them);
+// rank 0 calibrates, its batches of candidates shared out over the ranks (calibrate_mpi.hpp).
+int calibrate_mpi(const Options& o) {
+#ifdef LEADSIM_HAVE_MPI
+  MpiSession mpi;
   install_stop_handlers();
+  // Threads per rank: as asked, else one (the ranks are the parallelism, as for the sweep).
+  const int threads = o.threads > 0 ? o.threads : 1;
+  CalibrationSpec spec;
+  std::unique_ptr<Scenario> base;
+  try {
+    spec = load_calibration_spec(o.spec);
+    for (const std::string& s : o.set) spec.set.push_back(s);
+    base = std::make_unique<Scenario>(load_scenario(o.scenario, spec.set));
+    check_calibration_spec(spec, *base);
+  } catch (const InputError& e) {
+    if (mpi.rank() == 0) print_diagnostics(e);
+    return 2;
+  }
+  if (mpi.rank() != 0) {
+    serve_candidates(mpi, *base, spec, threads);
+    return interrupted ? interrupted_exit_code() : 0;
+  }
+  // However rank 0 ends (done, stopped, a bad output folder), the other ranks are released.
+  struct Release {
+    const MpiSession& mpi;
+    ~Release() { end_candidate_service(mpi); }
+  } release{mpi};
+  if (!o.quiet) std::cerr << fmt::format("leadsim calibrate: {} MPI ranks x {} thread{}\n", mpi.size(), threads,
+                                         threads == 1 ? "" : "s");
+  Options here = o;
+  here.threads = threads;
+  return calibrate_here(here, *base, spec, mpi_candidate_runner(mpi, *base, spec, threads));
+#else
+  (void)o;
+  throw InputError({{"calibrate", 0, 0, "this leadsim was built without MPI, so every rank would run the whole "
+                                        "calibration: rebuild with Open MPI installed (libopenmpi-dev)"}});
+#endif
+}
+
+int calibrate_here(const Options& o, const Scenario& base, const CalibrationSpec& spec,
+                   const CandidateRunner& runner) {
+  OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
   CalibrationBar bar(!o.quiet);
   const CalibrationResult r = calibrate(
-      base, spec, o.threads, {}, [&](const CalibrationProgress& p) { bar.update(p); }, &interrupted);
+      base, spec, o.threads, {}, [&](const CalibrationProgress& p) { bar.update(p); }, &interrupted,
+      runner);
   if (r.abc.cancelled || interrupted) {
     std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
     return interrupted_exit_code();
@@ -109,6 +153,16 @@ int calibrate_command(const Options& o) {
   std::cout << fmt::format("\nWrote {}: posterior.csv, particles.csv, checks.csv, calibration.json, "
                            "calibrated.toml\n", o.out);
   return 0;
+}
+
+int calibrate_command(const Options& o) {
+  if (launched_by_mpi_environment()) return calibrate_mpi(o);
+  CalibrationSpec spec = load_calibration_spec(o.spec);
+  for (const std::string& s : o.set) spec.set.push_back(s);
+  const Scenario base = load_scenario(o.scenario, spec.set);
+  check_calibration_spec(spec, base);
+  install_stop_handlers();
+  return calibrate_here(o, base, spec, {});
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <string>
@@ -13,6 +14,12 @@
 #include "leadsim/number_text.hpp"
 
 namespace leadsim::cli {
+
+bool launched_by_mpi_environment() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(v)) return true;
+  return false;
+}
 
 void print_diagnostics(const InputError& e) {
   for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";

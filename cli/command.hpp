@@ -46,6 +46,10 @@ const char* stop_signal_name();
 // One line per diagnostic on stderr: "file:line:column: error: message".
 void print_diagnostics(const InputError& e);
 
+// Whether this process is a rank of an MPI job: set by mpirun (Open MPI), by Hydra or Slurm's PMI,
+// or by PMIx (srun --mpi=pmix). The sweep and the calibration then run as MPI drivers.
+bool launched_by_mpi_environment();
+
 // Checks of numeric flags, run on the text before CLI11 converts it. CLI11 alone reads "0x10" as
 // 16, "-1" as 18446744073709551615 for an unsigned option and saturates a seed beyond 64 bits;
 // these take decimal digits only (number_text.hpp), in [lo, hi], and otherwise stop with a usage

@@ -24,13 +24,6 @@ namespace leadsim::cli {
 
 namespace {
 
-// Set by mpirun (Open MPI), by Hydra or Slurm's PMI, or by PMIx (srun --mpi=pmix).
-bool launched_by_mpi_environment() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
-    if (std::getenv(v)) return true;
-  return false;
-}
-
 std::string clock(double seconds) {
   const long s = long(seconds + 0.5);
   return s >= 3600 ? fmt::format("{}:{:02d}:{:02d}", s / 3600, (s / 60) % 60, s % 60)

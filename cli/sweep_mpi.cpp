@@ -281,15 +281,6 @@ int coordinator(const MpiSession& mpi, const Scenario& base, const SweepSpec& sp
 
 }  // namespace
 
-MpiSession::MpiSession() {
-  int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
-}
-
-MpiSession::~MpiSession() { MPI_Finalize(); }
-
 int run_sweep_mpi(const MpiSession& mpi, const Scenario& base, const SweepSpec& spec, const MpiSweepJob& job) {
   // Rank 0 opens the folder (it may refuse: another sweep is there); everyone learns the outcome.
   std::unique_ptr<SweepFolder> folder;

@@ -17,22 +17,9 @@
 
 #include "leadsim/scenario.hpp"
 #include "leadsim/sweep.hpp"
+#include "mpi_session.hpp"
 
 namespace leadsim::cli {
-
-// MPI_Init_thread on construction, MPI_Finalize on destruction.
-class MpiSession {
- public:
-  MpiSession();
-  ~MpiSession();
-  MpiSession(const MpiSession&) = delete;
-  MpiSession& operator=(const MpiSession&) = delete;
-  int rank() const { return rank_; }
-  int size() const { return size_; }
-
- private:
-  int rank_ = 0, size_ = 1;
-};
 
 struct MpiSweepJob {
   std::filesystem::path out;

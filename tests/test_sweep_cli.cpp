@@ -369,4 +369,59 @@ TEST(SweepCommand, AnMpiRankThatDiesStopsTheSweepResumably) {
 #endif
 }
 
+// `leadsim calibrate` under mpirun: rank 0 runs the ABC, every batch of candidates is shared out
+// over the ranks; the folder is the single process's, byte for byte (calibration.json apart from
+// its timings), and bad input is reported once, exit 2, on every rank.
+TEST(CalibrateCommand, ThreeMpiRanksGiveTheSingleProcessBytes) {
+#ifndef LEADSIM_HAVE_MPI
+  GTEST_SKIP() << "built without MPI";
+#else
+  Dir d("calibrate-mpi");
+  const fs::path spec = d.path / "spec.toml", ref = d.path / "ref", dir = d.path / "mpi";
+  std::ofstream(spec) << R"([calibration]
+particles = 12
+runs = 3
+generations = 3
+seed = 5
+[calibration.parameters]
+"factions.radical.mobilisation" = { prior = "log_uniform", min = 0.5, max = 6 }
+"meetings.meet" = { prior = "uniform", min = 0.4, max = 0.95 }
+[calibration.targets]
+nominations_left = { observed = 10, scale = 1 }
+nominations_right = { observed = 4, scale = 1 }
+)";
+  auto args = [&](const fs::path& out) {
+    return std::vector<std::string>{LEADSIM_BINARY, "calibrate", kToy, "--spec", spec.string(), "--out", out.string(), "-q"};
+  };
+  ASSERT_EQ(run(args(ref), d.path).code, 0);
+  std::vector<std::string> mpi = mpirun(3);
+  for (const auto& a : args(dir)) mpi.push_back(a);
+  const Result r = run(mpi, d.path, mpi_env());
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  for (const char* name : {"posterior.csv", "particles.csv", "checks.csv", "calibrated.toml"}) {
+    ASSERT_TRUE(fs::exists(dir / name)) << name;
+    EXPECT_TRUE(read(ref / name) == read(dir / name)) << name << " differs under MPI";
+  }
+  // calibration.json: the same but for the lines that time the work.
+  auto untimed = [&](const fs::path& p) {
+    std::istringstream in(read(p));
+    std::string line, out;
+    while (std::getline(in, line))
+      if (line.find("seconds") == std::string::npos && line.find("per_second") == std::string::npos &&
+          line.find("machinery_share") == std::string::npos)
+        out += line + "\n";
+    return out;
+  };
+  EXPECT_EQ(untimed(ref / "calibration.json"), untimed(dir / "calibration.json"));
+  // Bad input: one report, exit 2, nothing written.
+  std::ofstream(spec, std::ios::app) << "bogus = 1\n";
+  const fs::path bad = d.path / "bad";
+  std::vector<std::string> again = mpirun(2);
+  for (const auto& a : args(bad)) again.push_back(a);
+  const Result e = run(again, d.path, mpi_env());
+  EXPECT_EQ(e.code, 2) << e.out << e.err;
+  EXPECT_FALSE(fs::exists(bad));
+#endif
+}
+
 }  // namespace

@@ -258,9 +258,6 @@ std::string calibration_value_text(const CalibrationParam& p, double x) {
   return toml_number(x);
 }
 
-namespace {
-
-// Each target's value in each run: [point][target][run], runs in run order. No rows if cancelled.
 std::vector<std::vector<std::vector<double>>> simulate_values(
     const Scenario& base, const CalibrationSpec& spec, const std::vector<std::vector<double>>& thetas,
     const std::vector<std::uint64_t>& seeds, std::uint64_t runs, int threads,
@@ -331,15 +328,10 @@ std::vector<std::vector<std::vector<double>>> simulate_values(
   return values;
 }
 
-}  // namespace
+namespace {
 
-std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const CalibrationSpec& spec,
-                                                   const std::vector<std::vector<double>>& thetas,
-                                                   const std::vector<std::uint64_t>& seeds,
-                                                   std::uint64_t runs, int threads,
-                                                   const std::atomic<bool>* cancel,
-                                                   const std::function<void()>& on_run) {
-  const auto values = simulate_values(base, spec, thetas, seeds, runs, threads, cancel, on_run);
+// The mean of each target over each point's runs (summed in run order): [point][target].
+std::vector<std::vector<double>> run_means(const std::vector<std::vector<std::vector<double>>>& values) {
   std::vector<std::vector<double>> out;
   for (const auto& point : values) {
     // The mean of each target's column over the point's runs (summed in run order).
@@ -354,10 +346,21 @@ std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const 
   return out;
 }
 
+}  // namespace
+
+std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const CalibrationSpec& spec,
+                                                   const std::vector<std::vector<double>>& thetas,
+                                                   const std::vector<std::uint64_t>& seeds,
+                                                   std::uint64_t runs, int threads,
+                                                   const std::atomic<bool>* cancel,
+                                                   const std::function<void()>& on_run) {
+  return run_means(simulate_values(base, spec, thetas, seeds, runs, threads, cancel, on_run));
+}
+
 CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
                             const std::function<void(const Generation&, int)>& on_generation,
                             const std::function<void(const CalibrationProgress&)>& progress,
-                            const std::atomic<bool>* cancel) {
+                            const std::atomic<bool>* cancel, const CandidateRunner& runner) {
   const auto start = std::chrono::steady_clock::now();
   auto since = [](auto t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -370,6 +373,24 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
   auto report = [&] {
     if (progress) progress({last, runs_done, since(start)});
   };
+  // Where candidates run: this process's threads (each run counted as it ends), or `runner`
+  // (MPI ranks: counted per batch, as results come back).
+  auto values_of = [&](const std::vector<std::vector<double>>& thetas,
+                       const std::vector<std::uint64_t>& seeds) {
+    if (runner) {
+      auto v = runner(thetas, seeds, spec.runs);
+      runs_done += std::uint64_t(thetas.size()) * spec.runs;
+      report();
+      return v;
+    }
+    return simulate_values(base, spec, thetas, seeds, spec.runs, threads, cancel, [&] {
+      {
+        std::lock_guard lk(mu);
+        ++runs_done;
+      }
+      report();
+    });
+  };
 
   BatchSimulator simulate = [&](const std::vector<std::vector<double>>& thetas, int generation,
                                 const std::vector<std::uint64_t>& ids) {
@@ -378,14 +399,7 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
     for (size_t i = 0; i < thetas.size(); ++i)
       seeds[i] = derive_key(derive_key(root, std::uint64_t(generation)), ids[i]);
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::vector<double>> summaries =
-        simulate_summaries(base, spec, thetas, seeds, spec.runs, threads, cancel, [&] {
-          {
-            std::lock_guard lk(mu);
-            ++runs_done;
-          }
-          report();
-        });
+    std::vector<std::vector<double>> summaries = run_means(values_of(thetas, seeds));
     out.simulation_seconds += since(t0);
     return summaries;
   };
@@ -416,13 +430,7 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
       seeds.push_back(derive_key(ppc_root, std::uint64_t(i)));
     }
     const auto t0 = std::chrono::steady_clock::now();
-    out.predictive = simulate_values(base, spec, thetas, seeds, spec.runs, threads, cancel, [&] {
-      {
-        std::lock_guard lk(mu);
-        ++runs_done;
-      }
-      report();
-    });
+    out.predictive = values_of(thetas, seeds);
     out.simulation_seconds += since(t0);
     if (out.predictive.size() < thetas.size()) {
       out.abc.cancelled = true;

@@ -99,6 +99,22 @@ struct CalibrationResult {
 // simulated through it; tests and the SBC program (tests/sbc.cpp) make synthetic observations
 // with it, so that "observed" is made exactly as a candidate's summary is. Returns no rows if
 // cancelled. `on_run` is called after each run (from the worker threads).
+// Each target's value in each of `runs` runs: [point][target][run], runs in run order; what
+// simulate_summaries averages. No rows if cancelled.
+std::vector<std::vector<std::vector<double>>> simulate_values(
+    const Scenario& base, const CalibrationSpec& spec, const std::vector<std::vector<double>>& thetas,
+    const std::vector<std::uint64_t>& seeds, std::uint64_t runs, int threads,
+    const std::atomic<bool>* cancel = nullptr, const std::function<void()>& on_run = {});
+
+// Where a calibration's candidates run, when not on this process's threads: given the
+// candidates' values, their point seeds and the runs per candidate, what simulate_values returns
+// for them, bit for bit (each candidate's runs depend on its values and seed alone, so any split
+// of the candidates among processes gives the same result). The MPI driver
+// (cli/calibrate_mpi.hpp) spreads them over ranks.
+using CandidateRunner = std::function<std::vector<std::vector<std::vector<double>>>(
+    const std::vector<std::vector<double>>& thetas, const std::vector<std::uint64_t>& seeds,
+    std::uint64_t runs)>;
+
 std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const CalibrationSpec& spec,
                                                    const std::vector<std::vector<double>>& thetas,
                                                    const std::vector<std::uint64_t>& seeds,
@@ -107,11 +123,14 @@ std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const 
                                                    const std::function<void()>& on_run = {});
 
 // Runs the calibration on `threads` threads. `on_generation` receives each finished generation
-// (to write it out as it goes). Returns with abc.cancelled set if `cancel` was raised.
+// (to write it out as it goes). Returns with abc.cancelled set if `cancel` was raised (checked
+// between batches when a `runner` is given). `runner`, if given, runs the candidates in place of
+// this process's threads (the MPI driver); the result is the same bytes either way.
 CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
                             const std::function<void(const Generation&, int)>& on_generation = {},
                             const std::function<void(const CalibrationProgress&)>& progress = {},
-                            const std::atomic<bool>* cancel = nullptr);
+                            const std::atomic<bool>* cancel = nullptr,
+                            const CandidateRunner& runner = {});
 
 // Outputs. posterior.csv: the last generation, one row per particle (particle, each parameter,
 // weight, distance, each target's simulated mean). particles.csv: every generation, the same
