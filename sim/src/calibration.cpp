@@ -102,22 +102,15 @@ void read_prior(const toml::table& t, CalibrationParam& p, const std::string& fi
 
 CalibrationSpec load_calibration_spec(const std::string& file) {
   std::vector<Diagnostic> diags;
-  std::string bytes;
-  toml::table root = detail::parse_toml_file(file, diags, bytes, "calibration spec");
-  if (!diags.empty()) throw InputError(diags);
-  CalibrationSpec spec;
-  spec.origin = file;
-  spec.sha256 = sha256_hex(bytes);
-  const toml::table* cal = root["calibration"].as_table();
-  if (!cal) throw InputError({{file, 1, 1, "a calibration spec needs a [calibration] table"}});
   static const std::set<std::string> settings{"particles", "runs", "generations", "quantile",
                                               "min_acceptance", "final_tolerance", "seed",
                                               "max_candidates", "set", "parameters", "targets"};
-  for (auto&& [k, v] : *cal)
-    if (!settings.count(std::string(k.str())))
-      diags.push_back(at_node(v, file, fmt::format("unknown key 'calibration.{}'{}", k.str(),
-                                              did_you_mean(std::string(k.str()),
-                                                           {settings.begin(), settings.end()}))));
+  const detail::SpecFile file_spec =
+      detail::open_spec(file, "calibration spec", "calibration", settings, diags);
+  CalibrationSpec spec;
+  spec.origin = file;
+  spec.sha256 = file_spec.sha256;
+  const toml::table* cal = &file_spec.table("calibration");
   auto whole = [&](const char* key, std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
     const toml::node* n = cal->get(key);
     if (!n) return;

@@ -15,7 +15,6 @@
 #include "leadsim/csv.hpp"
 #include "leadsim/ensemble.hpp"
 #include "leadsim/population.hpp"
-#include "leadsim/sha256.hpp"
 #include "scenario_files.hpp"
 #include "spec_checks.hpp"
 #include "text.hpp"
@@ -37,20 +36,13 @@ bool is_placement_spec(const std::string& file) {
 
 PlacementSpec load_placement_spec(const std::string& file) {
   std::vector<Diagnostic> diags;
-  std::string bytes;
-  toml::table root = detail::parse_toml_file(file, diags, bytes, "placement spec");
-  if (!diags.empty()) throw InputError(diags);
-  PlacementSpec spec;
-  spec.origin = file;
-  spec.sha256 = sha256_hex(bytes);
-  const toml::table* t = root["placement"].as_table();
-  if (!t) throw InputError({{file, 1, 1, "a placement spec needs a [placement] table"}});
   static const std::set<std::string> keys{"wave", "candidate", "budget", "step", "max_per_clp",
                                           "runs", "seed", "clps", "set"};
-  for (auto&& [k, v] : *t)
-    if (!keys.count(std::string(k.str())))
-      diags.push_back(at_node(v, file, fmt::format("unknown key 'placement.{}'{}", k.str(),
-                                                   did_you_mean(std::string(k.str()), {keys.begin(), keys.end()}))));
+  const detail::SpecFile file_spec = detail::open_spec(file, "placement spec", "placement", keys, diags);
+  PlacementSpec spec;
+  spec.origin = file;
+  spec.sha256 = file_spec.sha256;
+  const toml::table* t = &file_spec.table("placement");
   auto text = [&](const char* key, std::string& out, Diagnostic& where, const char* what) {
     const toml::node* n = t->get(key);
     if (n && n->value<std::string>()) {

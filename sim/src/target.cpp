@@ -16,9 +16,7 @@
 
 #include "leadsim/fields.hpp"
 #include "leadsim/population.hpp"
-#include "leadsim/sha256.hpp"
 #include "leadsim/toml_text.hpp"
-#include "scenario_files.hpp"
 #include "spec_checks.hpp"
 #include "text.hpp"
 
@@ -55,20 +53,13 @@ std::string value_text(const TargetSpec& spec, double v) {
 
 TargetSpec load_target_spec(const std::string& file) {
   std::vector<Diagnostic> diags;
-  std::string bytes;
-  toml::table root = detail::parse_toml_file(file, diags, bytes, "target spec");
-  if (!diags.empty()) throw InputError(diags);
-  TargetSpec spec;
-  spec.origin = file;
-  spec.sha256 = sha256_hex(bytes);
-  const toml::table* t = root["target"].as_table();
-  if (!t) throw InputError({{file, 1, 1, "a target spec needs a [target] table"}});
   static const std::set<std::string> keys{"parameter", "min", "max", "precision", "probability",
                                           "confidence", "runs", "max_runs", "seed", "set", "outcome"};
-  for (auto&& [k, v] : *t)
-    if (!keys.count(std::string(k.str())))
-      diags.push_back(at_node(v, file, fmt::format("unknown key 'target.{}'{}", k.str(),
-                                              did_you_mean(std::string(k.str()), {keys.begin(), keys.end()}))));
+  const detail::SpecFile file_spec = detail::open_spec(file, "target spec", "target", keys, diags);
+  TargetSpec spec;
+  spec.origin = file;
+  spec.sha256 = file_spec.sha256;
+  const toml::table* t = &file_spec.table("target");
   auto real = [&](const char* key, double& out, bool required, double lo, double hi) {
     const toml::node* n = t->get(key);
     if (!n) {
