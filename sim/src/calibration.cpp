@@ -413,7 +413,7 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
   // fresh runs on streams of their own (not the candidates'), each run a contest the posterior
   // predicts. The particles' accepted summaries cannot serve: they were chosen for being within
   // the tolerance of the observed values, so they bracket them by construction.
-  if (!out.abc.cancelled && !out.abc.generations.empty()) {
+  if (spec.predictive && !out.abc.cancelled && !out.abc.generations.empty()) {
     const Generation& g = out.abc.generations.back();
     const std::uint64_t ppc_root = derive_key(spec.abc.seed, name_hash("calibration-predictive"));
     std::vector<std::vector<double>> thetas;

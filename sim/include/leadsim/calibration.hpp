@@ -63,6 +63,8 @@ struct CalibrationSpec {
   std::vector<std::string> set;         // "path=value" applied to the base and every particle
   std::string origin;                   // the spec file
   std::string sha256;                   // of the spec file's bytes
+  bool predictive = true;               // run the posterior-predictive check (not in the file:
+                                        // the SBC program turns it off, needing the posterior only)
 };
 
 // Reads a spec file ([calibration] with [calibration.parameters] and [calibration.targets]).
