@@ -1,8 +1,10 @@
-// `leadsim calibrate SCENARIO --spec CALIB.toml --out DIR`: fits the spec's free parameters to
-// its targets by ABC-SMC on the sweep engine (calibration.hpp), prints the posterior, the
-// posterior-predictive checks and each generation, and writes posterior.csv, particles.csv,
-// checks.csv, calibration.json and calibrated.toml into DIR, all or nothing. Stopped (SIGINT,
-// SIGTERM, SIGHUP), it writes nothing and exits 128 + the signal.
+// `leadsim calibrate SCENARIO --spec CALIB.toml --out DIR [--resume]`: fits the spec's free
+// parameters to its targets by ABC-SMC on the sweep engine (calibration.hpp), prints the
+// posterior, the posterior-predictive checks and each generation, and writes posterior.csv,
+// particles.csv, checks.csv, calibration.json and calibrated.toml into DIR, all or nothing, with
+// the final calibration.checkpoint. After each generation the checkpoint is saved: stopped
+// (SIGINT, SIGTERM, SIGHUP: exit 128 + the signal) or killed, the same command with --resume
+// goes on from the last finished generation to the same bytes.
 #include "command.hpp"
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -24,7 +27,11 @@ namespace leadsim::cli {
 
 namespace {
 
-using Options = SpecCommandOptions;
+namespace fs = std::filesystem;
+
+struct Options : SpecCommandOptions {
+  bool resume = false;
+};
 
 // The progress line on stderr (a terminal only): generation, tolerance, acceptance, runs.
 class CalibrationBar {
@@ -79,8 +86,11 @@ std::string report(const CalibrationSpec& spec, const CalibrationResult& r) {
                      spec.params[p].prior.kind_id());
   o += "\nPosterior-predictive check (fresh runs of the particles: one contest's value)\n";
   o += checks_csv(spec, r);
-  o += fmt::format("\n{} runs in {:.1f} s ({:.0f} runs/s); the calibration's own work {:.1f}% of the time\n",
-                   r.runs, r.seconds, r.seconds > 0 ? double(r.runs) / r.seconds : 0.0,
+  // The speed is this command's: a resumed calibration's earlier runs took their own time.
+  const std::uint64_t now = r.runs - r.resumed_runs;
+  o += fmt::format("\n{} runs{} in {:.1f} s ({:.0f} runs/s); the calibration's own work {:.1f}% of the time\n",
+                   now, r.resumed_runs ? fmt::format(" ({} in all, {} before resuming)", r.runs, r.resumed_runs) : "",
+                   r.seconds, r.seconds > 0 ? double(now) / r.seconds : 0.0,
                    100 * (r.seconds > 0 ? std::max(0.0, 1 - r.simulation_seconds / r.seconds) : 0.0));
   return o;
 }
@@ -132,15 +142,31 @@ int calibrate_mpi(const Options& o) {
 int calibrate_here(const Options& o, const Scenario& base, const CalibrationSpec& spec,
                    const CandidateRunner& runner) {
   OutputDir out(o.out);  // fails early (exit 2) if the folder cannot be written
+  // Refuses, before any run, an unfinished calibration's folder without --resume, and a resume
+  // of another calibration (exit 2).
+  CalibrationFolder folder(o.out, base, spec, o.resume);
+  if (const CalibrationCheckpoint* c = folder.resumed())
+    std::cerr << fmt::format("resuming: {} of at most {} generations done{}\n", c->generations.size(),
+                             spec.abc.generations, folder.resumed_finished() ? " (finished)" : "");
   CalibrationBar bar(!o.quiet);
+  std::size_t saved = folder.resumed() ? folder.resumed()->generations.size() : 0;
   const CalibrationResult r = calibrate(
-      base, spec, o.threads, {}, [&](const CalibrationProgress& p) { bar.update(p); }, &interrupted,
-      runner);
+      base, spec, o.threads,
+      [&](const CalibrationCheckpoint& c) {
+        folder.save(c);
+        saved = c.generations.size();
+      },
+      [&](const CalibrationProgress& p) { bar.update(p); }, &interrupted, folder.resumed(), runner);
   if (r.abc.cancelled || interrupted) {
-    std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
+    if (saved)
+      std::cerr << fmt::format("\nleadsim: interrupted ({}): {} finished generation{} saved in {}; run the "
+                               "same command with --resume to continue\n", stop_signal_name(), saved,
+                               saved == 1 ? "" : "s", (fs::path(o.out) / CalibrationFolder::kFile).string());
+    else
+      std::cerr << "\nleadsim: interrupted (" << stop_signal_name() << ") before a generation finished; nothing written\n";
     return interrupted_exit_code();
   }
-  write_calibration_folder(out, base, spec, r, o.scenario);
+  folder.finish(out, r, o.scenario);
   out.commit();
   std::cout << report(spec, r);
   // A wrong prior range or a target no particle reproduces is said, not silently fitted
@@ -151,7 +177,7 @@ int calibrate_here(const Options& o, const Scenario& base, const CalibrationSpec
     std::cout << fmt::format("\n{} warning{} (on stderr, and in calibration.json's \"warnings\")\n",
                              warnings.size(), warnings.size() == 1 ? "" : "s");
   std::cout << fmt::format("\nWrote {}: posterior.csv, particles.csv, checks.csv, calibration.json, "
-                           "calibrated.toml\n", o.out);
+                           "calibrated.toml, {}\n", o.out, CalibrationFolder::kFile);
   return 0;
 }
 
@@ -172,6 +198,8 @@ Command add_calibrate_command(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "calibrate", "Fit a scenario's free parameters to observed outcomes (ABC-SMC)");
   add_spec_command_options(app, *o, "Calibration spec: parameters with priors, targets", "No progress line");
+  app->add_flag("--resume", o->resume,
+                "Continue the calibration whose checkpoint is in --out (or start it)");
   return {app, [o]() { return calibrate_command(*o); }};
 }
 

@@ -113,9 +113,9 @@ Command add_score_command(CLI::App& parent);
 // jobs. Bad input is thrown as leadsim::InputError (exit code 2), except under MPI, where rank 0
 // alone reports it and the command returns 2 on every rank.
 Command add_sweep_command(CLI::App& parent);
-// `calibrate SCENARIO --spec CALIB.toml --out DIR`: ABC-SMC fit of free parameters to observed
-// outcomes (calibration.hpp); posterior.csv, particles.csv, checks.csv, calibration.json,
-// calibrated.toml.
+// `calibrate SCENARIO --spec CALIB.toml --out DIR [--resume]`: ABC-SMC fit of free parameters to
+// observed outcomes (calibration.hpp); posterior.csv, particles.csv, checks.csv, calibration.json,
+// calibrated.toml, and calibration.checkpoint after each generation (what --resume continues).
 Command add_calibrate_command(CLI::App& parent);
 // `target SCENARIO --spec TARGET.toml --out DIR`: the smallest value of a parameter at which an
 // outcome reaches a probability (target.hpp); target.json.

@@ -169,6 +169,55 @@ TEST(Abc, SameResultWhateverTheBatch) {
   }
 }
 
+// Resumed from the generations an interrupted run finished, a run ends as the uninterrupted one
+// did: the same generations, bit for bit, and the same stop, from every point of interruption
+// (after generation 0, 1, 2, and after the last, when nothing is left to run).
+TEST(Abc, ResumedFromAnyGenerationGivesTheSameResult) {
+  std::uint64_t simulated = 0;
+  BatchSimulator sim = [&](const std::vector<std::vector<double>>& th, int gen,
+                           const std::vector<std::uint64_t>& ids) {
+    std::vector<std::vector<double>> out;
+    for (size_t i = 0; i < th.size(); ++i) {
+      ++simulated;
+      leadsim::Stream s(leadsim::derive_key(std::uint64_t(gen) * 1000003 + ids[i], 5));
+      out.push_back({th[i][0] + 0.2 * (s.uniform() - 0.5)});
+    }
+    return out;
+  };
+  AbcOptions opt;
+  opt.particles = 50;
+  opt.generations = 4;
+  opt.batch = 9;
+  const std::vector<Prior> priors{uniform(0, 1)};
+  std::vector<Generation> seen;
+  const AbcResult whole = leadsim::abc_smc(priors, {0.3}, {0.1}, opt, sim,
+                                           [&](const Generation& g, int) { seen.push_back(g); });
+  ASSERT_EQ(whole.generations.size(), 4u);
+  ASSERT_EQ(seen.size(), 4u);
+  for (size_t k = 1; k <= 4; ++k) {
+    simulated = 0;
+    const AbcResult resumed = leadsim::abc_smc(priors, {0.3}, {0.1}, opt, sim, {}, {}, nullptr,
+                                               std::vector<Generation>(seen.begin(), seen.begin() + long(k)));
+    if (k == 4) {
+      EXPECT_EQ(simulated, 0u) << "a finished run resumed runs nothing";
+    }
+    EXPECT_EQ(resumed.stop_reason, whole.stop_reason);
+    ASSERT_EQ(resumed.generations.size(), whole.generations.size());
+    for (size_t t = 0; t < whole.generations.size(); ++t) {
+      const Generation &a = whole.generations[t], &b = resumed.generations[t];
+      EXPECT_EQ(a.tolerance, b.tolerance);
+      EXPECT_EQ(a.proposed, b.proposed);
+      EXPECT_EQ(a.refused, b.refused);
+      ASSERT_EQ(a.particles.size(), b.particles.size());
+      for (size_t i = 0; i < a.particles.size(); ++i) {
+        EXPECT_EQ(a.particles[i].theta, b.particles[i].theta) << "generation " << t << " after " << k;
+        EXPECT_EQ(a.particles[i].weight, b.particles[i].weight);
+        EXPECT_EQ(a.particles[i].candidate, b.particles[i].candidate);
+      }
+    }
+  }
+}
+
 // Simulation-based calibration of the engine itself (Talts et al. 2018; tests/sbc.hpp says why it
 // works), where it is cheap: R = 1000 truths from a log-uniform prior on [0.5, 4], each observed
 // through a saturating binomial (20 trials at p = theta / (1 + theta), like a count of CLPs won),

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "support.hpp"
@@ -200,6 +202,65 @@ TEST(Calibration, SameOutputsWhateverTheThreads) {
             leadsim::particles_csv(spec, two.abc.generations));
   EXPECT_EQ(leadsim::calibrated_scenario("toy.toml", spec, one.abc.generations.back()),
             leadsim::calibrated_scenario("toy.toml", spec, two.abc.generations.back()));
+}
+
+// Resumable: a calibration stopped after its first generation (the cancel flag raised from the
+// checkpoint hook) and resumed from the checkpoint in its folder writes the same bytes as one
+// never stopped; the folder refuses to start afresh over the unfinished checkpoint.
+TEST(Calibration, ResumedFolderGivesTheSameBytes) {
+  TempDir dir;
+  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, with_observed(9)));
+  spec.abc.particles = 16;
+  spec.abc.generations = 3;
+  spec.runs = 4;
+  const auto base = leadsim::test::toy();
+  leadsim::check_calibration_spec(spec, base);
+  const std::string scenario = leadsim::test::scenario_path("toy.toml");
+  auto complete = [&](const std::filesystem::path& out, bool resume, int stop_after) {
+    leadsim::OutputDir od(out);
+    leadsim::CalibrationFolder folder(out, base, spec, resume);
+    std::atomic<bool> cancel{false};
+    const CalibrationResult r = leadsim::calibrate(
+        base, spec, 2,
+        [&](const leadsim::CalibrationCheckpoint& c) {
+          folder.save(c);
+          if (int(c.generations.size()) == stop_after) cancel = true;
+        },
+        {}, &cancel, folder.resumed());
+    if (r.abc.cancelled) return false;
+    folder.finish(od, r, scenario);
+    od.commit();
+    return true;
+  };
+  const auto whole = dir / "whole", stopped = dir / "stopped";
+  ASSERT_TRUE(complete(whole, false, -1));
+  ASSERT_FALSE(complete(stopped, false, 1));
+  EXPECT_FALSE(std::filesystem::exists(stopped / "posterior.csv"));
+  EXPECT_THROW(leadsim::CalibrationFolder(stopped, base, spec, false), InputError);
+  {
+    leadsim::CalibrationFolder peek(stopped, base, spec, true);
+    ASSERT_NE(peek.resumed(), nullptr);
+    EXPECT_EQ(peek.resumed()->generations.size(), 1u);
+    EXPECT_FALSE(peek.resumed_finished());
+  }
+  ASSERT_TRUE(complete(stopped, true, -1));
+  for (const char* f : {"posterior.csv", "particles.csv", "checks.csv", "calibration.json",
+                        "calibrated.toml", "calibration.checkpoint"})
+    EXPECT_TRUE(leadsim::test::read_file(whole / f) == leadsim::test::read_file(stopped / f)) << f;
+  // A finished folder resumed: nothing left to fit, the same files again.
+  ASSERT_TRUE(complete(stopped, true, -1));
+  EXPECT_TRUE(leadsim::test::read_file(whole / "calibration.json") ==
+              leadsim::test::read_file(stopped / "calibration.json"));
+  // Also one that stopped because a generation could not be filled within the candidate budget
+  // (that generation is in no checkpoint: resumed, it is tried again, and its runs are counted
+  // once).
+  spec.abc.max_candidates = 20;
+  const auto budget = dir / "budget";
+  ASSERT_TRUE(complete(budget, false, -1));
+  const std::string first = leadsim::test::read_file(budget / "calibration.json");
+  ASSERT_NE(first.find("\"stop_reason\": \"budget\""), std::string::npos) << first;
+  ASSERT_TRUE(complete(budget, true, -1));
+  EXPECT_EQ(leadsim::test::read_file(budget / "calibration.json"), first);
 }
 
 // Every problem of a spec, each located, in one error.

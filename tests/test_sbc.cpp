@@ -1,7 +1,7 @@
 // Simulation-based calibration of `leadsim calibrate` (Talts et al. 2018; tests/sbc.hpp): R true
 // mobilisations drawn from the prior, each with a synthetic observation made by the toy at it,
 // each calibrated; the posterior's central 50% and 90% intervals must cover the truth at their
-// nominal rates. R = 20 here (about 15 s on 2 cores); the program `sbc` (tests/sbc_main.cpp, not
+// nominal rates. R = 20 here (15 to 19 s on 2 cores); the program `sbc` (tests/sbc_main.cpp, not
 // in CTest) runs hundreds, and the README's "Calibration" gives its figures.
 //
 // Tolerances from R: a count of covering replicates is Binomial(R, p) when the inference is

@@ -32,8 +32,9 @@ py::dict parse_json(const std::string& text) {
 }
 
 py::dict calibrate(const py::object& scenario, const std::string& spec_path, int threads,
-                   const std::optional<std::string>& out) {
+                   const std::optional<std::string>& out, bool resume) {
   if (threads < 0) throw py::value_error("leadsim.calibrate: threads must be >= 0 (0: all cores)");
+  if (resume && !out) throw py::value_error("leadsim.calibrate: resume=True needs out= (the folder to resume)");
   auto [file, set] = scenario_of(scenario);
   CalibrationSpec spec = load_calibration_spec(spec_path);
   spec.set.insert(spec.set.begin(), set.begin(), set.end());
@@ -43,15 +44,30 @@ py::dict calibrate(const py::object& scenario, const std::string& spec_path, int
   CalibrationResult r;
   without_gil(
       [&] {
+        // With out=, the folder `leadsim calibrate` writes, checkpointed after each generation
+        // (so resume=True goes on after an interruption, as --resume does).
         std::unique_ptr<OutputDir> dir;
-        if (out) dir = std::make_unique<OutputDir>(*out);
-        r = leadsim::calibrate(base, spec, threads, {}, {}, &cancel);
+        std::unique_ptr<CalibrationFolder> folder;
+        if (out) {
+          dir = std::make_unique<OutputDir>(*out);
+          folder = std::make_unique<CalibrationFolder>(*out, base, spec, resume);
+        }
+        r = leadsim::calibrate(
+            base, spec, threads,
+            [&](const CalibrationCheckpoint& c) {
+              if (folder) folder->save(c);
+            },
+            {}, &cancel, folder ? folder->resumed() : nullptr);
         if (r.abc.cancelled || !dir) return;
-        write_calibration_folder(*dir, base, spec, r, file);
+        folder->finish(*dir, r, file);
         dir->commit();
       },
       cancel);
   py::dict d = parse_json(calibration_json(base, spec, r));
+  // This call's speed, which calibration.json leaves out (the file is the same bytes however the
+  // calibration ran).
+  d["seconds"] = r.seconds;
+  d["runs_per_second"] = r.seconds > 0 ? double(r.runs - r.resumed_runs) / r.seconds : 0.0;
   // The last generation as arrays: each parameter's values, the weights and the distances.
   const Generation& g = r.abc.generations.back();
   py::dict particles;
@@ -140,10 +156,10 @@ py::dict target(const py::object& scenario, const std::string& spec_path, int th
 
 void bind_calibrate(py::module_& m) {
   m.def("calibrate", &calibrate, py::arg("scenario"), py::arg("spec"), py::arg("threads") = 0,
-        py::arg("out") = py::none(),
+        py::arg("out") = py::none(), py::arg("resume") = false,
         R"(Fits a scenario's free parameters to observed outcomes by ABC-SMC.
 
-leadsim.calibrate(scenario, spec, threads=0, out=None)
+leadsim.calibrate(scenario, spec, threads=0, out=None, resume=False)
 
 scenario: a leadsim.Scenario (its overrides apply to every particle) or a scenario path. spec:
 a calibration spec file ([calibration] with parameters and their priors, targets with observed
@@ -153,8 +169,11 @@ posterior summary, and 'warnings': a posterior pressing against a prior's bound,
 its 90% predictive interval; README "Calibration" states the rule) plus the last generation as numpy arrays: 'particles' (parameter path ->
 values), 'weights', 'distances'. The same numbers whatever `threads`. With out="DIR" it also
 writes the folder `leadsim calibrate` writes (posterior.csv, particles.csv, checks.csv,
-calibration.json, calibrated.toml), all or nothing. Raises leadsim.ScenarioError (file:line)
-for a bad spec.)");
+calibration.json, calibrated.toml), all or nothing, and its calibration.checkpoint after each
+generation; resume=True (with out=) goes on from the checkpoint an interrupted calibration left
+there, to the same numbers and files as an uninterrupted one ('seconds' and 'runs_per_second',
+this call's, are the only keys not from calibration.json). Raises leadsim.ScenarioError
+(file:line) for a bad spec, or a resume of another calibration's folder.)");
   m.def("target", &target, py::arg("scenario"), py::arg("spec"), py::arg("threads") = 0,
         py::arg("out") = py::none(),
         R"(The smallest value of a parameter at which an outcome reaches a probability.

@@ -65,6 +65,28 @@ class CalibrateTest(unittest.TestCase):
             again = leadsim.calibrate(TOY, spec(d, CALIBRATION, "c.toml"), threads=1)
             np.testing.assert_array_equal(again["particles"]["factions.radical.mobilisation"], theta)
 
+    def test_resume(self):
+        # resume=True on a finished folder: nothing left to fit, the same numbers and files; a
+        # resume against another spec is refused, naming what differs; resume needs out=.
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "cal")
+            path = spec(d, CALIBRATION, "c.toml")
+            first = leadsim.calibrate(TOY, path, threads=2, out=out)
+            with open(os.path.join(out, "calibration.json")) as f:
+                before = f.read()
+            again = leadsim.calibrate(TOY, path, threads=2, out=out, resume=True)
+            np.testing.assert_array_equal(again["particles"]["factions.radical.mobilisation"],
+                                          first["particles"]["factions.radical.mobilisation"])
+            self.assertEqual(again["runs"], first["runs"])
+            with open(os.path.join(out, "calibration.json")) as f:
+                self.assertEqual(f.read(), before)
+            other = spec(d, CALIBRATION.replace("seed = 9", "seed = 10"), "other.toml")
+            with self.assertRaises(leadsim.ScenarioError) as e:
+                leadsim.calibrate(TOY, other, out=out, resume=True)
+            self.assertIn("the calibration spec differs", str(e.exception))
+            with self.assertRaises(ValueError):
+                leadsim.calibrate(TOY, path, resume=True)
+
     def test_bad_spec_raises(self):
         with tempfile.TemporaryDirectory() as d:
             bad = CALIBRATION.replace("factions.radical.mobilisation", "factions.radical.mobilsation")

@@ -165,7 +165,7 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& o
                   const BatchSimulator& simulate,
                   const std::function<void(const Generation&, int)>& on_generation,
                   const std::function<void(const AbcProgress&)>& progress,
-                  const std::atomic<bool>* cancel) {
+                  const std::atomic<bool>* cancel, std::vector<Generation> resume) {
   if (priors.empty()) throw std::invalid_argument("ABC needs at least one parameter");
   if (observed.empty() || observed.size() != scale.size())
     throw std::invalid_argument("ABC needs targets, each with a scale");
@@ -177,8 +177,30 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& o
   const std::uint64_t root = derive_key(opt.seed, name_hash("abc"));
   AbcResult out;
   auto cancelled = [&] { return cancel && cancel->load(); };
+  // Whether the calibration stops after finished generation t (its stop reason, or "").
+  auto stop_after = [&](const Generation& done, int t) -> std::string {
+    if (t + 1 == opt.generations) return "generations";
+    if (t > 0 && done.acceptance() < opt.min_acceptance) return "acceptance";
+    if (opt.final_tolerance > 0 && done.tolerance <= opt.final_tolerance) return "tolerance";
+    return "";
+  };
+  // Resumed: the finished generations as they were. Nothing of a generation carries over to the
+  // next but its particles (each candidate has its own stream), so going on from them gives what
+  // the uninterrupted calibration gave. Should the last of them have been the end, it is now.
+  if (resume.size() > size_t(opt.generations))
+    throw std::invalid_argument("ABC resumed with more generations than it runs");
+  for (const Generation& g : resume)
+    if (g.particles.size() != n) throw std::invalid_argument("ABC resumed with a generation of another size");
+  out.generations = std::move(resume);
+  for (int t = 0; t < int(out.generations.size()); ++t)
+    if (std::string why = stop_after(out.generations[size_t(t)], t); !why.empty()) {
+      if (size_t(t + 1) != out.generations.size())
+        throw std::invalid_argument("ABC resumed with generations past its stop");
+      out.stop_reason = why;
+      return out;
+    }
 
-  for (int t = 0; t < opt.generations; ++t) {
+  for (int t = int(out.generations.size()); t < opt.generations; ++t) {
     const std::uint64_t gen_key = derive_key(root, std::uint64_t(t));
     Generation g;
     const Generation* prev = t > 0 ? &out.generations.back() : nullptr;
@@ -290,16 +312,8 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& o
     out.generations.push_back(std::move(g));
     const Generation& done = out.generations.back();
     if (on_generation) on_generation(done, t);
-    if (t + 1 == opt.generations) {
-      out.stop_reason = "generations";
-      break;
-    }
-    if (t > 0 && done.acceptance() < opt.min_acceptance) {
-      out.stop_reason = "acceptance";
-      break;
-    }
-    if (opt.final_tolerance > 0 && done.tolerance <= opt.final_tolerance) {
-      out.stop_reason = "tolerance";
+    if (std::string why = stop_after(done, t); !why.empty()) {
+      out.stop_reason = why;
       break;
     }
   }

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,6 +17,8 @@
 #include <toml++/toml.h>
 
 #include "leadsim/fields.hpp"
+#include "leadsim/input_file.hpp"
+#include "leadsim/report.hpp"
 #include "leadsim/random.hpp"
 #include "leadsim/run_columns.hpp"
 #include "leadsim/sha256.hpp"
@@ -351,9 +356,10 @@ std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const 
 }
 
 CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
-                            const std::function<void(const Generation&, int)>& on_generation,
+                            const std::function<void(const CalibrationCheckpoint&)>& on_generation,
                             const std::function<void(const CalibrationProgress&)>& progress,
-                            const std::atomic<bool>* cancel, const CandidateRunner& runner) {
+                            const std::atomic<bool>* cancel, const CalibrationCheckpoint* resume,
+                            const CandidateRunner& runner) {
   const auto start = std::chrono::steady_clock::now();
   auto since = [](auto t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -403,12 +409,25 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
     observed.push_back(t.observed);
     scale.push_back(t.scale);
   }
-  out.abc = abc_smc(priors, observed, scale, spec.abc, simulate, on_generation,
+  // The checkpoint handed on after each generation: all so far, and every run spent on them
+  // (runs of this call counted from 0: the progress line's speed is this call's).
+  CalibrationCheckpoint so_far;
+  if (resume) so_far = *resume;
+  out.resumed_runs = so_far.runs;
+  auto finished_generation = [&](const Generation& g, int) {
+    so_far.generations.push_back(g);
+    {
+      std::lock_guard lk(mu);
+      so_far.runs = out.resumed_runs + runs_done;
+    }
+    if (on_generation) on_generation(so_far);
+  };
+  out.abc = abc_smc(priors, observed, scale, spec.abc, simulate, finished_generation,
                     [&](const AbcProgress& p) {
                       last = p;
                       report();
                     },
-                    cancel);
+                    cancel, resume ? resume->generations : std::vector<Generation>{});
   // The posterior-predictive check: each particle of the last generation run again, `runs`
   // fresh runs on streams of their own (not the candidates'), each run a contest the posterior
   // predicts. The particles' accepted summaries cannot serve: they were chosen for being within
@@ -430,7 +449,7 @@ CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, i
       out.abc.stop_reason = "cancelled";
     }
   }
-  out.runs = runs_done;
+  out.runs = out.resumed_runs + runs_done;
   out.seconds = since(start);
   return out;
 }
@@ -583,9 +602,6 @@ std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
   j["seed"] = spec.abc.seed;
   j["stop_reason"] = r.abc.stop_reason;
   j["runs"] = r.runs;
-  j["seconds"] = r.seconds;
-  j["runs_per_second"] = r.seconds > 0 ? double(r.runs) / r.seconds : 0;
-  j["machinery_share"] = r.seconds > 0 ? std::max(0.0, 1 - r.simulation_seconds / r.seconds) : 0;
   nlohmann::ordered_json gens = nlohmann::ordered_json::array();
   for (size_t t = 0; t < r.abc.generations.size(); ++t) {
     const Generation& g = r.abc.generations[t];
@@ -688,6 +704,203 @@ void write_calibration_folder(OutputDir& out, const Scenario& base, const Calibr
   const std::string include =
       fs::relative(fs::absolute(scenario_file), fs::absolute(out.path("calibrated.toml").parent_path())).generic_string();
   out.open("calibrated.toml") << calibrated_scenario(include, spec, g);
+}
+
+// ------------------------------------------------------------------------------------------
+// The checkpoint and the resumable folder.
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+constexpr const char* kCheckpointFormat = "leadsim calibration checkpoint 1";
+
+// A double as a C99 hexadecimal float ("0x1.8p+1", "inf", "nan"): exact, and read back by
+// strtod, whereas JSON numbers have no infinity (generation 0's tolerance) and no NaN.
+std::string exact(double x) { return fmt::format("{:a}", x); }
+double inexact(const ojson& j) {
+  if (!j.is_string()) throw std::invalid_argument("a number should be a hexadecimal float string");
+  const std::string& t = j.get_ref<const std::string&>();
+  char* end = nullptr;
+  const double x = std::strtod(t.c_str(), &end);
+  if (t.empty() || *end) throw std::invalid_argument("'" + t + "' is not a hexadecimal float");
+  return x;
+}
+
+// What identifies a calibration, as the checkpoint records it (added to j): a resume must match
+// each.
+void add_identity(ojson& j, const Scenario& base, const CalibrationSpec& spec) {
+  j["spec_sha256"] = spec.sha256;
+  j["scenario_sha256"] = base.sha256;
+  ojson inc = ojson::array();
+  for (const auto& [file, hash] : base.included_files) inc.push_back(hash);
+  j["included_sha256"] = inc;
+  j["set"] = spec.set;
+  j["leadsim_version"] = leadsim_version();
+  j["git_commit"] = LEADSIM_GIT_COMMIT;
+}
+
+}  // namespace
+
+std::string calibration_checkpoint_text(const Scenario& base, const CalibrationSpec& spec,
+                                        const CalibrationCheckpoint& c, bool finished) {
+  ojson j;
+  j["format"] = kCheckpointFormat;
+  j["scenario"] = base.file;  // for the reader; a resume may name the same file by another path
+  j["spec"] = spec.origin;
+  add_identity(j, base, spec);
+  j["finished"] = finished;
+  j["runs"] = c.runs;
+  ojson gens = ojson::array();
+  for (const Generation& g : c.generations) {
+    ojson particles = ojson::array();
+    for (const Particle& p : g.particles) {
+      ojson theta = ojson::array(), summary = ojson::array();
+      for (double x : p.theta) theta.push_back(exact(x));
+      for (double x : p.summary) summary.push_back(exact(x));
+      particles.push_back({{"candidate", p.candidate}, {"weight", exact(p.weight)},
+                           {"distance", exact(p.distance)}, {"theta", theta}, {"summary", summary}});
+    }
+    gens.push_back({{"tolerance", exact(g.tolerance)}, {"proposed", g.proposed}, {"refused", g.refused},
+                    {"ess", exact(g.ess)}, {"particles", particles}});
+  }
+  j["generations"] = gens;
+  return j.dump(1) + "\n";
+}
+
+CalibrationCheckpoint parse_calibration_checkpoint(const std::string& text, const std::string& file,
+                                                   const Scenario& base, const CalibrationSpec& spec,
+                                                   bool* finished) {
+  auto damaged = [&](const std::string& why) {
+    return InputError({{file, 0, 0, fmt::format("the calibration checkpoint is damaged ({}): remove it "
+                                                "to start the calibration again", why)}});
+  };
+  const ojson j = ojson::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw damaged("not JSON");
+  if (j.value("format", std::string()) != kCheckpointFormat)
+    throw damaged("not a checkpoint of this leadsim's format");
+  // The same calibration? Each part of its identity, in words.
+  ojson want;
+  add_identity(want, base, spec);
+  static const std::vector<std::pair<const char*, const char*>> parts = {
+      {"spec_sha256", "the calibration spec"},
+      {"scenario_sha256", "the scenario file"},
+      {"included_sha256", "a file the scenario includes"},
+      {"set", "the --set overrides"},
+      {"leadsim_version", "the leadsim version"},
+      {"git_commit", "the leadsim build (git commit)"}};
+  for (const auto& [key, what] : parts) {
+    const ojson there = j.contains(key) ? j[key] : ojson();
+    if (there != want[key])
+      throw InputError({{file, 0, 0,
+                         fmt::format("cannot resume: the folder holds the checkpoint of another calibration: "
+                                     "{} differs ({} there, {} now). Resume with the same scenario, spec and "
+                                     "--set, or choose another --out",
+                                     what, there.dump(), want[key].dump())}});
+  }
+  CalibrationCheckpoint c;
+  try {
+    c.runs = j.at("runs").get<std::uint64_t>();
+    if (finished) *finished = j.at("finished").get<bool>();
+    for (const ojson& g : j.at("generations")) {
+      Generation x;
+      x.tolerance = inexact(g.at("tolerance"));
+      x.proposed = g.at("proposed").get<std::uint64_t>();
+      x.refused = g.at("refused").get<std::uint64_t>();
+      x.ess = inexact(g.at("ess"));
+      for (const ojson& p : g.at("particles")) {
+        Particle q;
+        q.candidate = p.at("candidate").get<std::uint64_t>();
+        q.weight = inexact(p.at("weight"));
+        q.distance = inexact(p.at("distance"));
+        for (const ojson& v : p.at("theta")) q.theta.push_back(inexact(v));
+        for (const ojson& v : p.at("summary")) q.summary.push_back(inexact(v));
+        if (q.theta.size() != spec.params.size() || q.summary.size() != spec.targets.size())
+          throw std::invalid_argument("a particle of another size");
+        x.particles.push_back(std::move(q));
+      }
+      if (x.particles.size() != spec.abc.particles) throw std::invalid_argument("a generation of another size");
+      c.generations.push_back(std::move(x));
+    }
+    if (c.generations.size() > size_t(spec.abc.generations)) throw std::invalid_argument("too many generations");
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw damaged(e.what());
+  }
+  return c;
+}
+
+namespace {
+
+void sync_path(const std::filesystem::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+CalibrationFolder::CalibrationFolder(std::filesystem::path dir, const Scenario& base,
+                                     const CalibrationSpec& spec, bool resume)
+    : dir_(std::move(dir)), base_(&base), spec_(&spec) {
+  namespace fs = std::filesystem;
+  const fs::path file = dir_ / kFile;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) return;  // nothing to resume: start afresh
+  std::vector<Diagnostic> diags;
+  const std::optional<std::string> text = read_input_file(file.string(), "calibration checkpoint", diags);
+  if (!text) throw InputError(diags);
+  bool finished = false;
+  if (!resume) {
+    // Only whether it is finished matters here: a finished calibration may be run again afresh
+    // (its files are replaced when the new one finishes); an unfinished one is not thrown away.
+    const ojson j = ojson::parse(*text, nullptr, false);
+    finished = !j.is_discarded() && j.is_object() && j.value("finished", false);
+    if (!finished)
+      throw InputError({{file.string(), 0, 0,
+                         "the folder holds an unfinished calibration: add --resume to continue it, or "
+                         "remove this file to start again"}});
+    return;
+  }
+  checkpoint_ = parse_calibration_checkpoint(*text, file.string(), base, spec, &finished);
+  saved_runs_ = checkpoint_.runs;
+  resumed_ = true;
+  resumed_finished_ = finished;
+}
+
+void CalibrationFolder::save(const CalibrationCheckpoint& c) {
+  namespace fs = std::filesystem;
+  saved_runs_ = c.runs;
+  // Whole or not at all: written under a temporary name (OutputDir's, so that one left by a
+  // SIGKILL is swept by the next command on the folder), flushed to disk, renamed over the old.
+  const fs::path tmp = dir_ / (OutputDir::own_prefix() + kFile + ".tmp"), file = dir_ / kFile;
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << calibration_checkpoint_text(*base_, *spec_, c, false);
+    f.flush();
+    if (!f)
+      throw InputError({{tmp.string(), 0, 0, "writing the calibration checkpoint failed (is the disk full?)"}});
+  }
+  sync_path(tmp, O_RDONLY);
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError({{file.string(), 0, 0, fmt::format("cannot put the checkpoint in place: {}", ec.message())}});
+  }
+  sync_path(dir_, O_RDONLY | O_DIRECTORY);
+}
+
+void CalibrationFolder::finish(OutputDir& out, const CalibrationResult& r,
+                               const std::string& scenario_file) const {
+  write_calibration_folder(out, *base_, *spec_, r, scenario_file);
+  // The runs as of the last generation saved, not r.runs: a resume from this checkpoint runs
+  // again what came after it (the predictive check, and a generation the candidate budget could
+  // not fill), and counts those runs again.
+  const CalibrationCheckpoint c{r.abc.generations, saved_runs_};
+  out.open(kFile) << calibration_checkpoint_text(*base_, *spec_, c, true);
 }
 
 }  // namespace leadsim

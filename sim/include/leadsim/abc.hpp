@@ -103,14 +103,16 @@ struct AbcResult {
 };
 
 // Runs ABC-SMC. `on_generation` is called after each finished generation (to write it out);
-// `progress` after each batch. Throws std::invalid_argument on a malformed problem (no
-// parameters, sizes that do not match).
+// `progress` after each batch. `resume`: generations an interrupted run of the same problem
+// finished (as on_generation received them, bit for bit); the run goes on after them and ends as
+// the uninterrupted one would have. Throws std::invalid_argument on a malformed problem (no
+// parameters, sizes that do not match, a resume that cannot be of this problem).
 AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& observed,
                   const std::vector<double>& scale, const AbcOptions& options,
                   const BatchSimulator& simulate,
                   const std::function<void(const Generation&, int)>& on_generation = {},
                   const std::function<void(const AbcProgress&)>& progress = {},
-                  const std::atomic<bool>* cancel = nullptr);
+                  const std::atomic<bool>* cancel = nullptr, std::vector<Generation> resume = {});
 
 // The weighted quantile q (0..1) of values with weights summing to 1: the smallest value whose
 // cumulative weight reaches q.

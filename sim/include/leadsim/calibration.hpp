@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -85,13 +86,21 @@ struct CalibrationProgress {
   double seconds = 0;
 };
 
+// What a calibration has finished: its generations, bit for bit, and the runs they took. A
+// calibration resumed from it ends with the same bytes as one never interrupted.
+struct CalibrationCheckpoint {
+  std::vector<Generation> generations;
+  std::uint64_t runs = 0;
+};
+
 struct CalibrationResult {
   AbcResult abc;
   // The posterior-predictive runs: particle i of the last generation run `runs` more times on
   // fresh streams, target k's value in run r at [i][k][r] (empty if cancelled first).
   std::vector<std::vector<std::vector<double>>> predictive;
-  std::uint64_t runs = 0;         // runs simulated in all
-  double seconds = 0;             // wall time of the whole calibration
+  std::uint64_t runs = 0;         // runs simulated in all (a resumed calibration's included)
+  std::uint64_t resumed_runs = 0; // of them, those of the generations it was resumed from
+  double seconds = 0;             // wall time of this call
   double simulation_seconds = 0;  // of it, inside the sweep engine's runs
 };
 
@@ -124,15 +133,66 @@ std::vector<std::vector<double>> simulate_summaries(const Scenario& base, const 
                                                    const std::atomic<bool>* cancel = nullptr,
                                                    const std::function<void()>& on_run = {});
 
-// Runs the calibration on `threads` threads. `on_generation` receives each finished generation
-// (to write it out as it goes). Returns with abc.cancelled set if `cancel` was raised (checked
-// between batches when a `runner` is given). `runner`, if given, runs the candidates in place of
-// this process's threads (the MPI driver); the result is the same bytes either way.
+// Runs the calibration on `threads` threads. `on_generation` receives, after each finished
+// generation, every generation so far and the runs spent (to checkpoint it). `resume`: a
+// checkpoint of this calibration (read_calibration_checkpoint checks it is), whose generations
+// are not run again. Returns with abc.cancelled set if `cancel` was raised (checked between
+// batches when a `runner` is given). `runner`, if given, runs the candidates in place of this
+// process's threads (the MPI driver); the result is the same bytes either way.
 CalibrationResult calibrate(const Scenario& base, const CalibrationSpec& spec, int threads,
-                            const std::function<void(const Generation&, int)>& on_generation = {},
+                            const std::function<void(const CalibrationCheckpoint&)>& on_generation = {},
                             const std::function<void(const CalibrationProgress&)>& progress = {},
                             const std::atomic<bool>* cancel = nullptr,
+                            const CalibrationCheckpoint* resume = nullptr,
                             const CandidateRunner& runner = {});
+
+// The checkpoint file, DIR/calibration.checkpoint (JSON): what the calibration is (the spec's and
+// the scenario's SHA-256 and those of the files it includes, the --set overrides, the leadsim
+// version and build), whether it finished, the runs spent and every finished generation with
+// each number exact (C99 hexadecimal floats, so a resumed calibration continues from the same
+// bits).
+std::string calibration_checkpoint_text(const Scenario& base, const CalibrationSpec& spec,
+                                        const CalibrationCheckpoint& c, bool finished);
+// Reads one, checking it is of this calibration: InputError at `file` naming what differs (the
+// spec, the scenario, ...) or that it is damaged.
+CalibrationCheckpoint parse_calibration_checkpoint(const std::string& text, const std::string& file,
+                                                   const Scenario& base, const CalibrationSpec& spec,
+                                                   bool* finished = nullptr);
+
+// The output folder of a calibration that can be resumed. `leadsim calibrate` and
+// leadsim.calibrate(out=) use it:
+//   CalibrationFolder folder(dir, base, spec, resume);   // refuses a wrong resume (InputError)
+//   r = calibrate(base, spec, threads, [&](auto& c) { folder.save(c); }, ..., folder.resumed());
+//   folder.finish(out, base, spec, r, scenario_file);    // the outputs, with the final checkpoint
+//   out.commit();
+// A checkpoint is saved after every finished generation, atomically (a temporary file, fsync,
+// rename, fsync of the folder): killed at any moment, SIGKILL included, the folder holds the
+// last one whole. The finished calibration's checkpoint stays (marked finished), committed with
+// the outputs: --resume on a finished folder runs nothing but the predictive check and writes
+// the same files again. Without `resume`, a folder whose checkpoint is unfinished is refused (add
+// --resume, or remove the file); with it, a checkpoint of another spec, scenario, --set or
+// leadsim build is refused, saying what differs. Nothing is written by the constructor.
+class CalibrationFolder {
+ public:
+  CalibrationFolder(std::filesystem::path dir, const Scenario& base, const CalibrationSpec& spec,
+                    bool resume);
+  // The checkpoint resumed from; nullptr when the calibration starts afresh.
+  const CalibrationCheckpoint* resumed() const { return resumed_ ? &checkpoint_ : nullptr; }
+  bool resumed_finished() const { return resumed_finished_; }
+  void save(const CalibrationCheckpoint& c);
+  // The output files and the final checkpoint (the generations of `r` and the runs as of the
+  // last one saved), opened in `out` (the same folder): the caller commits.
+  void finish(OutputDir& out, const CalibrationResult& r, const std::string& scenario_file) const;
+  static constexpr const char* kFile = "calibration.checkpoint";
+
+ private:
+  std::filesystem::path dir_;
+  const Scenario* base_;
+  const CalibrationSpec* spec_;
+  CalibrationCheckpoint checkpoint_;
+  std::uint64_t saved_runs_ = 0;  // the runs of the last checkpoint saved (or resumed from)
+  bool resumed_ = false, resumed_finished_ = false;
+};
 
 // Outputs. posterior.csv: the last generation, one row per particle (particle, each parameter,
 // weight, distance, each target's simulated mean). particles.csv: every generation, the same
@@ -144,8 +204,10 @@ std::string posterior_csv(const CalibrationSpec& spec, const Generation& g);
 std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generation>& gens);
 std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r);
 // calibration.json: the spec's hash and settings, each generation's tolerance, acceptance, ESS
-// and candidates, the runs spent and their speed, the stop reason, the posterior summary, and
-// the warnings (calibration_warnings; an empty array when there are none).
+// and candidates, the runs spent, the stop reason, the posterior summary, and the warnings
+// (calibration_warnings; an empty array when there are none). No wall times: the file is the same
+// bytes for a seed however the calibration was run (threads, interruptions); the command prints
+// the speed.
 std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
                              const CalibrationResult& r);
 // A scenario file that includes `scenario_path` (relative to where it is written) and whose runs
