@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "child_process.hpp"
 #include "support.hpp"
 
 namespace {
@@ -42,38 +43,12 @@ nominations_left = { observed = 9, scale = 1 }
 const char* kFiles[] = {"posterior.csv", "particles.csv", "checks.csv", "calibration.json",
                         "calibrated.toml", "calibration.checkpoint"};
 
-// Starts the command with its output in files; returns its pid.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Exit code, or 128 + signal.
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-struct Result {
-  int code;
-  std::string out, err;
-};
+using leadsim::test::Result;
+using leadsim::test::spawn;
+using leadsim::test::wait_for;
+// Runs the command to its end, its output in the scratch folder.
 Result run(const std::vector<std::string>& args, const TempDir& scratch) {
-  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
-  const int code = wait_for(spawn(args, out, err));
-  return {code, read_file(out), read_file(err)};
+  return leadsim::test::run(args, scratch.path());
 }
 
 std::vector<std::string> calibrate_args(const std::string& spec, const fs::path& out,

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "child_process.hpp"
 #include "leadsim/scenario.hpp"
 #include "leadsim/sweep.hpp"
 
@@ -46,41 +47,10 @@ struct Dir {
   }
 };
 
-// Starts a program with its output in files; returns its pid.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err,
-            const std::vector<std::string>& env = {}) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Exit code, or 128 + signal.
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-struct Result {
-  int code;
-  std::string out, err;
-};
-Result run(std::vector<std::string> args, const fs::path& scratch, const std::vector<std::string>& env = {}) {
-  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
-  const int code = wait_for(spawn(args, out, err, env));
-  return {code, read(out), read(err)};
-}
+using leadsim::test::Result;
+using leadsim::test::run;
+using leadsim::test::spawn;
+using leadsim::test::wait_for;
 
 std::vector<std::string> sweep_args(const fs::path& dir, std::vector<std::string> extra = {}) {
   std::vector<std::string> a = {LEADSIM_BINARY, "sweep", kToy, "--out", dir.string(), "--quiet",
