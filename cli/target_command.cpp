@@ -20,10 +20,22 @@ namespace {
 
 using Options = SpecCommandOptions;
 
+// The scenario both questions run: loaded with the spec's overrides and the command's --set
+// after them (added to the spec's, which the outputs record).
+Scenario spec_scenario(const Options& o, std::vector<std::string>& spec_set) {
+  for (const std::string& s : o.set) spec_set.push_back(s);
+  return load_scenario(o.scenario, spec_set);
+}
+
+// Stopped by a signal before the outputs: nothing is written.
+int stopped() {
+  std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
+  return interrupted_exit_code();
+}
+
 int placement_command(const Options& o) {
   PlacementSpec spec = load_placement_spec(o.spec);
-  for (const std::string& s : o.set) spec.set.push_back(s);
-  const Scenario base = load_scenario(o.scenario, spec.set);
+  const Scenario base = spec_scenario(o, spec.set);
   check_placement_spec(spec, base);
   OutputDir out(o.out);
   install_stop_handlers();
@@ -35,10 +47,7 @@ int placement_command(const Options& o) {
                                    std::int64_t(level) * spec.step);
       },
       &interrupted);
-  if (r.cancelled || interrupted) {
-    std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
-    return interrupted_exit_code();
-  }
+  if (r.cancelled || interrupted) return stopped();
   out.open("placement.json") << placement_json(base, spec, r);
   out.open("placement.csv") << placement_csv(base, r);
   out.open("curves.csv") << placement_curves_csv(base, r);
@@ -51,8 +60,7 @@ int placement_command(const Options& o) {
 int target_command(const Options& o) {
   if (is_placement_spec(o.spec)) return placement_command(o);
   TargetSpec spec = load_target_spec(o.spec);
-  for (const std::string& s : o.set) spec.set.push_back(s);
-  const Scenario base = load_scenario(o.scenario, spec.set);
+  const Scenario base = spec_scenario(o, spec.set);
   check_target_spec(spec, base);
   OutputDir out(o.out);
   install_stop_handlers();
@@ -64,10 +72,7 @@ int target_command(const Options& o) {
                                    p.value, p.p.p, p.runs);
       },
       &interrupted);
-  if (r.cancelled || interrupted) {
-    std::cerr << "leadsim: interrupted (" << stop_signal_name() << "); nothing written\n";
-    return interrupted_exit_code();
-  }
+  if (r.cancelled || interrupted) return stopped();
   out.open("target.json") << target_json(base, spec, r);
   out.commit();
   std::cout << target_report(spec, r);

@@ -31,6 +31,7 @@ inline const Scenario& toy() {
 // A folder of this process's own, removed at exit.
 inline const std::filesystem::path& scratch() {
   static const std::filesystem::path dir = [] {
+    // mkdtemp's template: it replaces the six X's with a name no other process holds.
     std::string t = (std::filesystem::temp_directory_path() / "leadsim-fuzz-XXXXXX").string();
     if (!mkdtemp(t.data())) std::abort();
     std::atexit([] {

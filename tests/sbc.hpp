@@ -89,8 +89,8 @@ inline Region binomial_region(std::uint64_t n, double p, double alpha = 0.01) {
 
 // A calibration spec file for the SBC (written to `path`): the toy's radical mobilisation under a
 // log-uniform prior and, with two parameters, the meetings' attendance under a uniform one;
-// targets the left's nominations and, with two, the meetings' attendance. Observed values are
-// placeholders (each replicate sets its own).
+// targets the left's nominations and, with two, the meetings' attendance. The observed values
+// written here are overwritten: each replicate sets its own synthetic ones before calibrating.
 inline std::string write_spec(const std::string& path, int parameters, std::uint64_t particles,
                               std::uint64_t runs, int generations, double quantile) {
   std::ofstream f(path);

@@ -186,13 +186,20 @@ TEST(Calibration, WarningRule) {
             std::string::npos) << w[0].message;
 }
 
-// Same bytes of every output whatever the thread count.
-TEST(Calibration, SameOutputsWhateverTheThreads) {
-  TempDir dir;
+// A calibration of the toy small enough to run twice in a test: 16 particles, 3 generations,
+// 4 runs each, fitted to 9 left nominations.
+CalibrationSpec small_spec(const TempDir& dir) {
   CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, with_observed(9)));
   spec.abc.particles = 16;
   spec.abc.generations = 3;
   spec.runs = 4;
+  return spec;
+}
+
+// Same bytes of every output whatever the thread count.
+TEST(Calibration, SameOutputsWhateverTheThreads) {
+  TempDir dir;
+  CalibrationSpec spec = small_spec(dir);
   const auto base = leadsim::test::toy();
   leadsim::check_calibration_spec(spec, base);
   const CalibrationResult one = leadsim::calibrate(base, spec, 1);
@@ -209,10 +216,7 @@ TEST(Calibration, SameOutputsWhateverTheThreads) {
 // never stopped; the folder refuses to start afresh over the unfinished checkpoint.
 TEST(Calibration, ResumedFolderGivesTheSameBytes) {
   TempDir dir;
-  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, with_observed(9)));
-  spec.abc.particles = 16;
-  spec.abc.generations = 3;
-  spec.runs = 4;
+  CalibrationSpec spec = small_spec(dir);
   const auto base = leadsim::test::toy();
   leadsim::check_calibration_spec(spec, base);
   const std::string scenario = leadsim::test::scenario_path("toy.toml");

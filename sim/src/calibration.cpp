@@ -590,11 +590,7 @@ std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r) 
 
 std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
                              const CalibrationResult& r) {
-  nlohmann::ordered_json j;
-  j["scenario"] = base.file;
-  j["scenario_sha256"] = base.sha256;
-  j["spec"] = spec.origin;
-  j["spec_sha256"] = spec.sha256;
+  nlohmann::ordered_json j = detail::spec_output_json(base, spec.origin, spec.sha256);
   j["set"] = spec.set;
   j["particles"] = spec.abc.particles;
   j["runs_per_particle"] = spec.runs;

@@ -199,12 +199,13 @@ std::vector<int> allocate_budget(const std::vector<std::vector<std::int64_t>>& c
 namespace {
 
 // Counts, per candidate CLP, the runs in which it nominated the candidate: the first `fit` runs
-// in `wins`, the rest per run in `held_out` ([run - fit][CLP], 1 if it nominated).
+// in `wins`, the rest per run in `held_out` ([run - fit][CLP], 1 if it nominated); and, when
+// `all_wins` is given (the level without joiners), the fitting runs' wins of every CLP.
 class NominationCounter : public RunObserver {
  public:
   NominationCounter(const std::vector<int>& clps, int candidate, std::uint64_t fit,
                     std::vector<std::uint64_t>& wins, std::vector<std::vector<std::uint8_t>>& held_out,
-                    std::vector<std::uint64_t>& all_wins)
+                    std::vector<std::uint64_t>* all_wins)
       : clps_(clps), candidate_(candidate), fit_(fit), wins_(wins), held_out_(held_out), all_wins_(all_wins) {}
   void on_run(const RunResult& r) override {
     const bool fitting = r.run < fit_;
@@ -214,8 +215,8 @@ class NominationCounter : public RunObserver {
       if (fitting) wins_[j] += won;
       else held_out_.back()[j] = won;
     }
-    if (fitting)
-      for (size_t c = 0; c < r.clp_nominee.size(); ++c) all_wins_[c] += r.clp_nominee[c] == candidate_;
+    if (fitting && all_wins_)
+      for (size_t c = 0; c < r.clp_nominee.size(); ++c) (*all_wins_)[c] += r.clp_nominee[c] == candidate_;
   }
 
  private:
@@ -224,7 +225,7 @@ class NominationCounter : public RunObserver {
   std::uint64_t fit_;
   std::vector<std::uint64_t>& wins_;
   std::vector<std::vector<std::uint8_t>>& held_out_;
-  std::vector<std::uint64_t>& all_wins_;
+  std::vector<std::uint64_t>* all_wins_;
 };
 
 }  // namespace
@@ -275,8 +276,7 @@ PlacementResult place_joiners(const Scenario& base, const PlacementSpec& spec, i
       out.curves[j].joiners[l] = std::int64_t(pop.segment_begin[seg + 1] - pop.segment_begin[seg]);
     }
     std::vector<std::uint64_t> wins(n, 0);
-    std::fill(all_wins.begin(), all_wins.end(), 0);
-    NominationCounter counter(targets, candidate, spec.runs, wins, held_out[l], all_wins);
+    NominationCounter counter(targets, candidate, spec.runs, wins, held_out[l], l == 0 ? &all_wins : nullptr);
     const EnsembleResult e = run_ensemble(s, pop, {.seed = spec.seed, .runs = 2 * spec.runs,
                                                    .threads = threads, .cancel = cancel}, &counter);
     out.runs += e.summary.runs;
@@ -311,7 +311,7 @@ PlacementResult place_joiners(const Scenario& base, const PlacementSpec& spec, i
     if (pick[j] == 0) continue;
     const PlacementCurve& c = out.curves[j];
     const size_t l = size_t(pick[j]);
-    out.chosen.push_back({c.clp, int(l), c.joiners[l], c.p[0], c.p[l],
+    out.chosen.push_back({c.clp, c.joiners[l], c.p[0], c.p[l],
                           double(c.held_out_wins[0]) / held, double(c.held_out_wins[l]) / held});
     out.spent += c.joiners[l];
     out.fitted_gain += c.p[l] - c.p[0];
@@ -340,11 +340,7 @@ PlacementResult place_joiners(const Scenario& base, const PlacementSpec& spec, i
 }
 
 std::string placement_json(const Scenario& base, const PlacementSpec& spec, const PlacementResult& r) {
-  nlohmann::ordered_json j;
-  j["scenario"] = base.file;
-  j["scenario_sha256"] = base.sha256;
-  j["spec"] = spec.origin;
-  j["spec_sha256"] = spec.sha256;
+  nlohmann::ordered_json j = detail::spec_output_json(base, spec.origin, spec.sha256);
   j["wave"] = spec.wave;
   j["candidate"] = spec.candidate;
   j["budget"] = spec.budget;

@@ -32,6 +32,16 @@ SpecFile open_spec(const std::string& file, const std::string& what, const std::
   return spec;
 }
 
+nlohmann::ordered_json spec_output_json(const Scenario& base, const std::string& spec_file,
+                                        const std::string& spec_sha256) {
+  nlohmann::ordered_json j;
+  j["scenario"] = base.file;
+  j["scenario_sha256"] = base.sha256;
+  j["spec"] = spec_file;
+  j["spec_sha256"] = spec_sha256;
+  return j;
+}
+
 void check_parameter_value(const Scenario& base, const std::vector<std::string>& set,
                            const std::string& path, const std::string& value,
                            const Diagnostic& where, std::vector<Diagnostic>& out) {

@@ -1,6 +1,7 @@
 // spec_checks.hpp (private): what the calibration, target and placement specs check the same way.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <toml++/toml.h>
@@ -24,6 +25,11 @@ struct SpecFile {
 };
 SpecFile open_spec(const std::string& file, const std::string& what, const std::string& name,
                    const std::set<std::string>& keys, std::vector<Diagnostic>& diags);
+
+// What a spec-driven output (calibration.json, target.json, placement.json) opens with: the
+// scenario and the spec, each with its SHA-256, in that order.
+nlohmann::ordered_json spec_output_json(const Scenario& base, const std::string& spec_file,
+                                        const std::string& spec_sha256);
 
 // Whether `path` = `value` (TOML text) on top of `set` is a value the scenario takes: the loader
 // has the last word (rules across fields; a keyed path such as factions.<id>.x naming an entry

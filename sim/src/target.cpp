@@ -285,11 +285,7 @@ TargetResult find_target(const Scenario& base, const TargetSpec& spec, int threa
 }
 
 std::string target_json(const Scenario& base, const TargetSpec& spec, const TargetResult& r) {
-  nlohmann::ordered_json j;
-  j["scenario"] = base.file;
-  j["scenario_sha256"] = base.sha256;
-  j["spec"] = spec.origin;
-  j["spec_sha256"] = spec.sha256;
+  nlohmann::ordered_json j = detail::spec_output_json(base, spec.origin, spec.sha256);
   j["parameter"] = spec.parameter;
   j["outcome"] = spec.outcome.text();
   j["probability"] = spec.probability;

@@ -81,7 +81,6 @@ struct PlacementCurve {
 
 struct PlacementChoice {
   int clp = 0;
-  int level = 0;
   std::int64_t joiners = 0;
   double p_before = 0, p_after = 0;            // fitted (isotonic)
   double held_out_before = 0, held_out_after = 0;
