@@ -43,7 +43,7 @@ fi
 # take up to its -timeout of 10 s).
 tsan_program_seconds=1200
 fuzz_grace_seconds=120
-fuzz_targets=(fuzz_scenario fuzz_ballots fuzz_sweep_spec fuzz_calibration fuzz_clp_csv)
+fuzz_targets=(fuzz_scenario fuzz_ballots fuzz_sweep_spec fuzz_calibration fuzz_clp_csv fuzz_target_spec)
 tsan_tests=(test_ensemble test_sweep test_sweep_cli test_calibration)
 
 install_packages "${LEADSIM_CORE_PACKAGES[@]}" libgtest-dev "${LEADSIM_CHECK_PACKAGES[@]}"

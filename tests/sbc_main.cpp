@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   if (!a.csv.empty()) {
     csv.open(a.csv);
     csv << "replicate,parameter,truth,rank,in50,in90";
-    for (const auto& t : spec.targets) csv << ",observed_" << t.column;
+    for (const auto& t : spec.targets) csv << ",observed_" << t.name;
     csv << "\n";
   }
   for (std::uint64_t r = 0; r < a.replicates; ++r) {

@@ -21,6 +21,7 @@
 #include "leadsim/report.hpp"
 #include "leadsim/random.hpp"
 #include "leadsim/run_columns.hpp"
+#include "leadsim/score.hpp"
 #include "leadsim/sha256.hpp"
 #include "leadsim/sweep.hpp"
 #include "leadsim/toml_text.hpp"
@@ -109,7 +110,8 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
   std::vector<Diagnostic> diags;
   static const std::set<std::string> settings{"particles", "runs", "generations", "quantile",
                                               "min_acceptance", "final_tolerance", "seed",
-                                              "max_candidates", "set", "parameters", "targets"};
+                                              "max_candidates", "set", "population", "parameters",
+                                              "targets", "outcomes"};
   const detail::SpecFile file_spec =
       detail::open_spec(file, "calibration spec", "calibration", settings, diags);
   CalibrationSpec spec;
@@ -146,6 +148,14 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
   real("quantile", spec.abc.quantile, 0.01, 0.99);
   real("min_acceptance", spec.abc.min_acceptance, 0, 1);
   real("final_tolerance", spec.abc.final_tolerance, 0, 1e300);
+  if (const toml::node* n = cal->get("population")) {
+    const std::string v = n->value_or(std::string(""));
+    if (v == "shared" || v == "per_candidate") spec.shared_population = v == "shared";
+    else
+      diags.push_back(at_node(*n, file, fmt::format("calibration.population should be \"shared\" (every "
+                                               "candidate on one population) or \"per_candidate\"{}",
+                                               did_you_mean(v, {"shared", "per_candidate"}))));
+  }
   if (const toml::node* n = cal->get("set")) {
     const toml::array* a = n->as_array();
     if (!a) diags.push_back(at_node(*n, file, "calibration.set should be an array of \"path=value\" strings"));
@@ -170,28 +180,101 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
       spec.params.push_back(std::move(p));
     }
   const toml::table* targets = (*cal)["targets"].as_table();
-  if (!targets || targets->empty())
-    diags.push_back(at_node(*cal, file, "a calibration needs [calibration.targets]: at least one "
-                                   "runs.csv column with its observed value and scale"));
-  else
+  const toml::table* outcomes = (*cal)["outcomes"].as_table();
+  if (const toml::node* n = cal->get("outcomes"); n && !outcomes)
+    diags.push_back(at_node(*n, file, "calibration.outcomes should be a table: [calibration.outcomes] "
+                                 "with file = \"<CSV of clp,nominated>\""));
+  if ((!targets || targets->empty()) && !outcomes)
+    diags.push_back(at_node(*cal, file, "a calibration needs [calibration.targets] (at least one "
+                                   "runs.csv column or CLP quantity with its observed value and "
+                                   "scale) or [calibration.outcomes]"));
+  if (targets)
     for (auto&& [k, v] : *targets) {
       CalibrationTarget t;
-      t.column = std::string(k.str());
+      t.name = std::string(k.str());
       t.where = at_node(v, file, "");
       const toml::table* tt = v.as_table();
       if (!tt || !number_of(tt->get("observed"), t.observed) || !number_of(tt->get("scale"), t.scale) ||
           !(t.scale > 0)) {
         diags.push_back(at_node(v, file, fmt::format("target '{}' should be {{ observed = <number>, "
-                                                "scale = <number above 0> }}", t.column)));
+                                                "scale = <number above 0> }}", t.name)));
       } else {
         t.source = (*tt)["source"].value_or(std::string(""));
+        static const std::set<std::string> keys{"observed", "scale", "source", "clp", "quantity"};
         for (auto&& [tk, tv] : *tt)
-          if (tk.str() != "observed" && tk.str() != "scale" && tk.str() != "source")
-            diags.push_back(at_node(tv, file, fmt::format("target '{}': unknown key '{}' (a target takes "
-                                                     "observed, scale, source)", t.column, tk.str())));
+          if (!keys.count(std::string(tk.str())))
+            diags.push_back(at_node(tv, file, fmt::format("target '{}': unknown key '{}'{} (a target takes "
+                                                     "observed, scale, source, and for a CLP target "
+                                                     "clp, quantity)", t.name, tk.str(),
+                                                     did_you_mean(std::string(tk.str()),
+                                                                  {keys.begin(), keys.end()}))));
+        const toml::node* clp = tt->get("clp");
+        const toml::node* quantity = tt->get("quantity");
+        if (clp) {
+          if (auto one = clp->value<std::string>()) t.clp_names.push_back(*one);
+          else if (const toml::array* a = clp->as_array())
+            for (auto&& e : *a)
+              if (auto name = e.value<std::string>()) t.clp_names.push_back(*name);
+          if (t.clp_names.empty() || (clp->as_array() && t.clp_names.size() != clp->as_array()->size()))
+            diags.push_back(at_node(*clp, file, fmt::format("target '{}': clp should be a CLP's name or "
+                                                       "an array of CLP names", t.name)));
+          if (!quantity || !quantity->value<std::string>())
+            diags.push_back(at_node(quantity ? *quantity : v, file, fmt::format(
+                "target '{}': a CLP target needs quantity = \"attendance\", \"eligible\", \"met\", "
+                "\"votes_<candidate>\" or \"nominates_<candidate>\" (or \"nominates_none\")", t.name)));
+          else
+            t.quantity = *quantity->value<std::string>();
+        } else if (quantity) {
+          diags.push_back(at_node(*quantity, file, fmt::format("target '{}': quantity is for a CLP "
+                                                          "target, which names its clp", t.name)));
+        }
       }
       spec.targets.push_back(std::move(t));
     }
+  if (outcomes) {
+    CalibrationOutcomes o;
+    o.where = at_node(*outcomes, file, "");
+    static const std::set<std::string> keys{"file", "by", "bins", "outcomes", "scale", "source"};
+    for (auto&& [k, v] : *outcomes)
+      if (!keys.count(std::string(k.str())))
+        diags.push_back(at_node(v, file, fmt::format("calibration.outcomes: unknown key '{}'{} (it takes "
+                                                "file, by, bins, outcomes, scale, source)", k.str(),
+                                                did_you_mean(std::string(k.str()), {keys.begin(), keys.end()}))));
+    if (auto f = (*outcomes)["file"].value<std::string>(); f && !f->empty())
+      o.file = (std::filesystem::path(file).parent_path() / *f).lexically_normal().string();
+    else
+      diags.push_back(at_node(outcomes->get("file") ? *outcomes->get("file") : static_cast<const toml::node&>(*outcomes),
+                              file, "calibration.outcomes needs file = \"<CSV with columns clp and "
+                                    "nominated>\" (relative to this spec)"));
+    if (const toml::node* n = outcomes->get("by")) {
+      o.by = n->value_or(std::string(""));
+      if (o.by != "region" && o.by != "nation" && o.by != "covariate" && o.by != "all")
+        diags.push_back(at_node(*n, file, fmt::format("calibration.outcomes.by should be region, nation, "
+                                                 "covariate or all{}",
+                                                 did_you_mean(o.by, {"region", "nation", "covariate", "all"}))));
+    }
+    if (const toml::node* n = outcomes->get("bins")) {
+      const auto b = n->value_exact<std::int64_t>();
+      if (!b || *b < 1 || *b > 100)
+        diags.push_back(at_node(*n, file, "calibration.outcomes.bins should be a whole number in [1, 100]"));
+      else o.bins = int(*b);
+    }
+    if (const toml::node* n = outcomes->get("outcomes")) {
+      const toml::array* a = n->as_array();
+      if (a)
+        for (auto&& e : *a)
+          if (auto id = e.value<std::string>()) o.outcomes.push_back(*id);
+      if (!a || a->empty() || o.outcomes.size() != a->size())
+        diags.push_back(at_node(*n, file, "calibration.outcomes.outcomes should be an array of candidate "
+                                     "ids and \"none\""));
+    }
+    if (const toml::node* n = outcomes->get("scale"))
+      if (!number_of(n, o.scale) || !(o.scale > 0))
+        diags.push_back(at_node(*n, file, "calibration.outcomes.scale should be a number above 0 (leave it "
+                                     "out for each count's binomial sd)"));
+    o.source = (*outcomes)["source"].value_or(std::string(""));
+    spec.outcomes = std::move(o);
+  }
   if (!diags.empty()) throw InputError(diags);
   return spec;
 }
@@ -239,16 +322,176 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
     detail::check_parameter_value(base, spec.set, p.path, calibration_value_text(p, probe), p.where,
                                   diags);
   }
-  std::vector<std::string> columns;
-  for (const RunColumn& c : run_columns(base)) columns.push_back(c.name);
-  for (const CalibrationTarget& t : spec.targets)
-    if (std::find(columns.begin(), columns.end(), t.column) == columns.end()) {
+  // A check run again (the Python module checks, then the calibration does) starts from the
+  // targets the file itself names.
+  std::erase_if(spec.targets, [](const CalibrationTarget& t) { return t.from_outcomes; });
+  std::vector<std::string> columns, clp_names, candidate_ids;
+  for (const RunColumn& c : run_columns(base))
+    if (c.field->type != ColumnType::text) columns.push_back(c.name);
+  for (const Clp& c : base.clps) clp_names.push_back(c.name);
+  for (const Candidate& c : base.candidates) candidate_ids.push_back(c.id);
+  std::map<std::string, std::size_t> clp_index;
+  for (std::size_t i = 0; i < base.clps.size(); ++i) clp_index.emplace(base.clps[i].name, i);
+  std::set<std::string> names;
+  for (CalibrationTarget& t : spec.targets) {
+    auto fail = [&](const std::string& message) {
       Diagnostic d = t.where;
-      d.message = fmt::format("target '{}' is not a runs.csv column of this scenario{}", t.column,
-                              did_you_mean(t.column, columns));
+      d.message = message;
       diags.push_back(d);
+    };
+    if (!names.insert(t.name).second) fail(fmt::format("target '{}' is named twice", t.name));
+    if (!t.is_clp()) {
+      if (std::find(columns.begin(), columns.end(), t.name) == columns.end())
+        fail(fmt::format("target '{}' is not a numeric runs.csv column of this scenario{} (a CLP "
+                         "target names its clp and quantity)", t.name, did_you_mean(t.name, columns)));
+      continue;
     }
+    t.clps.clear();
+    for (const std::string& n : t.clp_names) {
+      auto it = clp_index.find(n);
+      if (it == clp_index.end()) fail(fmt::format("target '{}': '{}' is no CLP of this scenario{}", t.name, n,
+                                                  did_you_mean(n, clp_names)));
+      else if (std::find(t.clps.begin(), t.clps.end(), it->second) != t.clps.end())
+        fail(fmt::format("target '{}': CLP '{}' is named twice", t.name, n));
+      else t.clps.push_back(it->second);
+    }
+    const std::string& q = t.quantity;
+    auto candidate_of = [&](const std::string& id, bool none_allowed) {
+      if (none_allowed && id == "none") return -1;
+      const int i = base.candidate_index(id);
+      if (i < 0) {
+        std::vector<std::string> ids = candidate_ids;
+        if (none_allowed) ids.push_back("none");
+        fail(fmt::format("target '{}': '{}' is no candidate of this scenario{}", t.name, id,
+                         did_you_mean(id, ids)));
+      }
+      return i;
+    };
+    if (q == "attendance") t.kind = ClpQuantity::attendance;
+    else if (q == "eligible") t.kind = ClpQuantity::eligible;
+    else if (q == "met") t.kind = ClpQuantity::met;
+    else if (q.starts_with("votes_")) {
+      t.kind = ClpQuantity::votes;
+      t.candidate = candidate_of(q.substr(6), false);
+    } else if (q.starts_with("nominates_")) {
+      t.kind = ClpQuantity::nominates;
+      t.candidate = candidate_of(q.substr(10), true);
+    } else {
+      std::vector<std::string> known{"attendance", "eligible", "met", "nominates_none"};
+      for (const std::string& id : candidate_ids) {
+        known.push_back("votes_" + id);
+        known.push_back("nominates_" + id);
+      }
+      fail(fmt::format("target '{}': quantity '{}' should be attendance, eligible, met, votes_<candidate> "
+                       "or nominates_<candidate or none>{}", t.name, q, did_you_mean(q, known)));
+    }
+  }
+  if (spec.outcomes) {
+    CalibrationOutcomes& o = *spec.outcomes;
+    const int none = int(base.candidates.size());
+    std::vector<int> wanted;
+    if (o.outcomes.empty())
+      for (int k = 0; k <= none; ++k) wanted.push_back(k);
+    for (const std::string& id : o.outcomes) {
+      const int k = id == "none" ? none : base.candidate_index(id);
+      std::vector<std::string> ids = candidate_ids;
+      ids.push_back("none");
+      Diagnostic d = o.where;
+      if (k < 0) d.message = fmt::format("calibration.outcomes: '{}' is no candidate of this scenario{}",
+                                         id, did_you_mean(id, ids));
+      else if (std::find(wanted.begin(), wanted.end(), k) != wanted.end())
+        d.message = fmt::format("calibration.outcomes: '{}' is named twice", id);
+      else wanted.push_back(k);
+      if (!d.message.empty()) diags.push_back(d);
+    }
+    try {
+      const ObservedOutcomes obs = read_observed_outcomes(base, o.file);
+      o.sha256 = obs.sha256;
+      // Each scored CLP's group, groups in order of first appearance (covariate bands in order).
+      std::vector<std::string> group_names;
+      std::vector<std::vector<std::size_t>> groups;
+      auto add = [&](const std::string& g, std::size_t c) {
+        auto it = std::find(group_names.begin(), group_names.end(), g);
+        if (it == group_names.end()) {
+          group_names.push_back(g);
+          groups.emplace_back();
+          it = group_names.end() - 1;
+        }
+        groups[size_t(it - group_names.begin())].push_back(c);
+      };
+      std::vector<std::size_t> scored;
+      for (std::size_t c = 0; c < base.clps.size(); ++c)
+        if (obs.outcome[c] >= 0) scored.push_back(c);
+      if (o.by == "covariate") {
+        // Equal-count bands of the covariate (ties kept together by the index as a tiebreak).
+        std::vector<std::size_t> order = scored;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return base.clps[a].covariate < base.clps[b].covariate;
+        });
+        for (int b = 0; b < o.bins; ++b) group_names.push_back(fmt::format("{}", b + 1));
+        groups.resize(size_t(o.bins));
+        for (std::size_t i = 0; i < order.size(); ++i)
+          groups[i * size_t(o.bins) / order.size()].push_back(order[i]);
+      } else {
+        for (std::size_t c : scored)
+          add(o.by == "region" ? base.regions[size_t(base.clps[c].region)]
+              : o.by == "nation" ? base.clps[c].nation : std::string("all"), c);
+      }
+      auto slug = [](const std::string& g) {
+        std::string out;
+        for (char ch : g)
+          out += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(static_cast<unsigned char>(ch))) : '_';
+        return out;
+      };
+      for (size_t g = 0; g < groups.size(); ++g) {
+        std::sort(groups[g].begin(), groups[g].end());
+        if (groups[g].empty()) continue;
+        for (int k : wanted) {
+          CalibrationTarget t;
+          t.name = fmt::format("{}_{}_{}", o.by, slug(group_names[g]), k == none ? "none" : base.candidates[size_t(k)].id);
+          t.from_outcomes = true;
+          t.kind = ClpQuantity::nominates;
+          t.candidate = k == none ? -1 : k;
+          t.clps = groups[g];
+          for (std::size_t c : t.clps) {
+            t.clp_names.push_back(base.clps[c].name);
+            if (obs.outcome[c] == k) t.observed += 1;
+          }
+          t.quantity = "nominates_" + (k == none ? std::string("none") : base.candidates[size_t(k)].id);
+          const double n = double(t.clps.size()), p = (t.observed + 0.5) / (n + 1);
+          t.scale = o.scale > 0 ? o.scale : std::max(0.5, std::sqrt(n * p * (1 - p)));
+          t.source = o.source.empty() ? o.file : o.source;
+          t.where = o.where;
+          if (!names.insert(t.name).second) {
+            Diagnostic d = o.where;
+            d.message = fmt::format("calibration.outcomes: its target '{}' has the name of a target the "
+                                    "spec names", t.name);
+            diags.push_back(d);
+          }
+          spec.targets.push_back(std::move(t));
+        }
+      }
+    } catch (const InputError& e) {
+      for (const Diagnostic& d : e.diagnostics()) diags.push_back(d);
+    }
+  }
   if (!diags.empty()) throw InputError(diags);
+}
+
+double target_value(const CalibrationTarget& t, const RunColumn* column, const RunResult& r,
+                    std::size_t candidates) {
+  if (column)
+    return column->field->real ? column->field->real(r, column->candidate, column->section)
+                               : double(column->field->integer(r, column->candidate, column->section));
+  double sum = 0;
+  for (std::size_t c : t.clps) switch (t.kind) {
+      case ClpQuantity::attendance: sum += r.clp_attendance[c]; break;
+      case ClpQuantity::eligible: sum += r.clp_eligible[c]; break;
+      case ClpQuantity::met: sum += r.clp_met[c]; break;
+      case ClpQuantity::votes: sum += r.clp_votes[c * candidates + size_t(t.candidate)]; break;
+      case ClpQuantity::nominates: sum += r.clp_nominee[c] == t.candidate ? 1 : 0; break;
+    }
+  return sum;
 }
 
 std::string calibration_value_text(const CalibrationParam& p, double x) {
@@ -271,15 +514,18 @@ std::vector<std::vector<std::vector<double>>> simulate_values(
   sweep.runs = runs;
   sweep.set = spec.set;
   sweep.design = SweepDesign::random;
-  // Where each target's column sits in a runs.csv row of the sweep (after its point and
-  // parameter columns).
+  // Each target's runs.csv column (nullptr: a CLP target), read from each run's result.
   const std::vector<RunColumn> columns = run_columns(base);
-  std::vector<size_t> where;
+  std::vector<const RunColumn*> column_of;
   for (const CalibrationTarget& t : spec.targets) {
-    size_t i = 0;
-    while (i < columns.size() && columns[i].name != t.column) ++i;
-    where.push_back(1 + spec.params.size() + i);
+    const RunColumn* col = nullptr;
+    if (!t.is_clp())
+      for (const RunColumn& c : columns)
+        if (c.name == t.name) col = &c;
+    column_of.push_back(col);
   }
+  // One population for every candidate (the spec's), or each its own (its point seed).
+  const std::uint64_t population_seed = derive_key(spec.abc.seed, name_hash("calibration-population"));
   std::vector<SweepPoint> design(thetas.size());
   for (size_t i = 0; i < thetas.size(); ++i) {
     SweepPoint& pt = design[i];
@@ -290,9 +536,13 @@ std::vector<std::vector<std::vector<double>>> simulate_values(
       pt.shown.push_back(text);
     }
     pt.seed = seeds[i];
+    if (spec.shared_population) pt.population_seed = population_seed;
   }
+  // values[point][target][run]: each run writes its own cells, so the workers need no lock.
+  std::vector<std::vector<std::vector<double>>> values(
+      thetas.size(), std::vector<std::vector<double>>(spec.targets.size(), std::vector<double>(runs)));
+  const std::size_t candidates = base.candidates.size();
   std::mutex mu;
-  std::vector<std::vector<std::vector<double>>> values(thetas.size());
   std::vector<bool> got(thetas.size(), false);
   size_t handed = 0;
   compute_points(
@@ -303,24 +553,16 @@ std::vector<std::vector<std::vector<double>>> simulate_values(
         return handed++;
       },
       [&](PointResult&& r) {
-        std::vector<std::vector<double>> v(where.size());
-        size_t pos = 0;
-        const std::string& text = r.runs_rows;
-        while (pos < text.size()) {
-          const size_t end = text.find('\n', pos);
-          const std::vector<std::string> cells =
-              split(text.substr(pos, end == std::string::npos ? std::string::npos : end - pos), ',');
-          for (size_t k = 0; k < where.size(); ++k)
-            v[k].push_back(where[k] < cells.size() ? std::strtod(cells[where[k]].c_str(), nullptr) : NAN);
-          pos = end == std::string::npos ? text.size() : end + 1;
-        }
         std::lock_guard lk(mu);
-        values[size_t(r.point)] = std::move(v);
         got[size_t(r.point)] = true;
       },
       cancel,
       [&] {
         if (on_run) on_run();
+      },
+      [&](std::uint64_t point, std::uint64_t run, const RunResult& r) {
+        for (size_t k = 0; k < spec.targets.size(); ++k)
+          values[size_t(point)][k][size_t(run)] = target_value(spec.targets[k], column_of[k], r, candidates);
       });
   if (std::find(got.begin(), got.end(), false) != got.end()) return {};
   return values;
@@ -460,7 +702,7 @@ std::string particle_header(const CalibrationSpec& spec) {
   std::string h = "particle";
   for (const CalibrationParam& p : spec.params) (h += ",") += p.path;
   h += ",weight,distance";
-  for (const CalibrationTarget& t : spec.targets) (h += ",sim_") += t.column;
+  for (const CalibrationTarget& t : spec.targets) (h += ",sim_") += t.name;
   return h + "\n";
 }
 
@@ -550,14 +792,14 @@ std::vector<CalibrationWarning> calibration_warnings(const CalibrationSpec& spec
     if (t.observed >= lo && t.observed <= hi) continue;  // the rule of checks.csv's `inside`
     CalibrationWarning x;
     x.kind = CalibrationWarning::Kind::predictive_check;
-    x.name = t.column;
+    x.name = t.name;
     x.observed = t.observed;
     x.q05 = lo;
     x.q95 = hi;
     x.message = fmt::format("{}: the observed {} is outside the posterior's 90% predictive interval "
                             "[{:.4g}, {:.4g}] (fresh runs of the posterior's particles): the fitted "
                             "model does not reproduce it; check the target and its scale, or widen "
-                            "the priors", t.column, toml_number(t.observed), lo, hi);
+                            "the priors", t.name, toml_number(t.observed), lo, hi);
     x.where = t.where;
     x.where.message = x.message;
     out.push_back(std::move(x));
@@ -581,7 +823,7 @@ std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r) 
   for (size_t k = 0; k < spec.targets.size(); ++k) {
     const PredictiveInterval pi = predictive_interval(r, k);
     const double obs = spec.targets[k].observed;
-    out += fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{}\n", spec.targets[k].column, toml_number(obs),
+    out += fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{}\n", spec.targets[k].name, toml_number(obs),
                        toml_number(spec.targets[k].scale), pi.mean, pi.q05, pi.q95,
                        obs >= pi.q05 && obs <= pi.q95 ? 1 : 0);
   }
@@ -592,6 +834,10 @@ std::string calibration_json(const Scenario& base, const CalibrationSpec& spec,
                              const CalibrationResult& r) {
   nlohmann::ordered_json j = detail::spec_output_json(base, spec.origin, spec.sha256);
   j["set"] = spec.set;
+  if (spec.outcomes)
+    j["outcomes"] = {{"file", spec.outcomes->file}, {"sha256", spec.outcomes->sha256},
+                     {"by", spec.outcomes->by}};
+  j["population"] = spec.shared_population ? "shared" : "per_candidate";
   j["particles"] = spec.abc.particles;
   j["runs_per_particle"] = spec.runs;
   j["quantile"] = spec.abc.quantile;
@@ -660,9 +906,16 @@ std::string calibrated_scenario(const std::string& scenario_path, const Calibrat
       "# Calibrated by `leadsim calibrate` with {} (sha256 {}).\n"
       "# The parameters below are CALIBRATED (posterior weighted mean and 90% interval) to:\n",
       spec.origin, spec.sha256.substr(0, 12));
+  size_t from_outcomes = 0;
   for (const CalibrationTarget& t : spec.targets)
-    out += fmt::format("#   {} = {} (scale {}){}\n", t.column, toml_number(t.observed),
-                       toml_number(t.scale), t.source.empty() ? "" : "  source: " + t.source);
+    if (t.from_outcomes) ++from_outcomes;
+    else
+      out += fmt::format("#   {} = {} (scale {}){}\n", t.name, toml_number(t.observed),
+                         toml_number(t.scale), t.source.empty() ? "" : "  source: " + t.source);
+  if (from_outcomes)
+    out += fmt::format("#   {} counts of CLP nominations by {} in {} (checks.csv lists them){}\n", from_outcomes,
+                       spec.outcomes->by, spec.outcomes->file,
+                       spec.outcomes->source.empty() ? "" : "  source: " + spec.outcomes->source);
   if (draws)
     out += "# Each run draws a particle of posterior.csv by weight and plays with its values, so\n"
            "# every figure of `leadsim run` carries the parameters' uncertainty.\n";
@@ -730,6 +983,7 @@ void add_identity(ojson& j, const Scenario& base, const CalibrationSpec& spec) {
   ojson inc = ojson::array();
   for (const auto& [file, hash] : base.included_files) inc.push_back(hash);
   j["included_sha256"] = inc;
+  j["outcomes_sha256"] = spec.outcomes ? spec.outcomes->sha256 : std::string();
   j["set"] = spec.set;
   j["leadsim_version"] = leadsim_version();
   j["git_commit"] = LEADSIM_GIT_COMMIT;
@@ -781,6 +1035,7 @@ CalibrationCheckpoint parse_calibration_checkpoint(const std::string& text, cons
       {"spec_sha256", "the calibration spec"},
       {"scenario_sha256", "the scenario file"},
       {"included_sha256", "a file the scenario includes"},
+      {"outcomes_sha256", "the outcomes file of [calibration.outcomes]"},
       {"set", "the --set overrides"},
       {"leadsim_version", "the leadsim version"},
       {"git_commit", "the leadsim build (git commit)"}};

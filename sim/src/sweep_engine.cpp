@@ -114,9 +114,9 @@ class Engine {
   Engine(const Scenario& base, const SweepSpec& spec, const std::vector<SweepPoint>& design,
          int threads, const std::function<std::optional<std::uint64_t>()>& next,
          const std::function<void(PointResult&&)>& done, const std::atomic<bool>* cancel,
-         const std::function<void()>& on_run)
+         const std::function<void()>& on_run, const RunResultSink& on_result)
       : base_(base), spec_(spec), design_(design), next_(next), done_(done), on_run_(on_run),
-        pool_(cancel) {
+        on_result_(on_result), pool_(cancel) {
     threads_ = resolve_threads(threads);
     // Enough points in flight that a thread preparing one (loading its scenario, perhaps drawing
     // its population) never leaves the others without runs, yet memory stays bounded.
@@ -162,7 +162,8 @@ class Engine {
                      fmt::format("point {} ({}) is refused: {}", pt.index, values, x.message)});
       throw InputError(d);
     }
-    const std::string sig = population_signature(*s, pt.seed);
+    const std::uint64_t pop_seed = pt.population_seed.value_or(pt.seed);
+    const std::string sig = population_signature(*s, pop_seed);
     PopulationFuture fut;
     std::promise<std::shared_ptr<const Population>> promise;
     bool mine = false;
@@ -181,7 +182,7 @@ class Engine {
     }
     if (mine) {
       try {
-        promise.set_value(std::make_shared<const Population>(synthesise(*s, pt.seed)));
+        promise.set_value(std::make_shared<const Population>(synthesise(*s, pop_seed)));
       } catch (...) {
         promise.set_exception(std::current_exception());
       }
@@ -258,6 +259,7 @@ class Engine {
         lk.unlock();
         Finished f;
         run_contest(*a->scenario, *a->pop, a->point->seed, run, ws, f.result);
+        if (on_result_) on_result_(a->point->index, run, f.result);
         // The run command's own row writer (report.hpp), kept per thread while the point lasts.
         if (!writer || writer_for != a->serial) {
           writer = std::make_unique<RunsCsv>(*a->scenario, os);
@@ -299,6 +301,7 @@ class Engine {
   const std::function<std::optional<std::uint64_t>()>& next_;
   const std::function<void(PointResult&&)>& done_;
   const std::function<void()>& on_run_;
+  const RunResultSink& on_result_;
   int threads_ = 1;
   size_t max_active_ = 4;
   int adaptive_candidate_ = -1;
@@ -317,8 +320,8 @@ class Engine {
 bool compute_points(const Scenario& base, const SweepSpec& spec, const std::vector<SweepPoint>& design,
                     int threads, const std::function<std::optional<std::uint64_t>()>& next,
                     const std::function<void(PointResult&&)>& done, const std::atomic<bool>* cancel,
-                    const std::function<void()>& on_run) {
-  Engine e(base, spec, design, threads, next, done, cancel, on_run);
+                    const std::function<void()>& on_run, const RunResultSink& on_result) {
+  Engine e(base, spec, design, threads, next, done, cancel, on_run, on_result);
   e.run();
   return !(cancel && cancel->load());
 }

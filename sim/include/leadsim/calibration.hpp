@@ -2,9 +2,13 @@
 // by ABC-SMC (abc.hpp), every candidate parameter set run on the sweep engine.
 //
 // A calibration spec names the free parameters (by their --set paths, each with a prior inside
-// its field's domain), the targets (runs.csv columns, each with its observed value and a scale:
-// the distance is sqrt(sum(((mean over a particle's runs) - observed) / scale)^2)), and the
-// algorithm's settings. Example (scenarios/calibrations/ holds real ones):
+// its field's domain), the targets (each with its observed value and a scale: the distance is
+// sqrt(sum(((mean over a particle's runs) - observed) / scale)^2)), and the algorithm's
+// settings. A target is a runs.csv column, a quantity summed over named CLPs (a CLP's room, its
+// votes, whether it nominated), or one of the counts made from a file of per-CLP outcomes
+// ([calibration.outcomes]: the CLPs of each region, nation or covariate band that nominated
+// each candidate, observed in the file and simulated over the same CLPs). Example
+// (scenarios/calibrations/ holds real ones):
 //   [calibration]
 //   particles = 100          # per generation
 //   runs = 10                # per particle: its summary is the mean over them
@@ -18,9 +22,20 @@
 //   "meetings.gc_attendance" = { prior = "beta", alpha = 9, beta = 1 }
 //   [calibration.targets]
 //   nominations_corbyn = { observed = 152, scale = 15 }
+//   hk_room = { clp = "Hampstead and Kilburn", quantity = "attendance", observed = 150, scale = 30 }
+//   london_left = { clp = ["Hackney North and Stoke Newington", "Islington North"],
+//                   quantity = "nominates_corbyn", observed = 2, scale = 0.5 }
+//   [calibration.outcomes]
+//   file = "../data/clp_nominations_2015.csv"   # clp,nominated (as leadsim score reads it)
+//   by = "region"            # region, nation, covariate (with bins = K) or all
+//   outcomes = ["corbyn", "none"]                # default: every candidate and none
 //
 // Random streams: candidate c of generation t runs with the point seed derive(seed, t, c), so a
-// calibration is the same bytes whatever the thread count.
+// calibration is the same bytes whatever the thread count. Every candidate plays on one
+// synthesised population (drawn from derive(seed, "calibration-population")), as history was
+// played by one membership: candidates differ by their parameters and their runs' chance, not
+// by a population redrawn each time (`population = "per_candidate"` redraws it, from the
+// candidate's seed).
 #pragma once
 
 #include <atomic>
@@ -29,10 +44,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "leadsim/abc.hpp"
+#include "leadsim/contest.hpp"
 #include "leadsim/diagnostic.hpp"
 #include "leadsim/output_dir.hpp"
 #include "leadsim/scenario.hpp"
@@ -48,17 +65,56 @@ struct CalibrationParam {
   double domain_lo = -INFINITY, domain_hi = INFINITY;
 };
 
+// What a CLP target sums over its CLPs in each run.
+enum class ClpQuantity {
+  attendance,  // people at its nomination meeting (0 if none was held)
+  eligible,    // people entitled to attend it (0 if none was held)
+  met,         // 1 if it held a meeting
+  votes,       // a candidate's first-round votes at the meeting
+  nominates,   // 1 if it nominated the candidate (candidate -1: nominated nobody)
+};
+
 struct CalibrationTarget {
-  std::string column;     // a runs.csv column, e.g. "nominations_corbyn"
+  // Its name: a runs.csv column (e.g. "nominations_corbyn"), or a CLP target's own name (the
+  // key in [calibration.targets]; region_london_corbyn and the like for an outcomes file's).
+  std::string name;
   double observed = 0;
   double scale = 1;       // the difference that counts as one unit of distance
   std::string source;     // where the observed value comes from (free text, reported)
+  Diagnostic where;
+  // A CLP target: `quantity` summed over these CLPs (empty: a runs.csv column).
+  std::vector<std::string> clp_names;
+  std::string quantity;   // as written: attendance, eligible, met, votes_<id>, nominates_<id|none>
+  bool from_outcomes = false;  // made from [calibration.outcomes] by check_calibration_spec
+  // Set by check_calibration_spec: the CLPs' indices, the quantity and its candidate.
+  std::vector<std::size_t> clps;
+  ClpQuantity kind = ClpQuantity::attendance;
+  int candidate = -1;
+  bool is_clp() const { return !clp_names.empty(); }
+};
+
+// [calibration.outcomes]: a file of per-CLP nominations turned into targets, one per group of
+// CLPs and outcome: how many of the group's CLPs in the file nominated that candidate (or
+// nobody), observed in the file, simulated as the count among the same CLPs in each run. The
+// scale of each (unless `scale` is given) is the binomial sd of such a count,
+// sqrt(n p (1 - p)) with p = (observed + 1/2) / (n + 1) over the group's n CLPs, at least 1/2:
+// ASSUMED, the spread of a count of independent CLPs at the observed rate.
+struct CalibrationOutcomes {
+  std::string file;       // as resolved (relative to the spec file)
+  std::string by = "region";  // region, nation, covariate, all
+  int bins = 3;           // by = "covariate": equal-count bands of the CLPs' covariate
+  std::vector<std::string> outcomes;  // candidate ids and "none"; empty: all of them
+  double scale = 0;       // 0: the binomial sd above
+  std::string source;
+  std::string sha256;     // of the file (check_calibration_spec reads it)
   Diagnostic where;
 };
 
 struct CalibrationSpec {
   std::vector<CalibrationParam> params;
   std::vector<CalibrationTarget> targets;
+  std::optional<CalibrationOutcomes> outcomes;
+  bool shared_population = true;        // population = "shared" (default) or "per_candidate"
   AbcOptions abc;
   std::uint64_t runs = 10;              // per particle
   std::vector<std::string> set;         // "path=value" applied to the base and every particle
@@ -74,8 +130,18 @@ CalibrationSpec load_calibration_spec(const std::string& file);
 
 // Holds the spec against the base scenario (loaded with spec.set): each path a numeric field
 // (did-you-mean otherwise), each prior's support inside the field's domain, each target a
-// runs.csv column of the scenario (did-you-mean). Throws InputError listing every problem.
+// numeric runs.csv column of the scenario or a CLP target naming its CLPs, quantity and candidate
+// (did-you-mean for each), and reads the outcomes file, appending its targets (read as `leadsim
+// score` reads it: unknown CLPs and candidates listed at file:line:column with did-you-mean).
+// Throws InputError listing every problem.
 void check_calibration_spec(CalibrationSpec& spec, const Scenario& base);
+
+// Target t's value in run r: its runs.csv column's (`column`, that column of run_columns(); the
+// exact value, not the CSV's rounded text), or for a CLP target (column nullptr) its quantity
+// summed over its CLPs.
+struct RunColumn;
+double target_value(const CalibrationTarget& t, const RunColumn* column, const RunResult& r,
+                    std::size_t candidates);
 
 // The text --set takes for value x of parameter p (integers rounded).
 std::string calibration_value_text(const CalibrationParam& p, double x);

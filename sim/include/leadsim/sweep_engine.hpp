@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "leadsim/contest.hpp"
 #include "leadsim/scenario.hpp"
 #include "leadsim/summary.hpp"
 #include "leadsim/sweep_spec.hpp"
@@ -96,13 +97,18 @@ bool run_sweep(const Scenario& base, const SweepSpec& spec, const SweepOptions& 
 
 // The engine: `next()` yields the index of the next point to compute (nullopt: no more; it may
 // block); `done` receives each finished point, in completion order, from a worker thread.
-// `on_run` is called after every run (for progress). Returns false if cancelled.
+// `on_run` is called after every run (for progress). `on_result`, if given, sees each run's
+// whole result (point index, run index, result) on the worker thread that ran it, before the
+// run is counted into its point, in no particular order (the calibration reads per-CLP
+// quantities from it). Returns false if cancelled.
+using RunResultSink = std::function<void(std::uint64_t point, std::uint64_t run, const RunResult&)>;
 bool compute_points(const Scenario& base, const SweepSpec& spec,
                     const std::vector<SweepPoint>& design, int threads,
                     const std::function<std::optional<std::uint64_t>()>& next,
                     const std::function<void(PointResult&&)>& done,
                     const std::atomic<bool>* cancel = nullptr,
-                    const std::function<void()>& on_run = {});
+                    const std::function<void()>& on_run = {},
+                    const RunResultSink& on_result = {});
 
 // One point alone (the same bytes as its rows in any sweep).
 PointResult run_point(const Scenario& base, const SweepSpec& spec, const SweepPoint& point,

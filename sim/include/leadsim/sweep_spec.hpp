@@ -111,6 +111,9 @@ struct SweepPoint {
   std::int64_t saltelli_sample = -1; // Saltelli designs: base sample 0..N-1
   int saltelli_matrix = -1;          // 0 = A, 1 = B, 1 + i = AB_i
   std::uint64_t seed = 0;            // the point's seed (see "Random streams" above)
+  // The seed its population is synthesised from, when not `seed`: a calibration gives all its
+  // candidates one population (one membership, as history has), each its own runs.
+  std::optional<std::uint64_t> population_seed;
   std::vector<std::string> overrides(const SweepSpec& spec) const;  // spec.set + path=value
 };
 // Every point of the (checked) spec's design, in point order.
