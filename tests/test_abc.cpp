@@ -297,3 +297,24 @@ TEST(Abc, RefusesCandidatesOutsideTheSupport) {
 }
 
 }  // namespace
+
+// The weighted quantile is taken the same way from both ends: with 60 equal weights on 1..60 the
+// 5% quantile is 3 and the 95% is 58 (each leaves 2 values outside), the median 30; weights move
+// it (half the weight on the largest value makes every quantile above 1/2 that value).
+TEST(Abc, WeightedQuantileIsSymmetric) {
+  std::vector<std::pair<double, double>> vw;
+  for (int i = 1; i <= 60; ++i) vw.emplace_back(i, 1.0 / 60);
+  EXPECT_EQ(leadsim::weighted_quantile(vw, 0.05), 3);
+  EXPECT_EQ(leadsim::weighted_quantile(vw, 0.95), 58);
+  EXPECT_EQ(leadsim::weighted_quantile(vw, 0.5), 30);
+  EXPECT_EQ(leadsim::weighted_quantile(vw, 0.0), 1);
+  EXPECT_EQ(leadsim::weighted_quantile(vw, 1.0), 60);
+  for (double q : {0.05, 0.1, 0.25})
+    EXPECT_EQ(leadsim::weighted_quantile(vw, q) - 1, 60 - leadsim::weighted_quantile(vw, 1 - q)) << q;
+  std::vector<std::pair<double, double>> heavy{{1, 0.1}, {2, 0.2}, {3, 0.2}, {4, 0.5}};
+  EXPECT_EQ(leadsim::weighted_quantile(heavy, 0.6), 4);
+  EXPECT_EQ(leadsim::weighted_quantile(heavy, 0.95), 4);
+  EXPECT_EQ(leadsim::weighted_quantile(heavy, 0.1), 1);
+  EXPECT_EQ(leadsim::weighted_quantile(heavy, 0.3), 2);
+  EXPECT_TRUE(std::isnan(leadsim::weighted_quantile({}, 0.5)));
+}

@@ -170,20 +170,21 @@ TEST(Calibration, WarningRule) {
   spec.params[0].prior.lo = -INFINITY;
   spec.params[0].prior.hi = INFINITY;
   EXPECT_TRUE(leadsim::calibration_warnings(spec, posterior(low)).empty());
-  // Targets: 20 predictive runs 1..20 (equal weights); 5% to 95% is [1, 19].
+  // Targets: 20 predictive runs 1..20 (equal weights); 5% to 95% is [1, 20] (each end's 5% is
+  // one run).
   leadsim::CalibrationTarget t;
   t.name = "nominations_left";
   spec.targets.push_back(t);
   CalibrationResult r = posterior({0.5});
   r.predictive = {{{}}};
   for (int i = 1; i <= 20; ++i) r.predictive[0][0].push_back(i);
-  spec.targets[0].observed = 19;
+  spec.targets[0].observed = 20;
   EXPECT_TRUE(leadsim::calibration_warnings(spec, r).empty());
-  spec.targets[0].observed = 19.5;
+  spec.targets[0].observed = 20.5;
   w = leadsim::calibration_warnings(spec, r);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0].kind, leadsim::CalibrationWarning::Kind::predictive_check);
-  EXPECT_NE(w[0].message.find("outside the posterior's 90% predictive interval [1, 19]"),
+  EXPECT_NE(w[0].message.find("outside the posterior's 90% predictive interval [1, 20]"),
             std::string::npos) << w[0].message;
 }
 
@@ -603,6 +604,22 @@ source = "made up"
   for (size_t r = 0; r < 20; ++r) {
     EXPECT_LE(v[1][r], v[0][r]);
     EXPECT_EQ(v[1][r] + v[2][r] + v[3][r], 12);
+  }
+  // Groups kept by name; a name no CLP of the file is in is refused, with a did-you-mean.
+  std::string t4 = text;
+  t4.replace(t4.find("by = \"all\""), 10, "by = \"nation\"\ngroups = [\"All\"]");
+  spec = leadsim::load_calibration_spec(write_spec(dir, t4));
+  leadsim::check_calibration_spec(spec, base);
+  ASSERT_EQ(spec.targets.size(), 3u);
+  EXPECT_EQ(spec.targets[0].name, "nation_all_left");
+  t4.replace(t4.find("[\"All\"]"), 7, "[\"Al\"]");
+  spec = leadsim::load_calibration_spec(write_spec(dir, t4));
+  try {
+    leadsim::check_calibration_spec(spec, base);
+    ADD_FAILURE() << "an unknown group should be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no CLP of the file is in the nation group 'Al' (did you mean 'All'"),
+              std::string::npos) << e.what();
   }
   // Covariate bands: equal counts, lowest covariate first (the toy's generated CLPs given their
   // drawn covariate).

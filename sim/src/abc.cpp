@@ -126,13 +126,21 @@ void normalise(std::vector<Particle>& ps, const std::vector<double>& log_w) {
 }  // namespace
 
 double weighted_quantile(std::vector<std::pair<double, double>> vw, double q) {
+  if (vw.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::sort(vw.begin(), vw.end());
   double c = 0;
-  for (const auto& [v, w] : vw) {
-    c += w;
-    if (c >= q - 1e-12) return v;
+  if (q <= 0.5) {
+    for (const auto& [v, w] : vw) {
+      c += w;
+      if (c >= q - 1e-12) return v;
+    }
+    return vw.back().first;
   }
-  return vw.empty() ? std::numeric_limits<double>::quiet_NaN() : vw.back().first;
+  for (auto it = vw.rbegin(); it != vw.rend(); ++it) {
+    c += it->second;
+    if (c >= 1 - q - 1e-12) return it->first;
+  }
+  return vw.front().first;
 }
 
 double weighted_mean(const Generation& g, size_t p) {

@@ -234,11 +234,11 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
   if (outcomes) {
     CalibrationOutcomes o;
     o.where = at_node(*outcomes, file, "");
-    static const std::set<std::string> keys{"file", "by", "bins", "outcomes", "scale", "source"};
+    static const std::set<std::string> keys{"file", "by", "bins", "outcomes", "groups", "scale", "source"};
     for (auto&& [k, v] : *outcomes)
       if (!keys.count(std::string(k.str())))
         diags.push_back(at_node(v, file, fmt::format("calibration.outcomes: unknown key '{}'{} (it takes "
-                                                "file, by, bins, outcomes, scale, source)", k.str(),
+                                                "file, by, bins, outcomes, groups, scale, source)", k.str(),
                                                 did_you_mean(std::string(k.str()), {keys.begin(), keys.end()}))));
     if (auto f = (*outcomes)["file"].value<std::string>(); f && !f->empty())
       o.file = (std::filesystem::path(file).parent_path() / *f).lexically_normal().string();
@@ -268,6 +268,15 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
         diags.push_back(at_node(*n, file, "calibration.outcomes.outcomes should be an array of candidate "
                                      "ids and \"none\""));
     }
+    if (const toml::node* n = outcomes->get("groups")) {
+      const toml::array* a = n->as_array();
+      if (a)
+        for (auto&& e : *a)
+          if (auto g = e.value<std::string>()) o.groups.push_back(*g);
+      if (!a || a->empty() || o.groups.size() != a->size())
+        diags.push_back(at_node(*n, file, "calibration.outcomes.groups should be an array of group names "
+                                     "(regions, nations, or covariate bands \"1\" to \"K\")"));
+    }
     if (const toml::node* n = outcomes->get("scale"))
       if (!number_of(n, o.scale) || !(o.scale > 0))
         diags.push_back(at_node(*n, file, "calibration.outcomes.scale should be a number above 0 (leave it "
@@ -293,10 +302,15 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
       diags.push_back(d);
       continue;
     }
+    // A regional field is fitted one region's entry at a time (path.<region>).
+    const bool entry = f->kind == FieldKind::regional && split(p.path, '.').size() > split(f->path, '.').size();
     if (!(f->kind == FieldKind::number || f->kind == FieldKind::probability ||
-          f->kind == FieldKind::whole)) {
-      d.message = fmt::format("'{}' is {}: a calibration fits numbers, probabilities and whole "
-                              "numbers", p.path, f->type());
+          f->kind == FieldKind::whole || entry)) {
+      d.message = f->kind == FieldKind::regional
+                      ? fmt::format("'{}' is {}: a calibration fits one region's entry of it, "
+                                    "{}.<region>", p.path, f->type(), p.path)
+                      : fmt::format("'{}' is {}: a calibration fits numbers, probabilities, whole "
+                                    "numbers and a regional table's entries", p.path, f->type());
       diags.push_back(d);
       continue;
     }
@@ -443,9 +457,18 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
           out += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(static_cast<unsigned char>(ch))) : '_';
         return out;
       };
+      for (const std::string& g : o.groups)
+        if (std::find(group_names.begin(), group_names.end(), g) == group_names.end()) {
+          Diagnostic d = o.where;
+          d.message = fmt::format("calibration.outcomes: no CLP of the file is in the {} group '{}'{}", o.by, g,
+                                  did_you_mean(g, group_names));
+          diags.push_back(d);
+        }
       for (size_t g = 0; g < groups.size(); ++g) {
         std::sort(groups[g].begin(), groups[g].end());
         if (groups[g].empty()) continue;
+        if (!o.groups.empty() && std::find(o.groups.begin(), o.groups.end(), group_names[g]) == o.groups.end())
+          continue;
         for (int k : wanted) {
           CalibrationTarget t;
           t.name = fmt::format("{}_{}_{}", o.by, slug(group_names[g]), k == none ? "none" : base.candidates[size_t(k)].id);

@@ -398,6 +398,9 @@ const Field* find_field(std::string_view path) {
     for (size_t i = 0; i < fp.size() && ok; ++i) ok = fp[i] == "<id>" || fp[i] == parts[i];
     if (ok) return &f;
   }
+  if (const size_t dot = path.rfind('.'); dot != std::string_view::npos && parts.size() > 2)
+    if (const Field* table = find_field(path.substr(0, dot)); table && table->kind == FieldKind::regional)
+      return table;
   return nullptr;
 }
 

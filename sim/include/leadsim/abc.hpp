@@ -114,8 +114,12 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<double>& o
                   const std::function<void(const AbcProgress&)>& progress = {},
                   const std::atomic<bool>* cancel = nullptr, std::vector<Generation> resume = {});
 
-// The weighted quantile q (0..1) of values with weights summing to 1: the smallest value whose
-// cumulative weight reaches q.
+// The weighted quantile q (0..1) of values with weights summing to 1, one of the values, taken
+// the same way from either end so that quantile(1 - q) mirrors quantile(q): for q <= 1/2 the
+// smallest value whose weight at or below it reaches q, for q > 1/2 the largest value whose
+// weight at or above it reaches 1 - q. (Taking "cumulative weight reaches q" for every q leaves
+// one particle more outside the upper end of a central interval than outside the lower: with 60
+// equal particles, 3 above the 95% quantile and 2 below the 5%.)
 double weighted_quantile(std::vector<std::pair<double, double>> value_weight, double q);
 // The weighted mean and the weighted quantile q (0..1) of parameter p in a generation.
 double weighted_mean(const Generation& g, size_t p);

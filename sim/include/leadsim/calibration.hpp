@@ -29,6 +29,7 @@
 //   file = "../data/clp_nominations_2015.csv"   # clp,nominated (as leadsim score reads it)
 //   by = "region"            # region, nation, covariate (with bins = K) or all
 //   outcomes = ["corbyn", "none"]                # default: every candidate and none
+//   groups = ["London", "North West"]            # default: every group
 //
 // Random streams: candidate c of generation t runs with the point seed derive(seed, t, c), so a
 // calibration is the same bytes whatever the thread count. Every candidate plays on one
@@ -104,6 +105,7 @@ struct CalibrationOutcomes {
   std::string by = "region";  // region, nation, covariate, all
   int bins = 3;           // by = "covariate": equal-count bands of the CLPs' covariate
   std::vector<std::string> outcomes;  // candidate ids and "none"; empty: all of them
+  std::vector<std::string> groups;    // the groups kept (regions, nations, bands "1".."K"); empty: all
   double scale = 0;       // 0: the binomial sd above
   std::string source;
   std::string sha256;     // of the file (check_calibration_spec reads it)

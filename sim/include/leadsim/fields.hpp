@@ -78,7 +78,9 @@ struct Field {
 // Every field, in the order the loader reads them (the order of `leadsim keys`).
 const std::vector<Field>& scenario_fields();
 
-// The field a concrete path names: "waves.new.size" is "waves.<id>.size"; null if none.
+// The field a concrete path names: "waves.new.size" is "waves.<id>.size"; one region's entry of a
+// regional field, "factions.left.region_lean.London", is that field (a number in its domain,
+// which --set, a calibration and a posterior can each set alone); null if none.
 const Field* find_field(std::string_view path);
 
 // What a field's Affects bits say, in words: "population", "runs", "rules, runs", "output".
