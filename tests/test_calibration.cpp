@@ -419,6 +419,9 @@ TEST(Posterior, TakesOnlyTheNamedParameters) {
   const auto& high = *s.posterior_scenarios[1];
   EXPECT_EQ(high.factions[0].mobilisation, 6.0);
   EXPECT_EQ(high.candidates[0].valence, s.candidates[0].valence);  // not taken
+  // What the runs draw (the visualiser says so beside those parameters).
+  EXPECT_EQ(s.posterior_drawn, std::vector<std::string>{"factions.radical.mobilisation"});
+  EXPECT_TRUE(high.posterior_drawn.empty());
   write("[]");  // all columns: the population parameter is refused
   EXPECT_THROW(leadsim::load_scenario(path), InputError);
   write("[\"factions.radical.mobilsation\"]");
@@ -742,6 +745,42 @@ outcomes = ["left", "rihgt"]
             std::string::npos);
   EXPECT_NE(load_error("[calibration]\n[calibration.parameters]\n\"meetings.attendance\" = { prior = \"uniform\", "
                        "min = 0.05, max = 0.2 }\n").find("[calibration.outcomes]"), std::string::npos);
+}
+
+// One region's entry of a regional table is a parameter (its field's domain, checked by the
+// loader for the region's name); the table itself is not.
+TEST(Calibration, RegionalEntryIsAParameter) {
+  TempDir dir;
+  auto check = [&](const std::string& path) {
+    const std::string text = "[calibration]\n[calibration.parameters]\n\"" + path +
+                             "\" = { prior = \"normal\", mean = 0, sd = 1 }\n[calibration.targets]\n"
+                             "nominations_left = { observed = 9, scale = 1 }\n";
+    CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, text));
+    try {
+      leadsim::check_calibration_spec(spec, leadsim::test::toy());
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    // Truncated to the field's domain, [-5, 5].
+    EXPECT_EQ(spec.params[0].prior.lo, -5);
+    EXPECT_EQ(spec.params[0].prior.hi, 5);
+    return std::string();
+  };
+  EXPECT_EQ(check("factions.radical.region_lean.All"), "");
+  EXPECT_NE(check("factions.radical.region_lean.Nowhere").find("unknown region"), std::string::npos);
+  EXPECT_NE(check("factions.radical.region_lean").find("a calibration fits one region's entry of it, "
+                                                       "factions.radical.region_lean.<region>"),
+            std::string::npos);
+  // The toy's candidates see it: a strong lean of the radicals in every CLP (its one region)
+  // moves the left's nominations.
+  const std::string text = "[calibration]\n[calibration.parameters]\n\"factions.radical.region_lean.All\" = "
+                           "{ prior = \"normal\", mean = 0, sd = 1 }\n[calibration.targets]\n"
+                           "nominations_left = { observed = 9, scale = 1 }\n";
+  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, text));
+  const auto base = leadsim::test::toy();
+  leadsim::check_calibration_spec(spec, base);
+  const auto m = leadsim::simulate_summaries(base, spec, {{-2}, {2}}, {1, 1}, 40, 2);
+  EXPECT_GT(m[1][0], m[0][0] + 3) << m[0][0] << " " << m[1][0];
 }
 
 }  // namespace

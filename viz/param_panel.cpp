@@ -208,6 +208,14 @@ void parameter_row(EditSession& e, const ParamSpec& p, ViewState& v) {
   }
   ImGui::TableNextColumn();
   if (auto nv = widget(e, p, v)) e.set(p.path, *nv);
+  const auto& drawn = e.scenario()->posterior_drawn;
+  if (std::find(drawn.begin(), drawn.end(), p.path) != drawn.end()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("each run draws this from the posterior (contest.posterior = %s): the value "
+                       "here is not what the runs play, and moving it changes nothing",
+                       e.scenario()->posterior.c_str());
+    ImGui::PopStyleColor();
+  }
   // Shares and dates show it on their own items (several sliders; a field before its buttons).
   if (p.kind != WidgetKind::shares && p.kind != WidgetKind::date) hover_tooltip(e, p);
   if (const auto* why = e.refusal(p.path)) {

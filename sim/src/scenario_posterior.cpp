@@ -90,6 +90,8 @@ void load_posterior(Scenario& s, const std::string& path, const std::vector<std:
                                        "that act within a run", p)});
       }
       if (!diags.empty()) throw InputError(diags);
+      for (size_t j = 0; j < params.size(); ++j)
+        if (take[j]) s.posterior_drawn.push_back(params[j]);
       continue;
     }
     if (cells.size() < header.size()) {

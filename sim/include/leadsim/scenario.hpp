@@ -252,6 +252,9 @@ struct Scenario {
   std::vector<std::string> posterior_parameters;
   std::vector<std::shared_ptr<const Scenario>> posterior_scenarios;
   std::vector<double> posterior_cumulative;
+  // The parameter paths each run takes from its particle (what the file says of them is not
+  // what the runs play).
+  std::vector<std::string> posterior_drawn;
   std::vector<ResolvedParam> resolved;   // every parameter in force, in reading order
   // Where each key and table was written (for messages about the values); empty for a scenario
   // built in code, whose messages then name the key alone.
