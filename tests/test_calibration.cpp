@@ -244,10 +244,19 @@ TEST(Calibration, ResumedFolderGivesTheSameBytes) {
   EXPECT_FALSE(std::filesystem::exists(stopped / "posterior.csv"));
   EXPECT_THROW(leadsim::CalibrationFolder(stopped, base, spec, false), InputError);
   {
+    // (The refusal above released its lock.) While one calibration holds the folder, a second
+    // is refused at once.
     leadsim::CalibrationFolder peek(stopped, base, spec, true);
     ASSERT_NE(peek.resumed(), nullptr);
     EXPECT_EQ(peek.resumed()->generations.size(), 1u);
     EXPECT_FALSE(peek.resumed_finished());
+    try {
+      leadsim::CalibrationFolder second(stopped, base, spec, true);
+      ADD_FAILURE() << "a second calibration into a held folder should be refused";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("another leadsim calibrate is writing to this folder"),
+                std::string::npos) << e.what();
+    }
   }
   ASSERT_TRUE(complete(stopped, true, -1));
   for (const char* f : {"posterior.csv", "particles.csv", "checks.csv", "calibration.json",

@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -1120,6 +1122,14 @@ CalibrationFolder::CalibrationFolder(std::filesystem::path dir, const Scenario& 
                                      const CalibrationSpec& spec, bool resume)
     : dir_(std::move(dir)), base_(&base), spec_(&spec) {
   namespace fs = std::filesystem;
+  // The folder exists (the caller's OutputDir made it); locked for as long as this object lives.
+  lock_.fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock_.fd < 0)
+    throw InputError({{dir_.string(), 0, 0, fmt::format("cannot open the output folder: {}", std::strerror(errno))}});
+  if (::flock(lock_.fd, LOCK_EX | LOCK_NB) != 0) {
+    throw InputError({{dir_.string(), 0, 0, "another leadsim calibrate is writing to this folder (wait for "
+                                            "it, or choose another --out)"}});
+  }
   const fs::path file = dir_ / kFile;
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(file, ec))) return;  // nothing to resume: start afresh
@@ -1142,6 +1152,10 @@ CalibrationFolder::CalibrationFolder(std::filesystem::path dir, const Scenario& 
   saved_runs_ = checkpoint_.runs;
   resumed_ = true;
   resumed_finished_ = finished;
+}
+
+CalibrationFolder::Lock::~Lock() {
+  if (fd >= 0) ::close(fd);  // releases the lock
 }
 
 void CalibrationFolder::save(const CalibrationCheckpoint& c) {

@@ -239,11 +239,15 @@ CalibrationCheckpoint parse_calibration_checkpoint(const std::string& text, cons
 // the outputs: --resume on a finished folder runs nothing but the predictive check and writes
 // the same files again. Without `resume`, a folder whose checkpoint is unfinished is refused (add
 // --resume, or remove the file); with it, a checkpoint of another spec, scenario, --set or
-// leadsim build is refused, saying what differs. Nothing is written by the constructor.
+// leadsim build is refused, saying what differs. Nothing is written by the constructor. While it
+// lives it holds a lock on the folder (flock on the folder itself): a second calibration into the
+// same folder is refused at once (InputError) rather than mixing its files with the first's.
 class CalibrationFolder {
  public:
   CalibrationFolder(std::filesystem::path dir, const Scenario& base, const CalibrationSpec& spec,
                     bool resume);
+  CalibrationFolder(const CalibrationFolder&) = delete;
+  CalibrationFolder& operator=(const CalibrationFolder&) = delete;
   // The checkpoint resumed from; nullptr when the calibration starts afresh.
   const CalibrationCheckpoint* resumed() const { return resumed_ ? &checkpoint_ : nullptr; }
   bool resumed_finished() const { return resumed_finished_; }
@@ -260,6 +264,15 @@ class CalibrationFolder {
   CalibrationCheckpoint checkpoint_;
   std::uint64_t saved_runs_ = 0;  // the runs of the last checkpoint saved (or resumed from)
   bool resumed_ = false, resumed_finished_ = false;
+  // The folder, opened and locked; closed (so unlocked) with this object, also when the
+  // constructor throws.
+  struct Lock {
+    int fd = -1;
+    Lock() = default;
+    Lock(const Lock&) = delete;
+    Lock& operator=(const Lock&) = delete;
+    ~Lock();
+  } lock_;
 };
 
 // Outputs. posterior.csv: the last generation, one row per particle (particle, each parameter,
