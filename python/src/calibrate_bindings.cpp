@@ -163,7 +163,8 @@ leadsim.calibrate(scenario, spec, threads=0, out=None, resume=False)
 
 scenario: a leadsim.Scenario (its overrides apply to every particle) or a scenario path. spec:
 a calibration spec file ([calibration] with parameters and their priors, targets with observed
-values and scales; README "Calibration"). Returns the dict calibration.json holds (settings,
+values and scales: runs.csv columns, quantities summed over named CLPs, and [calibration.outcomes]'s
+counts from a per-CLP nominations file; README "Calibration"). Returns the dict calibration.json holds (settings,
 each generation's tolerance, acceptance rate and effective sample size, runs spent, the
 posterior summary, and 'warnings': a posterior pressing against a prior's bound, a target outside
 its 90% predictive interval; README "Calibration" states the rule) plus the last generation as numpy arrays: 'particles' (parameter path ->

@@ -87,6 +87,26 @@ class CalibrateTest(unittest.TestCase):
             with self.assertRaises(ValueError):
                 leadsim.calibrate(TOY, path, resume=True)
 
+    def test_per_clp_outcomes(self):
+        # A file of per-CLP nominations becomes targets (here one per outcome over all its CLPs),
+        # named in checks.csv; calibration.json names the file and its SHA-256.
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "outcomes.csv"), "w") as f:
+                f.write("clp,nominated\n")
+                for i in range(1, 21):
+                    f.write(f"CLP {i},{'left' if i <= 9 else 'right' if i <= 17 else 'none'}\n")
+            text = CALIBRATION.replace(
+                "[calibration.targets]\nnominations_left = { observed = 10, scale = 1 }\n",
+                '[calibration.outcomes]\nfile = "outcomes.csv"\nby = "all"\n')
+            out = os.path.join(d, "cal")
+            r = leadsim.calibrate(TOY, spec(d, text, "c.toml"), threads=2, out=out)
+            self.assertEqual(r["outcomes"]["by"], "all")
+            self.assertEqual(len(r["outcomes"]["sha256"]), 64)
+            with open(os.path.join(out, "checks.csv")) as f:
+                rows = [line.split(",") for line in f.read().splitlines()[1:]]
+            self.assertEqual([(row[0], row[1]) for row in rows],
+                             [("all_all_left", "9"), ("all_all_right", "8"), ("all_all_none", "3")])
+
     def test_bad_spec_raises(self):
         with tempfile.TemporaryDirectory() as d:
             bad = CALIBRATION.replace("factions.radical.mobilisation", "factions.radical.mobilsation")
