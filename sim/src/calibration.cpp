@@ -290,6 +290,160 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
   return spec;
 }
 
+namespace {
+
+// A CLP target's CLPs, quantity and candidate, each problem to `fail`.
+void resolve_clp_target(CalibrationTarget& t, const Scenario& base,
+                        const std::map<std::string, std::size_t>& clp_index,
+                        const std::vector<std::string>& clp_names,
+                        const std::vector<std::string>& candidate_ids,
+                        const std::function<void(const std::string&)>& fail) {
+  t.clps.clear();
+  for (const std::string& n : t.clp_names) {
+    auto it = clp_index.find(n);
+    if (it == clp_index.end()) fail(fmt::format("target '{}': '{}' is no CLP of this scenario{}", t.name, n,
+                                                did_you_mean(n, clp_names)));
+    else if (std::find(t.clps.begin(), t.clps.end(), it->second) != t.clps.end())
+      fail(fmt::format("target '{}': CLP '{}' is named twice", t.name, n));
+    else t.clps.push_back(it->second);
+  }
+  const std::string& q = t.quantity;
+  auto candidate_of = [&](const std::string& id, bool none_allowed) {
+    if (none_allowed && id == "none") return -1;
+    const int i = base.candidate_index(id);
+    if (i < 0) {
+      std::vector<std::string> ids = candidate_ids;
+      if (none_allowed) ids.push_back("none");
+      fail(fmt::format("target '{}': '{}' is no candidate of this scenario{}", t.name, id,
+                       did_you_mean(id, ids)));
+    }
+    return i;
+  };
+  if (q == "attendance") t.kind = ClpQuantity::attendance;
+  else if (q == "eligible") t.kind = ClpQuantity::eligible;
+  else if (q == "met") t.kind = ClpQuantity::met;
+  else if (q.starts_with("votes_")) {
+    t.kind = ClpQuantity::votes;
+    t.candidate = candidate_of(q.substr(6), false);
+  } else if (q.starts_with("nominates_")) {
+    t.kind = ClpQuantity::nominates;
+    t.candidate = candidate_of(q.substr(10), true);
+  } else {
+    std::vector<std::string> known{"attendance", "eligible", "met", "nominates_none"};
+    for (const std::string& id : candidate_ids) {
+      known.push_back("votes_" + id);
+      known.push_back("nominates_" + id);
+    }
+    fail(fmt::format("target '{}': quantity '{}' should be attendance, eligible, met, votes_<candidate> "
+                     "or nominates_<candidate or none>{}", t.name, q, did_you_mean(q, known)));
+  }
+}
+
+// [calibration.outcomes]: reads the file and appends its targets (names taken so far in
+// `names`), each problem to `diags`.
+void add_outcome_targets(CalibrationSpec& spec, const Scenario& base,
+                         const std::vector<std::string>& candidate_ids, std::set<std::string>& names,
+                         std::vector<Diagnostic>& diags) {
+  CalibrationOutcomes& o = *spec.outcomes;
+  const int none = int(base.candidates.size());
+  std::vector<int> wanted;
+  if (o.outcomes.empty())
+    for (int k = 0; k <= none; ++k) wanted.push_back(k);
+  for (const std::string& id : o.outcomes) {
+    const int k = id == "none" ? none : base.candidate_index(id);
+    std::vector<std::string> ids = candidate_ids;
+    ids.push_back("none");
+    Diagnostic d = o.where;
+    if (k < 0) d.message = fmt::format("calibration.outcomes: '{}' is no candidate of this scenario{}",
+                                       id, did_you_mean(id, ids));
+    else if (std::find(wanted.begin(), wanted.end(), k) != wanted.end())
+      d.message = fmt::format("calibration.outcomes: '{}' is named twice", id);
+    else wanted.push_back(k);
+    if (!d.message.empty()) diags.push_back(d);
+  }
+  try {
+    const ObservedOutcomes obs = read_observed_outcomes(base, o.file);
+    o.sha256 = obs.sha256;
+    // Each scored CLP's group, groups in order of first appearance (covariate bands in order).
+    std::vector<std::string> group_names;
+    std::vector<std::vector<std::size_t>> groups;
+    auto add = [&](const std::string& g, std::size_t c) {
+      auto it = std::find(group_names.begin(), group_names.end(), g);
+      if (it == group_names.end()) {
+        group_names.push_back(g);
+        groups.emplace_back();
+        it = group_names.end() - 1;
+      }
+      groups[size_t(it - group_names.begin())].push_back(c);
+    };
+    std::vector<std::size_t> scored;
+    for (std::size_t c = 0; c < base.clps.size(); ++c)
+      if (obs.outcome[c] >= 0) scored.push_back(c);
+    if (o.by == "covariate") {
+      // Equal-count bands of the covariate (ties kept together by the index as a tiebreak).
+      std::vector<std::size_t> order = scored;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return base.clps[a].covariate < base.clps[b].covariate;
+      });
+      for (int b = 0; b < o.bins; ++b) group_names.push_back(fmt::format("{}", b + 1));
+      groups.resize(size_t(o.bins));
+      for (std::size_t i = 0; i < order.size(); ++i)
+        groups[i * size_t(o.bins) / order.size()].push_back(order[i]);
+    } else {
+      for (std::size_t c : scored)
+        add(o.by == "region" ? base.regions[size_t(base.clps[c].region)]
+            : o.by == "nation" ? base.clps[c].nation : std::string("all"), c);
+    }
+    auto slug = [](const std::string& g) {
+      std::string out;
+      for (char ch : g)
+        out += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(static_cast<unsigned char>(ch))) : '_';
+      return out;
+    };
+    for (const std::string& g : o.groups)
+      if (std::find(group_names.begin(), group_names.end(), g) == group_names.end()) {
+        Diagnostic d = o.where;
+        d.message = fmt::format("calibration.outcomes: no CLP of the file is in the {} group '{}'{}", o.by, g,
+                                did_you_mean(g, group_names));
+        diags.push_back(d);
+      }
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::sort(groups[g].begin(), groups[g].end());
+      if (groups[g].empty()) continue;
+      if (!o.groups.empty() && std::find(o.groups.begin(), o.groups.end(), group_names[g]) == o.groups.end())
+        continue;
+      for (int k : wanted) {
+        CalibrationTarget t;
+        t.name = fmt::format("{}_{}_{}", o.by, slug(group_names[g]), k == none ? "none" : base.candidates[size_t(k)].id);
+        t.from_outcomes = true;
+        t.kind = ClpQuantity::nominates;
+        t.candidate = k == none ? -1 : k;
+        t.clps = groups[g];
+        for (std::size_t c : t.clps) {
+          t.clp_names.push_back(base.clps[c].name);
+          if (obs.outcome[c] == k) t.observed += 1;
+        }
+        t.quantity = "nominates_" + (k == none ? std::string("none") : base.candidates[size_t(k)].id);
+        const double n = double(t.clps.size()), p = (t.observed + 0.5) / (n + 1);
+        t.scale = o.scale > 0 ? o.scale : std::max(0.5, std::sqrt(n * p * (1 - p)));
+        t.source = o.source.empty() ? o.file : o.source;
+        t.where = o.where;
+        if (!names.insert(t.name).second) {
+          Diagnostic d = o.where;
+          d.message = fmt::format("calibration.outcomes: its target '{}' has the name of a target the "
+                                  "spec names", t.name);
+          diags.push_back(d);
+        }
+        spec.targets.push_back(std::move(t));
+      }
+    }
+  } catch (const InputError& e) {
+    for (const Diagnostic& d : e.diagnostics()) diags.push_back(d);
+  }
+}
+
+}  // namespace
+
 void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
   std::vector<Diagnostic> diags;
   std::vector<std::string> numeric_paths;
@@ -362,144 +516,9 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
                          "target names its clp and quantity)", t.name, did_you_mean(t.name, columns)));
       continue;
     }
-    t.clps.clear();
-    for (const std::string& n : t.clp_names) {
-      auto it = clp_index.find(n);
-      if (it == clp_index.end()) fail(fmt::format("target '{}': '{}' is no CLP of this scenario{}", t.name, n,
-                                                  did_you_mean(n, clp_names)));
-      else if (std::find(t.clps.begin(), t.clps.end(), it->second) != t.clps.end())
-        fail(fmt::format("target '{}': CLP '{}' is named twice", t.name, n));
-      else t.clps.push_back(it->second);
-    }
-    const std::string& q = t.quantity;
-    auto candidate_of = [&](const std::string& id, bool none_allowed) {
-      if (none_allowed && id == "none") return -1;
-      const int i = base.candidate_index(id);
-      if (i < 0) {
-        std::vector<std::string> ids = candidate_ids;
-        if (none_allowed) ids.push_back("none");
-        fail(fmt::format("target '{}': '{}' is no candidate of this scenario{}", t.name, id,
-                         did_you_mean(id, ids)));
-      }
-      return i;
-    };
-    if (q == "attendance") t.kind = ClpQuantity::attendance;
-    else if (q == "eligible") t.kind = ClpQuantity::eligible;
-    else if (q == "met") t.kind = ClpQuantity::met;
-    else if (q.starts_with("votes_")) {
-      t.kind = ClpQuantity::votes;
-      t.candidate = candidate_of(q.substr(6), false);
-    } else if (q.starts_with("nominates_")) {
-      t.kind = ClpQuantity::nominates;
-      t.candidate = candidate_of(q.substr(10), true);
-    } else {
-      std::vector<std::string> known{"attendance", "eligible", "met", "nominates_none"};
-      for (const std::string& id : candidate_ids) {
-        known.push_back("votes_" + id);
-        known.push_back("nominates_" + id);
-      }
-      fail(fmt::format("target '{}': quantity '{}' should be attendance, eligible, met, votes_<candidate> "
-                       "or nominates_<candidate or none>{}", t.name, q, did_you_mean(q, known)));
-    }
+    resolve_clp_target(t, base, clp_index, clp_names, candidate_ids, fail);
   }
-  if (spec.outcomes) {
-    CalibrationOutcomes& o = *spec.outcomes;
-    const int none = int(base.candidates.size());
-    std::vector<int> wanted;
-    if (o.outcomes.empty())
-      for (int k = 0; k <= none; ++k) wanted.push_back(k);
-    for (const std::string& id : o.outcomes) {
-      const int k = id == "none" ? none : base.candidate_index(id);
-      std::vector<std::string> ids = candidate_ids;
-      ids.push_back("none");
-      Diagnostic d = o.where;
-      if (k < 0) d.message = fmt::format("calibration.outcomes: '{}' is no candidate of this scenario{}",
-                                         id, did_you_mean(id, ids));
-      else if (std::find(wanted.begin(), wanted.end(), k) != wanted.end())
-        d.message = fmt::format("calibration.outcomes: '{}' is named twice", id);
-      else wanted.push_back(k);
-      if (!d.message.empty()) diags.push_back(d);
-    }
-    try {
-      const ObservedOutcomes obs = read_observed_outcomes(base, o.file);
-      o.sha256 = obs.sha256;
-      // Each scored CLP's group, groups in order of first appearance (covariate bands in order).
-      std::vector<std::string> group_names;
-      std::vector<std::vector<std::size_t>> groups;
-      auto add = [&](const std::string& g, std::size_t c) {
-        auto it = std::find(group_names.begin(), group_names.end(), g);
-        if (it == group_names.end()) {
-          group_names.push_back(g);
-          groups.emplace_back();
-          it = group_names.end() - 1;
-        }
-        groups[size_t(it - group_names.begin())].push_back(c);
-      };
-      std::vector<std::size_t> scored;
-      for (std::size_t c = 0; c < base.clps.size(); ++c)
-        if (obs.outcome[c] >= 0) scored.push_back(c);
-      if (o.by == "covariate") {
-        // Equal-count bands of the covariate (ties kept together by the index as a tiebreak).
-        std::vector<std::size_t> order = scored;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-          return base.clps[a].covariate < base.clps[b].covariate;
-        });
-        for (int b = 0; b < o.bins; ++b) group_names.push_back(fmt::format("{}", b + 1));
-        groups.resize(size_t(o.bins));
-        for (std::size_t i = 0; i < order.size(); ++i)
-          groups[i * size_t(o.bins) / order.size()].push_back(order[i]);
-      } else {
-        for (std::size_t c : scored)
-          add(o.by == "region" ? base.regions[size_t(base.clps[c].region)]
-              : o.by == "nation" ? base.clps[c].nation : std::string("all"), c);
-      }
-      auto slug = [](const std::string& g) {
-        std::string out;
-        for (char ch : g)
-          out += std::isalnum(static_cast<unsigned char>(ch)) ? char(std::tolower(static_cast<unsigned char>(ch))) : '_';
-        return out;
-      };
-      for (const std::string& g : o.groups)
-        if (std::find(group_names.begin(), group_names.end(), g) == group_names.end()) {
-          Diagnostic d = o.where;
-          d.message = fmt::format("calibration.outcomes: no CLP of the file is in the {} group '{}'{}", o.by, g,
-                                  did_you_mean(g, group_names));
-          diags.push_back(d);
-        }
-      for (size_t g = 0; g < groups.size(); ++g) {
-        std::sort(groups[g].begin(), groups[g].end());
-        if (groups[g].empty()) continue;
-        if (!o.groups.empty() && std::find(o.groups.begin(), o.groups.end(), group_names[g]) == o.groups.end())
-          continue;
-        for (int k : wanted) {
-          CalibrationTarget t;
-          t.name = fmt::format("{}_{}_{}", o.by, slug(group_names[g]), k == none ? "none" : base.candidates[size_t(k)].id);
-          t.from_outcomes = true;
-          t.kind = ClpQuantity::nominates;
-          t.candidate = k == none ? -1 : k;
-          t.clps = groups[g];
-          for (std::size_t c : t.clps) {
-            t.clp_names.push_back(base.clps[c].name);
-            if (obs.outcome[c] == k) t.observed += 1;
-          }
-          t.quantity = "nominates_" + (k == none ? std::string("none") : base.candidates[size_t(k)].id);
-          const double n = double(t.clps.size()), p = (t.observed + 0.5) / (n + 1);
-          t.scale = o.scale > 0 ? o.scale : std::max(0.5, std::sqrt(n * p * (1 - p)));
-          t.source = o.source.empty() ? o.file : o.source;
-          t.where = o.where;
-          if (!names.insert(t.name).second) {
-            Diagnostic d = o.where;
-            d.message = fmt::format("calibration.outcomes: its target '{}' has the name of a target the "
-                                    "spec names", t.name);
-            diags.push_back(d);
-          }
-          spec.targets.push_back(std::move(t));
-        }
-      }
-    } catch (const InputError& e) {
-      for (const Diagnostic& d : e.diagnostics()) diags.push_back(d);
-    }
-  }
+  if (spec.outcomes) add_outcome_targets(spec, base, candidate_ids, names, diags);
   if (!diags.empty()) throw InputError(diags);
 }
 
