@@ -47,6 +47,18 @@ bool number_of(const toml::node* n, double& out) {
   return false;
 }
 
+// A non-empty array of strings, appended to `out`; false if `n` is anything else.
+bool string_array(const toml::node& n, std::vector<std::string>& out) {
+  const toml::array* a = n.as_array();
+  if (!a || a->empty()) return false;
+  for (auto&& e : *a) {
+    const auto v = e.value<std::string>();
+    if (!v) return false;
+    out.push_back(*v);
+  }
+  return true;
+}
+
 void read_prior(const toml::table& t, CalibrationParam& p, const std::string& file,
                 std::vector<Diagnostic>& diags) {
   const std::string kind = t["prior"].value_or(std::string(""));
@@ -213,11 +225,10 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
         const toml::node* clp = tt->get("clp");
         const toml::node* quantity = tt->get("quantity");
         if (clp) {
+          bool ok = true;
           if (auto one = clp->value<std::string>()) t.clp_names.push_back(*one);
-          else if (const toml::array* a = clp->as_array())
-            for (auto&& e : *a)
-              if (auto name = e.value<std::string>()) t.clp_names.push_back(*name);
-          if (t.clp_names.empty() || (clp->as_array() && t.clp_names.size() != clp->as_array()->size()))
+          else ok = string_array(*clp, t.clp_names);
+          if (!ok || t.clp_names.empty())
             diags.push_back(at_node(*clp, file, fmt::format("target '{}': clp should be a CLP's name or "
                                                        "an array of CLP names", t.name)));
           if (!quantity || !quantity->value<std::string>())
@@ -261,24 +272,12 @@ CalibrationSpec load_calibration_spec(const std::string& file) {
         diags.push_back(at_node(*n, file, "calibration.outcomes.bins should be a whole number in [1, 100]"));
       else o.bins = int(*b);
     }
-    if (const toml::node* n = outcomes->get("outcomes")) {
-      const toml::array* a = n->as_array();
-      if (a)
-        for (auto&& e : *a)
-          if (auto id = e.value<std::string>()) o.outcomes.push_back(*id);
-      if (!a || a->empty() || o.outcomes.size() != a->size())
-        diags.push_back(at_node(*n, file, "calibration.outcomes.outcomes should be an array of candidate "
-                                     "ids and \"none\""));
-    }
-    if (const toml::node* n = outcomes->get("groups")) {
-      const toml::array* a = n->as_array();
-      if (a)
-        for (auto&& e : *a)
-          if (auto g = e.value<std::string>()) o.groups.push_back(*g);
-      if (!a || a->empty() || o.groups.size() != a->size())
-        diags.push_back(at_node(*n, file, "calibration.outcomes.groups should be an array of group names "
-                                     "(regions, nations, or covariate bands \"1\" to \"K\")"));
-    }
+    if (const toml::node* n = outcomes->get("outcomes"); n && !string_array(*n, o.outcomes))
+      diags.push_back(at_node(*n, file, "calibration.outcomes.outcomes should be an array of candidate "
+                                   "ids and \"none\""));
+    if (const toml::node* n = outcomes->get("groups"); n && !string_array(*n, o.groups))
+      diags.push_back(at_node(*n, file, "calibration.outcomes.groups should be an array of group names "
+                                   "(regions, nations, or covariate bands \"1\" to \"K\")"));
     if (const toml::node* n = outcomes->get("scale"))
       if (!number_of(n, o.scale) || !(o.scale > 0))
         diags.push_back(at_node(*n, file, "calibration.outcomes.scale should be a number above 0 (leave it "
