@@ -84,8 +84,15 @@ std::string report(const CalibrationSpec& spec, const CalibrationResult& r) {
                      w, weighted_mean(g, p), weighted_quantile(g, p, 0.05),
                      weighted_quantile(g, p, 0.5), weighted_quantile(g, p, 0.95),
                      spec.params[p].prior.kind_id());
-  o += "\nPosterior-predictive check (fresh runs of the particles: one contest's value)\n";
-  o += checks_csv(spec, r);
+  o += "\nPosterior-predictive check (fresh runs of the particles: one contest's value; checks.csv)\n";
+  const std::vector<TargetCheck> checks = predictive_checks(spec, r);
+  size_t tw = 6;
+  for (const TargetCheck& c : checks) tw = std::max(tw, c.name.size());
+  o += fmt::format("  {:<{}}  {:>9}  {:>7}  {:>10}  {:>17}\n", "target", tw, "observed", "scale", "predicted",
+                   "90% range");
+  for (const TargetCheck& c : checks)
+    o += fmt::format("  {:<{}}  {:>9.4g}  {:>7.3g}  {:>10.4g}  {:>17}{}\n", c.name, tw, c.observed, c.scale,
+                     c.mean, fmt::format("[{:.4g}, {:.4g}]", c.q05, c.q95), c.inside ? "" : "  OUTSIDE");
   // The speed is this command's: a resumed calibration's earlier runs took their own time.
   const std::uint64_t now = r.runs - r.resumed_runs;
   o += fmt::format("\n{} runs{} in {:.1f} s ({:.0f} runs/s); the calibration's own work {:.1f}% of the time\n",

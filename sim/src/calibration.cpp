@@ -827,12 +827,12 @@ std::vector<CalibrationWarning> calibration_warnings(const CalibrationSpec& spec
       out.push_back(std::move(x));
     }
   }
-  for (size_t k = 0; k < spec.targets.size(); ++k) {
+  const std::vector<TargetCheck> checks =
+      r.predictive.empty() ? std::vector<TargetCheck>{} : predictive_checks(spec, r);  // none: cancelled
+  for (size_t k = 0; k < checks.size(); ++k) {
     const CalibrationTarget& t = spec.targets[k];
-    if (r.predictive.empty()) break;  // no check was made (a cancelled calibration)
-    const PredictiveInterval pi = predictive_interval(r, k);
-    const double lo = pi.q05, hi = pi.q95;
-    if (t.observed >= lo && t.observed <= hi) continue;  // the rule of checks.csv's `inside`
+    if (checks[k].inside) continue;
+    const double lo = checks[k].q05, hi = checks[k].q95;
     CalibrationWarning x;
     x.kind = CalibrationWarning::Kind::predictive_check;
     x.name = t.name;
@@ -861,15 +861,22 @@ std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generat
   return out;
 }
 
-std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r) {
-  std::string out = "target,observed,scale,predictive_mean,q05,q95,inside\n";
+std::vector<TargetCheck> predictive_checks(const CalibrationSpec& spec, const CalibrationResult& r) {
+  std::vector<TargetCheck> out;
   for (size_t k = 0; k < spec.targets.size(); ++k) {
     const PredictiveInterval pi = predictive_interval(r, k);
-    const double obs = spec.targets[k].observed;
-    out += fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{}\n", spec.targets[k].name, toml_number(obs),
-                       toml_number(spec.targets[k].scale), pi.mean, pi.q05, pi.q95,
-                       obs >= pi.q05 && obs <= pi.q95 ? 1 : 0);
+    const CalibrationTarget& t = spec.targets[k];
+    out.push_back({t.name, t.observed, t.scale, pi.mean, pi.q05, pi.q95,
+                   t.observed >= pi.q05 && t.observed <= pi.q95});
   }
+  return out;
+}
+
+std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r) {
+  std::string out = "target,observed,scale,predictive_mean,q05,q95,inside\n";
+  for (const TargetCheck& c : predictive_checks(spec, r))
+    out += fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{}\n", c.name, toml_number(c.observed),
+                       toml_number(c.scale), c.mean, c.q05, c.q95, c.inside ? 1 : 0);
   return out;
 }
 

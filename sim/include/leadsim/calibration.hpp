@@ -283,6 +283,14 @@ class CalibrationFolder {
 // under the posterior), whether the observed value is inside.
 std::string posterior_csv(const CalibrationSpec& spec, const Generation& g);
 std::string particles_csv(const CalibrationSpec& spec, const std::vector<Generation>& gens);
+// The posterior-predictive check of each target (checks.csv's rows): observed against the mean
+// and 5%/95% quantiles of the predictive runs, each weighted by its particle's weight.
+struct TargetCheck {
+  std::string name;
+  double observed = 0, scale = 1, mean = 0, q05 = NAN, q95 = NAN;
+  bool inside = false;  // q05 <= observed <= q95
+};
+std::vector<TargetCheck> predictive_checks(const CalibrationSpec& spec, const CalibrationResult& r);
 std::string checks_csv(const CalibrationSpec& spec, const CalibrationResult& r);
 // calibration.json: the spec's hash and settings, each generation's tolerance, acceptance, ESS
 // and candidates, the runs spent, the stop reason, the posterior summary, and the warnings
