@@ -777,6 +777,7 @@ TEST(Calibration, RegionalEntryIsAParameter) {
   };
   EXPECT_EQ(check("factions.radical.region_lean.All"), "");
   EXPECT_NE(check("factions.radical.region_lean.Nowhere").find("unknown region"), std::string::npos);
+  EXPECT_NE(check("factions.radical.region_lean.All.x").find("unknown parameter"), std::string::npos);
   EXPECT_NE(check("factions.radical.region_lean").find("a calibration fits one region's entry of it, "
                                                        "factions.radical.region_lean.<region>"),
             std::string::npos);

@@ -389,7 +389,10 @@ const std::vector<Field>& scenario_fields() {
   return fields;
 }
 
-const Field* find_field(std::string_view path) {
+namespace {
+
+// The field whose path pattern `path` matches part for part ("<id>" matching any id).
+const Field* field_of_pattern(std::string_view path) {
   const std::vector<std::string> parts = split(std::string(path), '.');
   for (const Field& f : scenario_fields()) {
     const std::vector<std::string> fp = split(f.path, '.');
@@ -398,8 +401,16 @@ const Field* find_field(std::string_view path) {
     for (size_t i = 0; i < fp.size() && ok; ++i) ok = fp[i] == "<id>" || fp[i] == parts[i];
     if (ok) return &f;
   }
-  if (const size_t dot = path.rfind('.'); dot != std::string_view::npos && parts.size() > 2)
-    if (const Field* table = find_field(path.substr(0, dot)); table && table->kind == FieldKind::regional)
+  return nullptr;
+}
+
+}  // namespace
+
+const Field* find_field(std::string_view path) {
+  if (const Field* f = field_of_pattern(path)) return f;
+  // One region's entry of a regional table: the table's path and one part more.
+  if (const size_t dot = path.rfind('.'); dot != std::string_view::npos)
+    if (const Field* table = field_of_pattern(path.substr(0, dot)); table && table->kind == FieldKind::regional)
       return table;
   return nullptr;
 }
