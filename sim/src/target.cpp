@@ -49,6 +49,15 @@ std::string value_text(const TargetSpec& spec, double v) {
   return toml_number(v);
 }
 
+// As the report shows a value: to one decimal place finer than the spec's precision (the exact
+// value, as --set takes it, is target.json's).
+std::string shown_text(const TargetSpec& spec, double v) {
+  const Field* f = find_field(spec.parameter);
+  if ((f && is_whole(*f)) || !(spec.precision > 0)) return value_text(spec, v);
+  const int decimals = std::clamp(int(std::ceil(-std::log10(spec.precision))) + 1, 0, 12);
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
 }  // namespace
 
 TargetSpec load_target_spec(const std::string& file) {
@@ -311,25 +320,25 @@ std::string target_json(const Scenario& base, const TargetSpec& spec, const Targ
 
 std::string target_report(const TargetSpec& spec, const TargetResult& r) {
   std::string o = fmt::format("Target: the smallest {} in [{}, {}] at which P({}) >= {}\n\n",
-                              spec.parameter, value_text(spec, spec.min), value_text(spec, spec.max),
+                              spec.parameter, shown_text(spec, spec.min), shown_text(spec, spec.max),
                               spec.outcome.text(), spec.probability);
   o += "  value          runs   P       interval          verdict\n";
   for (const TargetProbe& p : r.probes)
-    o += fmt::format("  {:<12}  {:>5}   {:.3f}   [{:.3f}, {:.3f}]   {}\n", value_text(spec, p.value),
+    o += fmt::format("  {:<12}  {:>5}   {:.3f}   [{:.3f}, {:.3f}]   {}\n", shown_text(spec, p.value),
                      p.runs, p.p.p, p.p.lo, p.p.hi,
                      p.verdict == TargetProbe::Verdict::reaches       ? "reaches"
                      : p.verdict == TargetProbe::Verdict::falls_short ? "falls short"
                                                                       : "undecided (max_runs)");
   if (!r.found)
     o += fmt::format("\nNot reached: even {} = {} falls short.\n", spec.parameter,
-                     value_text(spec, spec.max));
+                     shown_text(spec, spec.max));
   else if (r.at_min)
     o += fmt::format("\nAlready reached at the smallest value, {} = {}.\n", spec.parameter,
-                     value_text(spec, spec.min));
+                     shown_text(spec, spec.min));
   else
     o += fmt::format("\nAnswer: {} = {} (between {} and {}: the first falls short, the second "
-                     "reaches it){}.\n", spec.parameter, value_text(spec, r.hi),
-                     value_text(spec, r.lo), value_text(spec, r.hi),
+                     "reaches it){}.\n", spec.parameter, shown_text(spec, r.hi),
+                     shown_text(spec, r.lo), shown_text(spec, r.hi),
                      r.undecided ? "; a value was left undecided at max_runs, so the bracket is "
                                    "less certain than the confidence says"
                                  : "");
