@@ -8,10 +8,11 @@
 // votes, whether it nominated), or one of the counts made from a file of per-CLP outcomes
 // ([calibration.outcomes]: the CLPs of each region, nation or covariate band that nominated
 // each candidate, observed in the file and simulated over the same CLPs). Example
-// (scenarios/calibrations/ holds real ones):
+// (its values illustrative; scenarios/calibrations/ holds real ones):
 //   [calibration]
 //   particles = 100          # per generation
-//   runs = 10                # per particle: its summary is the mean over them
+//   runs = 1                 # per particle: its summary is the mean over them (1 against one
+//                            # observed contest: more gives intervals too narrow, README)
 //   generations = 6
 //   quantile = 0.5           # each tolerance: this quantile of the previous distances
 //   seed = 1
