@@ -652,6 +652,55 @@ source = "made up"
   }
 }
 
+// The outcomes file is part of what a resume must match: a checkpoint made with one file is
+// refused once the file says something else, naming it.
+TEST(Calibration, ResumeRefusesAChangedOutcomesFile) {
+  TempDir dir;
+  auto write_outcomes = [&](const char* first) {
+    std::ofstream csv(dir / "outcomes.csv");
+    csv << "clp,nominated\nCLP 1," << first << "\nCLP 2,right\nCLP 3,none\n";
+  };
+  write_outcomes("left");
+  const std::string text = R"([calibration]
+particles = 4
+runs = 1
+generations = 2
+[calibration.parameters]
+"meetings.attendance" = { prior = "uniform", min = 0.05, max = 0.2 }
+[calibration.outcomes]
+file = "outcomes.csv"
+by = "all"
+)";
+  const auto base = leadsim::test::toy();
+  CalibrationSpec spec = leadsim::load_calibration_spec(write_spec(dir, text));
+  leadsim::check_calibration_spec(spec, base);
+  const auto out = dir / "cal";
+  {
+    leadsim::OutputDir od(out);
+    leadsim::CalibrationFolder folder(out, base, spec, false);
+    std::atomic<bool> cancel{false};
+    const CalibrationResult r = leadsim::calibrate(
+        base, spec, 2,
+        [&](const leadsim::CalibrationCheckpoint& c) {
+          folder.save(c);
+          cancel = true;  // stop after the first generation: an unfinished checkpoint
+        },
+        {}, &cancel);
+    ASSERT_TRUE(r.abc.cancelled);
+  }
+  EXPECT_NO_THROW(leadsim::CalibrationFolder(out, base, spec, true));
+  write_outcomes("right");
+  CalibrationSpec changed = leadsim::load_calibration_spec(write_spec(dir, text));
+  leadsim::check_calibration_spec(changed, base);
+  try {
+    leadsim::CalibrationFolder folder(out, base, changed, true);
+    ADD_FAILURE() << "a resume with another outcomes file should be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the outcomes file of [calibration.outcomes]"), std::string::npos)
+        << e.what();
+  }
+}
+
 // Synthetic data with a known truth, through per-CLP outcomes alone: each CLP's nomination in one
 // contest the model played at P(meet) = 0.5 (200 CLPs), written as an outcomes file; calibrated
 // from a prior on [0.05, 0.95], the 90% interval holds 0.5 and is far narrower than the prior (a

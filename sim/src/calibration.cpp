@@ -293,18 +293,17 @@ namespace {
 
 // A CLP target's CLPs, quantity and candidate, each problem to `fail`.
 void resolve_clp_target(CalibrationTarget& t, const Scenario& base,
-                        const std::map<std::string, std::size_t>& clp_index,
                         const std::vector<std::string>& clp_names,
                         const std::vector<std::string>& candidate_ids,
                         const std::function<void(const std::string&)>& fail) {
   t.clps.clear();
   for (const std::string& n : t.clp_names) {
-    auto it = clp_index.find(n);
-    if (it == clp_index.end()) fail(fmt::format("target '{}': '{}' is no CLP of this scenario{}", t.name, n,
-                                                did_you_mean(n, clp_names)));
-    else if (std::find(t.clps.begin(), t.clps.end(), it->second) != t.clps.end())
+    const int c = base.clp_index(n);
+    if (c < 0) fail(fmt::format("target '{}': '{}' is no CLP of this scenario{}", t.name, n,
+                                did_you_mean(n, clp_names)));
+    else if (std::find(t.clps.begin(), t.clps.end(), std::size_t(c)) != t.clps.end())
       fail(fmt::format("target '{}': CLP '{}' is named twice", t.name, n));
-    else t.clps.push_back(it->second);
+    else t.clps.push_back(std::size_t(c));
   }
   const std::string& q = t.quantity;
   auto candidate_of = [&](const std::string& id, bool none_allowed) {
@@ -348,10 +347,10 @@ void add_outcome_targets(CalibrationSpec& spec, const Scenario& base,
   std::vector<int> wanted;
   if (o.outcomes.empty())
     for (int k = 0; k <= none; ++k) wanted.push_back(k);
+  std::vector<std::string> ids = candidate_ids;
+  ids.push_back("none");
   for (const std::string& id : o.outcomes) {
     const int k = id == "none" ? none : base.candidate_index(id);
-    std::vector<std::string> ids = candidate_ids;
-    ids.push_back("none");
     Diagnostic d = o.where;
     if (k < 0) d.message = fmt::format("calibration.outcomes: '{}' is no candidate of this scenario{}",
                                        id, did_you_mean(id, ids));
@@ -363,7 +362,8 @@ void add_outcome_targets(CalibrationSpec& spec, const Scenario& base,
   try {
     const ObservedOutcomes obs = read_observed_outcomes(base, o.file);
     o.sha256 = obs.sha256;
-    // Each scored CLP's group, groups in order of first appearance (covariate bands in order).
+    // Each scored CLP's group, groups in order of first appearance (covariate bands in order),
+    // each group's CLPs in index order.
     std::vector<std::string> group_names;
     std::vector<std::vector<std::size_t>> groups;
     auto add = [&](const std::string& g, std::size_t c) {
@@ -388,6 +388,7 @@ void add_outcome_targets(CalibrationSpec& spec, const Scenario& base,
       groups.resize(size_t(o.bins));
       for (std::size_t i = 0; i < order.size(); ++i)
         groups[i * size_t(o.bins) / order.size()].push_back(order[i]);
+      for (auto& g : groups) std::sort(g.begin(), g.end());
     } else {
       for (std::size_t c : scored)
         add(o.by == "region" ? base.regions[size_t(base.clps[c].region)]
@@ -407,7 +408,6 @@ void add_outcome_targets(CalibrationSpec& spec, const Scenario& base,
         diags.push_back(d);
       }
     for (size_t g = 0; g < groups.size(); ++g) {
-      std::sort(groups[g].begin(), groups[g].end());
       if (groups[g].empty()) continue;
       if (!o.groups.empty() && std::find(o.groups.begin(), o.groups.end(), group_names[g]) == o.groups.end())
         continue;
@@ -418,11 +418,8 @@ void add_outcome_targets(CalibrationSpec& spec, const Scenario& base,
         t.kind = ClpQuantity::nominates;
         t.candidate = k == none ? -1 : k;
         t.clps = groups[g];
-        for (std::size_t c : t.clps) {
-          t.clp_names.push_back(base.clps[c].name);
+        for (std::size_t c : t.clps)
           if (obs.outcome[c] == k) t.observed += 1;
-        }
-        t.quantity = "nominates_" + (k == none ? std::string("none") : base.candidates[size_t(k)].id);
         const double n = double(t.clps.size()), p = (t.observed + 0.5) / (n + 1);
         t.scale = o.scale > 0 ? o.scale : std::max(0.5, std::sqrt(n * p * (1 - p)));
         t.source = o.source.empty() ? o.file : o.source;
@@ -499,23 +496,21 @@ void check_calibration_spec(CalibrationSpec& spec, const Scenario& base) {
     if (c.field->type != ColumnType::text) columns.push_back(c.name);
   for (const Clp& c : base.clps) clp_names.push_back(c.name);
   for (const Candidate& c : base.candidates) candidate_ids.push_back(c.id);
-  std::map<std::string, std::size_t> clp_index;
-  for (std::size_t i = 0; i < base.clps.size(); ++i) clp_index.emplace(base.clps[i].name, i);
-  std::set<std::string> names;
+  std::set<std::string> names;  // the spec's own (TOML keys, so distinct): an outcomes target may not take one
   for (CalibrationTarget& t : spec.targets) {
     auto fail = [&](const std::string& message) {
       Diagnostic d = t.where;
       d.message = message;
       diags.push_back(d);
     };
-    if (!names.insert(t.name).second) fail(fmt::format("target '{}' is named twice", t.name));
+    names.insert(t.name);
     if (!t.is_clp()) {
       if (std::find(columns.begin(), columns.end(), t.name) == columns.end())
         fail(fmt::format("target '{}' is not a numeric runs.csv column of this scenario{} (a CLP "
                          "target names its clp and quantity)", t.name, did_you_mean(t.name, columns)));
       continue;
     }
-    resolve_clp_target(t, base, clp_index, clp_names, candidate_ids, fail);
+    resolve_clp_target(t, base, clp_names, candidate_ids, fail);
   }
   if (spec.outcomes) add_outcome_targets(spec, base, candidate_ids, names, diags);
   if (!diags.empty()) throw InputError(diags);

@@ -84,15 +84,17 @@ struct CalibrationTarget {
   double scale = 1;       // the difference that counts as one unit of distance
   std::string source;     // where the observed value comes from (free text, reported)
   Diagnostic where;
-  // A CLP target: `quantity` summed over these CLPs (empty: a runs.csv column).
+  // A CLP target written in the spec: `quantity` summed over these CLPs (empty: a runs.csv
+  // column, or a target made from the outcomes file).
   std::vector<std::string> clp_names;
   std::string quantity;   // as written: attendance, eligible, met, votes_<id>, nominates_<id|none>
   bool from_outcomes = false;  // made from [calibration.outcomes] by check_calibration_spec
-  // Set by check_calibration_spec: the CLPs' indices, the quantity and its candidate.
+  // Set by check_calibration_spec (or, for an outcomes target, made so): the CLPs' indices, the
+  // quantity and its candidate.
   std::vector<std::size_t> clps;
   ClpQuantity kind = ClpQuantity::attendance;
   int candidate = -1;
-  bool is_clp() const { return !clp_names.empty(); }
+  bool is_clp() const { return from_outcomes || !clp_names.empty(); }
 };
 
 // [calibration.outcomes]: a file of per-CLP nominations turned into targets, one per group of
