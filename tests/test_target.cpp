@@ -156,4 +156,26 @@ TEST(Target, ShippedSpecsAreValid) {
   EXPECT_NO_THROW(leadsim::check_target_spec(spec, base));
 }
 
+// The report shows a real parameter to one decimal finer than the precision, a whole one as a
+// whole number; target.json keeps the exact value (what --set takes).
+TEST(Target, ReportShowsValuesToThePrecision) {
+  TargetSpec spec;
+  spec.parameter = "meetings.attendance";
+  spec.min = 0.01;
+  spec.max = 0.5;
+  spec.precision = 0.01;
+  TargetResult r;
+  r.found = true;
+  r.lo = 0.01;
+  r.hi = 0.017656250000000002;
+  const std::string report = leadsim::target_report(spec, r);
+  EXPECT_NE(report.find("Answer: meetings.attendance = 0.018 (between 0.010 and 0.018:"), std::string::npos)
+      << report;
+  spec.parameter = "waves.new.size";
+  spec.precision = 10;
+  r.lo = 134;
+  r.hi = 142;
+  EXPECT_NE(leadsim::target_report(spec, r).find("= 142 (between 134 and 142:"), std::string::npos);
+}
+
 }  // namespace
