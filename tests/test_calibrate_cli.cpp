@@ -189,6 +189,14 @@ TEST(CalibrateCommand, PriorRangeWarningsOnStderr) {
   }
   EXPECT_NE(r.err.find("the posterior presses against the prior's upper bound 1.5 ("), std::string::npos)
       << r.err;
+  // The printed predictive check: the target's row, its range as checks.csv has it, marked.
+  const std::vector<std::string> check = leadsim::test::fields_of(
+      leadsim::test::lines_of(read_file(d / "cal" / "checks.csv")).at(1));
+  const std::string row_start = "  nominations_left       12.3      0.5  ";
+  const size_t at = r.out.find(row_start);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string row = r.out.substr(at, r.out.find('\n', at) - at);
+  EXPECT_NE(row.find(fmt::format("[{}, {}]  OUTSIDE", check[4], check[5])), std::string::npos) << row;
 }
 
 }  // namespace
